@@ -1,0 +1,341 @@
+"""Hidden graders for part 1, backpropagation by hand: 30 points.
+
+Every expected value comes from torch autograd in this (the judge's)
+process, on the same numbers the student's function receives.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from autograder.graders.common import GIVEN
+from autograder.graders.diagnoses import diagnose_call
+from autograder.judge import values
+from autograder.judge.grading import fail, graded, result_of
+from autograder.sandbox.harness import SCALAR_FUNCTIONS
+
+MODULE = "backprop"
+KEYS = ("w1", "w2", "b1", "b2", "w3", "w4", "b3")
+FORWARD_KEYS = ("z1", "z2", "a1", "a2", "y_hat", "loss")
+CHAPTER = {"w1": 1.0, "w2": -1.0, "b1": 1.0, "b2": 2.0, "w3": 1.0, "w4": 2.0, "b3": -1.0}
+RTOL, ATOL = 1e-6, 1e-9
+
+moderate = st.floats(-2.5, 2.5, allow_nan=False, allow_infinity=False)
+params_strategy = st.fixed_dictionaries({key: moderate for key in KEYS})
+# x far from 0 and 1 so that a missing factor x shows; y anywhere.
+x_strategy = st.one_of(st.floats(-2.5, -0.3), st.floats(0.3, 0.7), st.floats(1.4, 2.5))
+
+
+def autograd_tiny(x: float, y: float, params: dict) -> tuple[dict, dict]:
+    """The chapter's network in torch (float64): forward values and dL/dp from autograd."""
+    t = {key: torch.tensor(float(params[key]), dtype=torch.float64, requires_grad=True) for key in KEYS}
+    z1, z2 = t["w1"] * x + t["b1"], t["w2"] * x + t["b2"]
+    a1, a2 = torch.sigmoid(z1), torch.sigmoid(z2)
+    y_hat = t["w3"] * a1 + t["w4"] * a2 + t["b3"]
+    loss = (y_hat - y) ** 2
+    loss.backward()
+    forward = {"z1": z1, "z2": z2, "a1": a1, "a2": a2, "y_hat": y_hat, "loss": loss}
+    return {k: float(v) for k, v in forward.items()}, {k: float(t[k].grad) for k in KEYS}
+
+
+def student_dict(submission, function: str, keys: tuple[str, ...], *args) -> dict[str, float]:
+    value = result_of(submission.call(f"{MODULE}.{function}", *args), f"{MODULE}.{function}")["result"]
+    table = values.mapping(value, f"what {function} returned", list(keys))
+    return {key: values.number(table[key], f'{function}(...)["{key}"]') for key in keys}
+
+
+def wrong_keys(got: dict, want: dict) -> list[str]:
+    return [key for key in want if not values.close(got[key], want[key], RTOL, ATOL)]
+
+
+def same_dict(a: dict, b: dict) -> bool:
+    return not wrong_keys(a, b)
+
+
+# ------------------------------------------------------------------ sigmoid
+
+
+@graded("backprop.sigmoid: the logistic function on floats and arrays", points=2, hidden=False)
+def test_sigmoid(submission):
+    for z in (0.0, 2.0, -3.5):
+        got = values.number(result_of(submission.call("backprop.sigmoid", z), "backprop.sigmoid")["result"], f"sigmoid({z})")
+        want = float(torch.sigmoid(torch.tensor(z, dtype=torch.float64)))
+        if not values.close(got, want, RTOL, ATOL):
+            fail(f"sigmoid({z}) gave {got:.6g}, but 1 / (1 + e^(-z)) is {want:.6g}.", hint="check the sign inside the exponential.", module=MODULE)
+    z = np.linspace(-4.0, 4.0, 12).reshape(3, 4)
+    got = values.array(result_of(submission.call("backprop.sigmoid", z), "backprop.sigmoid")["result"], "sigmoid of a (3, 4) array")
+    if got.shape != z.shape or not values.close(got, torch.sigmoid(torch.tensor(z)).numpy(), RTOL, ATOL):
+        fail(
+            "sigmoid of a (3, 4) array should be the sigmoid of each element, in an array of the same shape.",
+            hint="use np.exp, which works elementwise (math.exp only takes single numbers).",
+            module=MODULE,
+        )
+
+
+# ------------------------------------------------------------------ forward_pass
+
+
+@graded("backprop.forward_pass: the chapter's example (x, y) = (1, 3)", points=2, hidden=False)
+def test_forward_chapter(submission):
+    got = student_dict(submission, "forward_pass", FORWARD_KEYS, 1.0, 3.0, CHAPTER)
+    want, _ = autograd_tiny(1.0, 3.0, CHAPTER)
+    wrong = wrong_keys(got, want)
+    if wrong:
+        detail = ", ".join(f"{k} = {got[k]:.4f} (expected {want[k]:.4f})" for k in wrong)
+        fail(f"On the chapter's example, {detail}.", hint="z = w * x + b, a = sigmoid(z), y_hat = w3 a1 + w4 a2 + b3, loss = (y_hat - y)**2.", module=MODULE)
+
+
+@graded("backprop.forward_pass: random points and parameters", points=3)
+@given(x=x_strategy, y=moderate, params=params_strategy)
+@GIVEN
+def test_forward_random(submission, x, y, params):
+    got = student_dict(submission, "forward_pass", FORWARD_KEYS, x, y, params)
+    want, _ = autograd_tiny(x, y, params)
+    wrong = wrong_keys(got, want)
+    if wrong:
+        cause = diagnose_call(MODULE, "forward_pass", (x, y, params), got, same_dict)
+        fail(
+            f"On other points and parameters than the chapter's, these values are wrong: {', '.join(wrong)}."
+            + (f"\nThis looks like {cause}." if cause else ""),
+            hint="make sure nothing depends on the chapter's numbers: use x, y and params everywhere.",
+            module=MODULE,
+        )
+
+
+# ------------------------------------------------------------------ backward_pass
+
+
+@graded("backprop.backward_pass: the chapter's example (x, y) = (1, 3)", points=3, hidden=False)
+def test_backward_chapter(submission):
+    got = student_dict(submission, "backward_pass", KEYS, 1.0, 3.0, CHAPTER)
+    _, want = autograd_tiny(1.0, 3.0, CHAPTER)
+    wrong = wrong_keys(got, want)
+    if wrong:
+        detail = ", ".join(f"dL/d{k} = {got[k]:.4f} (autograd: {want[k]:.4f})" for k in wrong)
+        cause = diagnose_call(MODULE, "backward_pass", (1.0, 3.0, CHAPTER), got, same_dict)
+        fail(
+            f"On the chapter's example, {detail}." + (f"\nThis looks like {cause}." if cause else ""),
+            hint="start from dL/dy_hat = 2 (y_hat - y) = -3.3142 and apply the chain rule one node at a time.",
+            module=MODULE,
+        )
+
+
+@graded("backprop.backward_pass: random points and parameters, x other than 1", points=6)
+@given(x=x_strategy, y=moderate, params=params_strategy)
+@GIVEN
+def test_backward_random(submission, x, y, params):
+    got = student_dict(submission, "backward_pass", KEYS, x, y, params)
+    _, want = autograd_tiny(x, y, params)
+    wrong = wrong_keys(got, want)
+    if wrong:
+        cause = diagnose_call(MODULE, "backward_pass", (x, y, params), got, same_dict)
+        right = [k for k in KEYS if k not in wrong]
+        fail(
+            f"Against torch autograd on other points and parameters, dL/d{', dL/d'.join(wrong)} "
+            f"{'is' if len(wrong) == 1 else 'are'} wrong" + (f" (dL/d{', dL/d'.join(right)} are right)." if right else ".")
+            + (f"\nThis looks like {cause}." if cause else ""),
+            hint="check each gradient against autograd with an x other than 1 (at x = 1 a missing factor x hides).",
+            module=MODULE,
+        )
+
+
+# ------------------------------------------------------------------ network_gradients
+
+
+@st.composite
+def network_case(draw):
+    n = draw(st.integers(2, 6))
+    d = draw(st.integers(1, 4))
+    h = draw(st.integers(2, 5).filter(lambda h: h != d))
+    element = st.floats(-2.0, 2.0, allow_nan=False, allow_infinity=False)
+    arrays = {
+        "X": draw(hnp.arrays(np.float64, (n, d), elements=element)),
+        "y": draw(hnp.arrays(np.float64, (n,), elements=element)),
+        "W1": draw(hnp.arrays(np.float64, (h, d), elements=element)),
+        "b1": draw(hnp.arrays(np.float64, (h,), elements=element)),
+        "W2": draw(hnp.arrays(np.float64, (1, h), elements=element)),
+        "b2": draw(hnp.arrays(np.float64, (1,), elements=element)),
+    }
+    return arrays
+
+
+NETWORK_KEYS = ("hidden.weight", "hidden.bias", "output.weight", "output.bias")
+
+
+def autograd_network(case: dict) -> dict[str, np.ndarray]:
+    """torch's Linear-sigmoid-Linear with MSELoss, weights set to the case's: the gradients by state_dict name."""
+    d, h = case["W1"].shape[1], case["W1"].shape[0]
+    hidden, output = torch.nn.Linear(d, h).double(), torch.nn.Linear(h, 1).double()
+    with torch.no_grad():
+        hidden.weight.copy_(torch.tensor(case["W1"]))
+        hidden.bias.copy_(torch.tensor(case["b1"]))
+        output.weight.copy_(torch.tensor(case["W2"]))
+        output.bias.copy_(torch.tensor(case["b2"]))
+    y_hat = output(torch.sigmoid(hidden(torch.tensor(case["X"])))).flatten()
+    torch.nn.functional.mse_loss(y_hat, torch.tensor(case["y"])).backward()
+    return {
+        "hidden.weight": hidden.weight.grad.numpy(),
+        "hidden.bias": hidden.bias.grad.numpy(),
+        "output.weight": output.weight.grad.numpy(),
+        "output.bias": output.bias.grad.numpy(),
+    }
+
+
+def student_network_gradients(submission, case: dict, shaped: bool) -> dict[str, np.ndarray]:
+    args = [case[k] for k in ("X", "y", "W1", "b1", "W2", "b2")]
+    value = result_of(submission.call("backprop.network_gradients", *args), "backprop.network_gradients")["result"]
+    table = values.mapping(value, "what network_gradients returned", list(NETWORK_KEYS))
+    shapes = {"hidden.weight": case["W1"].shape, "hidden.bias": case["b1"].shape, "output.weight": case["W2"].shape, "output.bias": case["b2"].shape}
+    return {k: values.array(table[k], f'network_gradients(...)["{k}"]', shapes[k] if shaped else None) for k in NETWORK_KEYS}
+
+
+@graded("backprop.network_gradients: every gradient has its parameter's shape", points=2)
+@given(case=network_case())
+@GIVEN
+def test_network_gradient_shapes(submission, case):
+    got = student_network_gradients(submission, case, shaped=False)
+    expected = {"hidden.weight": case["W1"].shape, "hidden.bias": case["b1"].shape, "output.weight": case["W2"].shape, "output.bias": case["b2"].shape}
+    for key, shape in expected.items():
+        if got[key].shape != shape:
+            transposed = got[key].shape == shape[::-1]
+            fail(
+                f'The gradient "{key}" has shape {got[key].shape}, but its parameter has shape {shape}'
+                + (": it is transposed." if transposed else "."),
+                hint="a gradient always has its parameter's shape; for W1 (h, d) that is dZ.T @ X, of shape (h, d).",
+                module=MODULE,
+            )
+
+
+@graded("backprop.network_gradients: matches autograd with n samples, d inputs, h hidden units", points=5)
+@given(case=network_case())
+@GIVEN
+def test_network_gradient_values(submission, case):
+    got = student_network_gradients(submission, case, shaped=True)
+    want = autograd_network(case)
+    wrong = [k for k in NETWORK_KEYS if not values.close(got[k], want[k], 1e-6, 1e-9)]
+    if wrong:
+        args = tuple(case[k] for k in ("X", "y", "W1", "b1", "W2", "b2"))
+        cause = diagnose_call(MODULE, "network_gradients", args, got, lambda a, b: all(values.close(a[k], b[k], 1e-6, 1e-9) for k in NETWORK_KEYS))
+        fail(
+            f"Against torch autograd (nn.Linear, sigmoid, nn.Linear, nn.MSELoss), these gradients are wrong: {', '.join(wrong)}."
+            + (f"\nThis looks like {cause}." if cause else ""),
+            hint="test with n > 1 samples and d != h: the mean brings a factor 1/n, and shapes catch transposes.",
+            module=MODULE,
+        )
+
+
+# ------------------------------------------------------------------ numerical_gradient
+
+NUMERICAL_CASES = [("coupled_quadratic", (5,), 1), ("log_sum_exp", (4,), 2), ("matrix", (3, 2), 3), ("cube", (2, 3, 2), 4)]
+
+
+def autograd_scalar(name: str, x: np.ndarray) -> np.ndarray:
+    t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    SCALAR_FUNCTIONS[name](t, torch).backward()
+    return t.grad.numpy()
+
+
+def student_numerical(submission, name: str, x: np.ndarray, h: float | None) -> dict:
+    spec = {"function": name, "x": x, "h": h}
+    return result_of(submission.scenario("numerical_gradient", ["backprop.numerical_gradient"], spec), "backprop.numerical_gradient")
+
+
+@graded("backprop.numerical_gradient: centred differences, accurate to about h squared", points=3)
+def test_numerical_gradient_accuracy(submission):
+    for name, shape, seed in NUMERICAL_CASES:
+        x = np.random.default_rng(seed).uniform(-1.5, 1.5, size=shape)
+        exact = autograd_scalar(name, x)
+        # h = 1e-3: a centred difference is within ~1e-6 of the truth here, a one-sided one ~1e-4 away.
+        for h, tolerance in ((1e-3, 1e-5), (None, 1e-7)):
+            report = student_numerical(submission, name, x, h)
+            got = values.array(report["result"], "numerical_gradient's result")
+            if got.shape != x.shape:
+                fail(f"numerical_gradient returned shape {got.shape} for an x of shape {x.shape}: it must match x.", hint="start from np.zeros_like(x) and fill it with np.ndindex.", module=MODULE)
+            error = values.relative_error(got, exact)
+            if error > tolerance:
+                step = "the default h" if h is None else f"h = {h:g}"
+                cause = diagnose_call(MODULE, "numerical_gradient", (lambda v, n=name: float(SCALAR_FUNCTIONS[n](np.asarray(v), np)), x, *(() if h is None else (h,))), got, lambda a, b: values.relative_error(a, b) < 1e-9)
+                fail(
+                    f"With {step}, your estimate is off from autograd's exact gradient by a relative error of {error:.1e} "
+                    f"(a centred difference gets below {tolerance:.0e})." + (f"\nThis looks like {cause}." if cause else ""),
+                    hint="grad[i] = (f(x + h e_i) - f(x - h e_i)) / (2h), changing only element i each time.",
+                    module=MODULE,
+                )
+
+
+@graded("backprop.numerical_gradient: leaves the caller's x unchanged", points=1)
+def test_numerical_gradient_keeps_x(submission):
+    for name, shape, seed in NUMERICAL_CASES:
+        x = np.random.default_rng(seed + 10).uniform(-1.5, 1.5, size=shape)
+        report = student_numerical(submission, name, x, 1e-4)
+        after = values.array(report["x_after"], "x after the call")
+        if after.shape != x.shape or not np.array_equal(after, x):
+            fail(
+                "After numerical_gradient(f, x) returned, the caller's x had changed.",
+                hint="work on a copy (np.array(x, dtype=float)), or put every nudged element back exactly.",
+                module=MODULE,
+            )
+
+
+# ------------------------------------------------------------------ sgd_step
+
+
+@st.composite
+def sgd_case(draw):
+    names = draw(st.lists(st.sampled_from(["hidden.weight", "hidden.bias", "output.weight", "output.bias", "w1", "b3"]), min_size=2, max_size=4, unique=True))
+    element = st.floats(-3.0, 3.0, allow_nan=False, allow_infinity=False)
+    params, grads = {}, {}
+    for name in names:
+        shape = draw(st.sampled_from([(3,), (2, 3), (1,), (4, 1)]))
+        params[name] = draw(hnp.arrays(np.float64, shape, elements=element))
+        grads[name] = draw(hnp.arrays(np.float64, shape, elements=element))
+    lr = draw(st.sampled_from([0.1, 0.01, 0.5]))
+    return params, grads, lr
+
+
+def torch_sgd(params: dict, grads: dict, lr: float) -> dict[str, np.ndarray]:
+    tensors = {k: torch.nn.Parameter(torch.tensor(v)) for k, v in params.items()}
+    for k, t in tensors.items():
+        t.grad = torch.tensor(grads[k])
+    torch.optim.SGD(list(tensors.values()), lr=lr).step()
+    return {k: t.detach().numpy() for k, t in tensors.items()}
+
+
+@graded("backprop.sgd_step: matches torch.optim.SGD's step", points=2)
+@given(case=sgd_case())
+@GIVEN
+def test_sgd_step(submission, case):
+    params, grads, lr = case
+    value = result_of(submission.call("backprop.sgd_step", params, grads, lr), "backprop.sgd_step")["result"]
+    table = values.mapping(value, "what sgd_step returned", list(params))
+    want = torch_sgd(params, grads, lr)
+    got = {k: values.array(table[k], f'sgd_step(...)["{k}"]', want[k].shape) for k in want}
+    if not all(values.close(got[k], want[k], 1e-9, 1e-12) for k in want):
+        cause = diagnose_call(MODULE, "sgd_step", case, got, lambda a, b: all(values.close(a[k], b[k], 1e-9, 1e-12) for k in want))
+        fail(
+            "Your step does not match torch.optim.SGD(lr=lr).step() on the same parameters and gradients."
+            + (f"\nThis looks like {cause}." if cause else ""),
+            hint="each parameter becomes p - lr * g.",
+            module=MODULE,
+        )
+
+
+@graded("backprop.sgd_step: returns a new dict and changes neither input", points=1)
+@given(case=sgd_case())
+@GIVEN
+def test_sgd_step_pure(submission, case):
+    params, grads, lr = case
+    reply = result_of(submission.call("backprop.sgd_step", params, grads, lr, return_args=True), "backprop.sgd_step")
+    params_after, grads_after = reply["args_after"][0], reply["args_after"][1]
+    for label, before, after in (("params", params, params_after), ("grads", grads, grads_after)):
+        table = values.mapping(after, label, list(before))
+        if any(not np.array_equal(values.array(table[k], k), before[k]) for k in before):
+            fail(
+                f"sgd_step changed the {label} dict it was given (or the arrays inside it).",
+                hint="build a new dict with p - lr * g; `p -= lr * g` changes the caller's array in place.",
+                module=MODULE,
+            )

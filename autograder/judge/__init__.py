@@ -1,0 +1,1 @@
+"""The judge: everything that runs in the trusted grading process."""

@@ -1,0 +1,287 @@
+"""The judge's side of the sandbox: start the fork server, run a submission in a child, call it.
+
+Typical use::
+
+    with ForkServer() as server:
+        submission = Submission(server, Path("exercises"))
+        outcome = submission.call("backprop.sigmoid", 0.0)
+        outcome.ok, outcome.value        # True, {"result": 0.5, "type": "float"}
+
+A call that raises, hangs, crashes the child or answers garbage gives an
+:class:`Outcome` with ``ok=False`` and an :class:`Failure` saying which; the
+child is then replaced by a fresh one on the next call, so one broken
+function never costs the points of another.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder import PROJECT_ROOT
+from autograder.sandbox import wire
+
+SAFE_ENV_KEYS = ("PATH", "LANG", "LC_ALL", "TZ")
+MAX_SUBMISSION_BYTES = 20 * 1024 * 1024
+COPIED_SUFFIXES = (".py", ".ipynb", ".txt", ".csv", ".json", ".md")
+
+
+@dataclass
+class Failure:
+    """Why a call gave no value: ``kind`` is exception, import, timeout, crash, missing or protocol."""
+
+    kind: str
+    type: str = ""
+    message: str = ""
+    where: list = field(default_factory=list)
+
+
+@dataclass
+class Outcome:
+    ok: bool
+    value: object = None
+    failure: Failure | None = None
+    stdout: str = ""
+    seconds: float = 0.0
+
+
+class ForkServer:
+    """A fresh interpreter that forks sandboxed children on request (see :mod:`autograder.sandbox.forkserver`)."""
+
+    def __init__(self, startup_timeout: float = 120.0) -> None:
+        self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        env = {key: os.environ[key] for key in SAFE_ENV_KEYS if key in os.environ}
+        env["PYTHONPATH"] = str(PROJECT_ROOT)
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env["OMP_NUM_THREADS"] = "1"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "autograder.sandbox.forkserver", str(theirs.fileno())],
+            pass_fds=[theirs.fileno()],
+            env=env,
+            cwd=tempfile.gettempdir(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        theirs.close()
+        self.startup_timeout = startup_timeout
+        self._ready = False
+
+    def _wait_ready(self) -> None:
+        if self._ready:
+            return
+        self.control.settimeout(self.startup_timeout)
+        try:
+            packet = self.control.recv(1024)
+        except TimeoutError:
+            raise RuntimeError("the sandbox's fork server did not start in time") from None
+        if not packet:
+            raise RuntimeError("the sandbox's fork server failed to start (is torch installed?)")
+        self.control.settimeout(None)
+        self._ready = True
+
+    def spawn(self, root: Path, limits: dict | None = None) -> tuple[int, socket.socket]:
+        """Fork a child serving the submission copy in ``root``; returns its pid and a socket to it."""
+        self._wait_ready()
+        self.control.send(json.dumps({"op": "spawn", "root": str(root), "limits": limits or {}}).encode())
+        message, fds, _, _ = socket.recv_fds(self.control, 1024, 1)
+        if not fds:
+            raise RuntimeError("the fork server sent no socket for the new child")
+        return json.loads(message)["pid"], socket.socket(fileno=fds[0])
+
+    def status(self, pid: int) -> str:
+        self.control.send(json.dumps({"op": "status", "pid": pid}).encode())
+        return json.loads(self.control.recv(1024))["status"]
+
+    def close(self) -> None:
+        try:
+            self.control.close()
+        finally:
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def __enter__(self) -> ForkServer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def copy_submission(source: Path, target: Path) -> None:
+    """Copy a submission's small text files (a folder, or one file) into ``target``."""
+    target.mkdir(parents=True, exist_ok=True)
+    files = [source] if source.is_file() else sorted(p for p in source.rglob("*") if p.is_file())
+    budget = MAX_SUBMISSION_BYTES
+    for path in files:
+        if path.suffix not in COPIED_SUFFIXES or path.is_symlink() or "__pycache__" in path.parts:
+            continue
+        size = path.stat().st_size
+        if size > budget:
+            continue
+        budget -= size
+        relative = path.name if source.is_file() else path.relative_to(source)
+        destination = target / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, destination)
+
+
+class Submission:
+    """One student's code, running in a sandboxed child that is replaced whenever it breaks.
+
+    Args:
+        server: the fork server.
+        source: a folder laid out like ``exercises/``, or a single module file.
+        modules: module name -> how to load it: ``("file", None)`` for ``name.py``
+            in the folder, ``("notebook", [cell sources])`` for a notebook's code.
+        call_timeout: default wall-clock seconds per call.
+    """
+
+    def __init__(
+        self,
+        server: ForkServer,
+        source: Path,
+        modules: dict[str, tuple[str, object]],
+        call_timeout: float = 10.0,
+        load_timeout: float = 20.0,
+        limits: dict | None = None,
+    ) -> None:
+        self.server = server
+        self.source = Path(source)
+        self.modules = modules
+        self.call_timeout = call_timeout
+        self.load_timeout = load_timeout
+        self.limits = limits or {}
+        self.broken: dict[str, Failure] = {}
+        self.notebook_failures: dict[str, list] = {}
+        self.pid: int | None = None
+        self.sock: socket.socket | None = None
+        self.workdir: Path | None = None
+        self.spawns = 0
+        self.deadline: float | None = None
+        self.cache: dict[str, Outcome] = {}  # scenario results shared by the tests that look at them
+
+    # -- child lifecycle
+
+    def _start(self) -> None:
+        self._discard_workdir()
+        self.workdir = Path(tempfile.mkdtemp(prefix="submission-"))
+        copy_submission(self.source, self.workdir)
+        self.pid, self.sock = self.server.spawn(self.workdir, self.limits)
+        self.spawns += 1
+        for name, (how, payload) in self.modules.items():
+            if name in self.broken:
+                continue
+            if how == "file":
+                request = {"op": "load", "module": name}
+            else:
+                request = {"op": "load_notebook", "module": name, "cells": payload}
+            outcome = self._exchange(request, self.load_timeout)
+            if not outcome.ok:
+                failure = outcome.failure
+                cause = failure.type if failure.kind == "exception" else failure.kind
+                self.broken[name] = Failure("import", cause, failure.message, failure.where)
+                if self.sock is None:  # the import killed or hung the child: start again without it
+                    return self._start()
+            elif how == "notebook":
+                self.notebook_failures[name] = outcome.value
+
+    def _kill(self) -> None:
+        if self.pid is not None:
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
+        if self.sock is not None:
+            self.sock.close()
+        self.pid, self.sock = None, None
+
+    def _discard_workdir(self) -> None:
+        if self.workdir is not None:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            self.workdir = None
+
+    def close(self) -> None:
+        self._kill()
+        self._discard_workdir()
+
+    # -- requests
+
+    def _exchange(self, request: dict, timeout: float) -> Outcome:
+        """Send one request to the live child and wait at most ``timeout`` seconds for its reply."""
+        started = time.monotonic()
+        try:
+            self.sock.settimeout(max(timeout, 0.01))
+            wire.send(self.sock, request)
+            reply = wire.recv(self.sock)
+        except TimeoutError:
+            self._kill()
+            return Outcome(False, failure=Failure("timeout", message=f"no answer within {timeout:.0f} s"), seconds=timeout)
+        except (EOFError, ConnectionError, OSError):
+            pid = self.pid
+            self._kill()
+            status = self._status_after_death(pid)
+            return Outcome(False, failure=Failure("crash", message=status), seconds=time.monotonic() - started)
+        except wire.WireError as error:
+            self._kill()
+            return Outcome(False, failure=Failure("protocol", message=str(error)), seconds=time.monotonic() - started)
+        seconds = time.monotonic() - started
+        if type(reply) is not dict or type(reply.get("ok")) is not bool:
+            self._kill()
+            return Outcome(False, failure=Failure("protocol", message="malformed reply"), seconds=seconds)
+        stdout = reply.get("stdout") if type(reply.get("stdout")) is str else ""
+        if reply["ok"]:
+            return Outcome(True, value=reply.get("value"), stdout=stdout, seconds=seconds)
+        error = reply.get("error") if type(reply.get("error")) is dict else {}
+        where = error.get("where") if type(error.get("where")) is list else []
+        failure = Failure("exception", type=str(error.get("type", "?"))[:100], message=str(error.get("message", ""))[:2000], where=where)
+        return Outcome(False, failure=failure, stdout=stdout, seconds=seconds)
+
+    def _status_after_death(self, pid: int | None) -> str:
+        if pid is None:
+            return "the process stopped"
+        for _ in range(50):
+            status = self.server.status(pid)
+            if status != "running":
+                return status
+            time.sleep(0.01)
+        return "the process stopped"
+
+    def request(self, modules: list[str], request: dict, timeout: float | None = None) -> Outcome:
+        """Send a request that needs ``modules``; (re)start the child when needed."""
+        for module in modules:
+            if module not in self.modules:
+                return Outcome(False, failure=Failure("missing", message=f"{module} is not part of this submission"))
+        if self.sock is None:
+            self._start()
+        for module in modules:
+            if module in self.broken:
+                return Outcome(False, failure=self.broken[module])
+        limit = timeout or self.call_timeout
+        if self.deadline is not None:
+            limit = min(limit, self.deadline - time.monotonic())
+            if limit <= 0:
+                return Outcome(False, failure=Failure("timeout", message="this test's time budget is used up"))
+        return self._exchange(request, limit)
+
+    def call(self, target: str, *args, timeout: float | None = None, return_args: bool = False, **kwargs) -> Outcome:
+        """Call ``module.function`` with plain-data arguments."""
+        request = {"op": "call", "target": target, "args": list(args), "kwargs": kwargs, "return_args": return_args}
+        return self.request([target.partition(".")[0]], request, timeout)
+
+    def scenario(self, runner: str, targets: list[str], spec: dict, timeout: float | None = None) -> Outcome:
+        """Run a harness scenario with the student's ``targets`` (see :mod:`autograder.sandbox.harness`)."""
+        modules = sorted({target.partition(".")[0] for target in targets})
+        request = {"op": "scenario", "runner": runner, "targets": targets, "spec": spec}
+        return self.request(modules, request, timeout)

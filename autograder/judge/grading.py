@@ -1,0 +1,120 @@
+"""What a grader test uses: the ``graded`` marker, ``GradingFailure``, and messages about the student's code.
+
+A grader test passes or fails as a whole. It fails by raising
+:class:`GradingFailure` with a message written for the student: what went
+wrong, in the chapter's terms, and what to try. Any other exception inside a
+grader is a bug in the grader; the runner reports it to the instructor
+instead of silently charging the student.
+
+Hidden tests never put their inputs or expected values in a message, and
+they do not echo the student's exception messages or printed output either
+(student code could print its hidden inputs into them).
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+from autograder.judge.client import Failure, Outcome
+
+SECTIONS = {
+    "backprop": "section 1.1 (backpropagation by hand)",
+    "training_loop": "section 2 (the training loop)",
+    "validation": "section 2.1 (validation loss)",
+    "early_stopping": "section 2.2 (early stopping)",
+    "regularization": "section 3 (dropout and L2 regularisation)",
+    "putting_it_together": "section 4 (putting it all together)",
+}
+
+
+@dataclass(frozen=True)
+class TestContext:
+    name: str
+    hidden: bool
+
+
+CURRENT = contextvars.ContextVar("current_test", default=TestContext("", True))
+
+
+class GradingFailure(AssertionError):
+    """A graded behaviour that the submission does not show; the message is for the student."""
+
+
+def graded(name: str, points: float, hidden: bool = True, budget: float = 60.0) -> Callable:
+    """Mark a grader test: its student-facing ``name`` (``module.function: words``), points and visibility.
+
+    ``budget`` bounds the wall-clock seconds all the test's calls into the student's code may take together.
+    """
+    module, _, rest = name.partition(".")
+    if module not in SECTIONS or ":" not in rest:
+        raise ValueError(f"grader name {name!r} must start with 'module.function:' for a graded module")
+    return pytest.mark.graded(name=name, points=points, hidden=hidden, budget=budget)
+
+
+def fail(message: str, hint: str = "", module: str = "") -> None:
+    """Fail the current test with a student-facing message (and a pointer to the chapter)."""
+    parts = [message.strip()]
+    if hint:
+        parts.append(f"Try this: {hint.strip()}")
+    if module in SECTIONS:
+        parts.append(f"See the chapter, {SECTIONS[module]}.")
+    raise GradingFailure("\n".join(parts))
+
+
+def describe_failure(function: str, failure: Failure, hidden: bool) -> str:
+    """Say, in the student's terms, why calling ``function`` gave no result."""
+    module = function.partition(".")[0]
+    if failure.kind == "missing":
+        return f"{module}.py is not in your submission: hand it in under exactly that name."
+    if failure.kind == "import" and failure.type in ("timeout", "crash"):
+        return (
+            f"{module}.py could not be loaded: running it {'took too long' if failure.type == 'timeout' else 'stopped the process'}. "
+            "Code at the top level of the file runs on import: put experiments and training runs under "
+            '`if __name__ == "__main__":`.'
+        )
+    if failure.kind == "import":
+        where = _where(failure)
+        detail = f": {failure.message}" if failure.message and (not hidden or failure.type == "SyntaxError") else ""
+        return (
+            f"{module}.py could not be loaded: running it raised {failure.type}{detail}{where}. "
+            f"Run `python {module}.py` yourself to see the full error; every test of {module} needs it to load."
+        )
+    if failure.kind == "timeout":
+        return (
+            f"{function} did not finish in time ({failure.message}). Look for a loop that never ends, "
+            "or one that runs over far more epochs or data than it was given."
+        )
+    if failure.kind == "crash":
+        return (
+            f"The process running {function} stopped ({failure.message}). Calls such as sys.exit(), "
+            "os._exit() or os.kill() end it, and so does running out of memory: remove them, and keep "
+            "tensors small."
+        )
+    if failure.kind == "protocol":
+        return f"{function} returned something the grader cannot read ({failure.message}). Return plain numbers, lists, arrays or tensors."
+    if failure.type == "NotImplementedError":
+        return f"{function} is not written yet: it still raises NotImplementedError. Replace `raise NotImplementedError()` with your code."
+    if failure.type == "MissingFunction":
+        return f"{function} is not defined in {module}.py. Keep the function's name and signature exactly as in the exercise."
+    detail = f": {failure.message}" if failure.message and not hidden else ""
+    return f"{function} raised {failure.type}{detail}{_where(failure)}."
+
+
+def _where(failure: Failure) -> str:
+    frames = [frame for frame in failure.where if isinstance(frame, list) and len(frame) == 4]
+    if not frames:
+        return ""
+    filename, line, _, code = frames[-1]
+    code = f" (`{str(code).strip()}`)" if code else ""
+    return f" at {filename} line {line}{code}"
+
+
+def result_of(outcome: Outcome, function: str) -> object:
+    """The value a call or scenario produced, or a GradingFailure explaining why there is none."""
+    if outcome.ok:
+        return outcome.value
+    raise GradingFailure(describe_failure(function, outcome.failure, CURRENT.get().hidden))

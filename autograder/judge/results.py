@@ -1,0 +1,151 @@
+"""Grading results and their formats: Gradescope's results.json, JUnit XML, a terminal table."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from xml.etree import ElementTree
+
+from autograder.api import GRADED_MODULES
+
+
+@dataclass
+class TestResult:
+    """One graded behaviour: ``message`` is the student-facing feedback ("" when passed)."""
+
+    name: str
+    points: float
+    max_points: float
+    passed: bool
+    message: str = ""
+    hidden: bool = True
+    grader_error: str = ""  # for the instructor: a traceback when the grader itself broke
+
+    @property
+    def module(self) -> str:
+        return self.name.partition(".")[0]
+
+
+@dataclass
+class GradeReport:
+    tests: list[TestResult]
+    notes: list[str] = field(default_factory=list)  # for the instructor: environment, recomputed references
+    seconds: float = 0.0
+
+    @property
+    def score(self) -> float:
+        return round(sum(t.points for t in self.tests), 6)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(t.max_points for t in self.tests), 6)
+
+    @property
+    def grader_errors(self) -> list[TestResult]:
+        return [t for t in self.tests if t.grader_error]
+
+    def by_module(self) -> dict[str, tuple[float, float]]:
+        """module -> (points, max points), in the chapter's order."""
+        parts = {module: [0.0, 0.0] for module in GRADED_MODULES}
+        for test in self.tests:
+            entry = parts.setdefault(test.module, [0.0, 0.0])
+            entry[0] += test.points
+            entry[1] += test.max_points
+        return {module: (round(p, 6), round(m, 6)) for module, (p, m) in parts.items()}
+
+    def to_dict(self) -> dict:
+        return {"tests": [asdict(t) for t in self.tests], "notes": self.notes, "seconds": self.seconds}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> GradeReport:
+        return cls([TestResult(**t) for t in data["tests"]], list(data.get("notes", [])), float(data.get("seconds", 0.0)))
+
+
+def gradescope_json(report: GradeReport) -> dict:
+    """Gradescope's results.json: score, and per test its name, score, max_score, output, visibility."""
+    tests = []
+    for test in report.tests:
+        status = "passed" if test.passed else "failed"
+        tests.append(
+            {
+                "name": test.name,
+                "score": test.points,
+                "max_score": test.max_points,
+                "status": status,
+                "output": test.message if not test.passed else "",
+                "output_format": "md",
+                "visibility": "visible",
+            }
+        )
+    return {
+        "score": report.score,
+        "execution_time": round(report.seconds, 3),
+        "output": "Passing every test here is full marks. Hidden tests show their name, points and a hint, not their inputs.",
+        "tests": tests,
+        "visibility": "visible",
+    }
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a file so that a reader (or a crash) never sees it half written."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_gradescope(report: GradeReport, path: Path) -> None:
+    write_atomic(path, json.dumps(gradescope_json(report), indent=2))
+
+
+def junit_xml(report: GradeReport) -> str:
+    """JUnit XML, one testcase per graded behaviour, for CI systems that display it."""
+    suite = ElementTree.Element(
+        "testsuite",
+        name="autograder",
+        tests=str(len(report.tests)),
+        failures=str(sum(not t.passed and not t.grader_error for t in report.tests)),
+        errors=str(len(report.grader_errors)),
+        time=f"{report.seconds:.3f}",
+    )
+    for test in report.tests:
+        case = ElementTree.SubElement(suite, "testcase", classname=test.module, name=f"{test.name} [{test.max_points:g} points]")
+        if test.grader_error:
+            ElementTree.SubElement(case, "error", message="grader error").text = test.message
+        elif not test.passed:
+            ElementTree.SubElement(case, "failure", message=test.message.splitlines()[0] if test.message else "failed").text = test.message
+    ElementTree.SubElement(suite, "system-out").text = f"score {report.score:g} / {report.max_score:g}"
+    return ElementTree.tostring(suite, encoding="unicode")
+
+
+def render_table(report: GradeReport, title: str = "Grade") -> str:
+    """A readable plain-text table: each test with its points, then failures with their messages."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{title}: {report.score:g} / {report.max_score:g}", show_lines=False)
+    table.add_column("", width=2)
+    table.add_column("test")
+    table.add_column("points", justify="right")
+    for test in report.tests:
+        mark = "ok" if test.passed else ("!!" if test.grader_error else "x")
+        table.add_row(mark, test.name, f"{test.points:g}/{test.max_points:g}")
+    console = Console(width=110, record=True, file=open(os.devnull, "w"), color_system=None)
+    console.print(table)
+    for test in report.tests:
+        if not test.passed:
+            console.print(f"\n[x] {test.name}\n{test.message}", markup=False, highlight=False)
+    for note in report.notes:
+        console.print(f"\nnote: {note}", markup=False, highlight=False)
+    return console.export_text()

@@ -1,0 +1,116 @@
+"""Run a folder of grader tests (pytest) against one submission and collect a :class:`GradeReport`.
+
+The tests run in this, the judge's, process; the student's code runs only in
+the sandboxed child behind the ``submission`` fixture. pytest is started with
+its own configuration file, so nothing in the student's folder (a
+``conftest.py``, a ``pytest.ini``) is ever read.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import traceback
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import pytest
+
+from autograder.judge.client import Submission
+from autograder.judge.grading import CURRENT, GradingFailure, TestContext
+from autograder.judge.results import GradeReport, TestResult
+
+GRADER_ERROR = (
+    "The grader itself failed on this test: this is a fault of the grader, not necessarily of your code. "
+    "Your instructor can see the details; tell them if it persists."
+)
+
+
+def _grading_failure(error: BaseException | None) -> GradingFailure | None:
+    """The GradingFailure behind an exception (hypothesis may wrap it in an exception group)."""
+    if isinstance(error, GradingFailure):
+        return error
+    if isinstance(error, BaseExceptionGroup):
+        for inner in error.exceptions:
+            found = _grading_failure(inner)
+            if found is not None:
+                return found
+    return None
+
+
+class GraderPlugin:
+    """Gives the graders their ``submission`` and ``grading_notes`` fixtures and records each graded result."""
+
+    name = "autograder-grading"
+
+    def __init__(self, submission: Submission) -> None:
+        self._submission = submission
+        self.results: list[TestResult] = []
+        self.notes: list[str] = []
+        self.collection_errors: list[str] = []
+
+    @pytest.fixture(scope="session", name="submission")
+    def submission_fixture(self) -> Submission:
+        return self._submission
+
+    @pytest.fixture(scope="session", name="grading_notes")
+    def grading_notes_fixture(self) -> list[str]:
+        return self.notes
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.addinivalue_line("markers", "graded(name, points, hidden, budget): a graded behaviour")
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        unmarked = [item.nodeid for item in items if item.get_closest_marker("graded") is None]
+        if unmarked:
+            raise pytest.UsageError(f"grader tests without @graded: {unmarked}")
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.collection_errors.append(f"{report.nodeid}: {report.longreprtext}")
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item):
+        marker = item.get_closest_marker("graded")
+        token = CURRENT.set(TestContext(marker.kwargs["name"], marker.kwargs.get("hidden", True)))
+        self._submission.deadline = time.monotonic() + marker.kwargs.get("budget", 60.0)
+        try:
+            yield
+        finally:
+            self._submission.deadline = None
+            CURRENT.reset(token)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        outcome = yield
+        report = outcome.get_result()
+        if not (call.when == "call" or (report.failed and call.when == "setup")):
+            return
+        marker = item.get_closest_marker("graded")
+        points = float(marker.kwargs["points"])
+        result = TestResult(name=marker.kwargs["name"], points=0.0, max_points=points, passed=False, hidden=marker.kwargs.get("hidden", True))
+        error = call.excinfo.value if call.excinfo is not None else None
+        failure = _grading_failure(error)
+        if report.passed:
+            result.points, result.passed = points, True
+        elif failure is not None:
+            result.message = str(failure)
+        else:
+            result.message = GRADER_ERROR
+            result.grader_error = "".join(traceback.format_exception(error)) if error is not None else report.longreprtext
+        self.results.append(result)
+
+
+def run_graders(submission: Submission, tests: Path, select: str | None = None) -> GradeReport:
+    """Run the grader tests under ``tests`` (a folder with a ``pytest.ini``) against ``submission``."""
+    started = time.monotonic()
+    plugin = GraderPlugin(submission)
+    args = [str(tests), "-c", str(tests / "pytest.ini"), "--rootdir", str(tests), "-p", "no:cacheprovider", "-p", "no:terminal"]
+    if select:
+        args += ["-k", select]
+    log = io.StringIO()
+    with redirect_stdout(log), redirect_stderr(log):
+        code = pytest.main(args, plugins=[plugin])
+    if plugin.collection_errors or code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
+        raise RuntimeError("the grader tests could not be collected:\n" + "\n".join(plugin.collection_errors) + log.getvalue()[-3000:])
+    return GradeReport(tests=plugin.results, notes=plugin.notes, seconds=time.monotonic() - started)

@@ -1,0 +1,5 @@
+"""What the sandboxed child runs: the wire format, the child's loop, the scenario harness.
+
+Nothing here is secret: the child imports it. Hidden graders, reference
+curves and solutions live elsewhere and are never imported by the child.
+"""

@@ -1,0 +1,144 @@
+"""The sandboxed child: loads one submission and answers the judge's requests with plain data.
+
+Requests (dicts sent with :mod:`wire`):
+
+- ``{"op": "load", "module": name}``: import ``name.py`` from the submission folder;
+- ``{"op": "load_notebook", "module": name, "cells": [source, ...]}``: run a
+  notebook's code cells, in order, into a module called ``name``; a cell that
+  raises is reported and skipped, the others still run;
+- ``{"op": "call", "target": "module.function", "args": [...], "kwargs": {...}, "return_args": bool}``;
+- ``{"op": "scenario", "runner": name, "targets": ["module.function", ...], "spec": {...}}``:
+  run a :mod:`harness` runner with the student's functions;
+- ``{"op": "ping"}``.
+
+Every reply is ``{"ok": True, "value": ..., "stdout": ...}`` or
+``{"ok": False, "error": {"type", "message", "where"}}``. Any exception the
+student's code raises, ``SystemExit`` and ``KeyboardInterrupt`` included,
+becomes an error reply; only the death of the process ends the loop.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import socket
+import sys
+import traceback
+import types
+import warnings
+from pathlib import Path
+
+from autograder.sandbox import harness, wire
+
+MESSAGE_LIMIT = 2000
+
+
+class MissingFunction(LookupError):
+    """The submission's module has no function of the requested name."""
+
+
+def describe_exception(error: BaseException, root: str) -> dict:
+    """The exception's type, its message, and the frames that lie in the submission's own files."""
+    try:
+        message = str(error)[:MESSAGE_LIMIT]
+    except BaseException:  # a student exception whose __str__ itself fails
+        message = "(the exception's message could not be read)"
+    where = []
+    for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename.startswith(root) or frame.filename.startswith("<cell"):
+            where.append([os.path.basename(frame.filename), frame.lineno, frame.name, (frame.line or "")[:200]])
+    return {"type": type(error).__name__, "message": message, "where": where[-5:]}
+
+
+class Child:
+    """Holds the submission's modules and dispatches requests."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.modules: dict[str, types.ModuleType] = {}
+
+    def handle(self, request: dict) -> dict:
+        op = request.get("op")
+        handler = getattr(self, f"op_{op}", None)
+        if handler is None:
+            return {"ok": False, "error": {"type": "ProtocolError", "message": f"unknown op {op!r}", "where": []}}
+        with harness.captured_stdout() as out:
+            try:
+                value = handler(request)
+            except BaseException as error:  # noqa: BLE001 - student code may raise anything, exits included
+                return {"ok": False, "error": describe_exception(error, self.root), "stdout": out.text()}
+        return {"ok": True, "value": value, "stdout": out.text()}
+
+    def op_ping(self, request: dict) -> str:
+        return "pong"
+
+    def op_load(self, request: dict) -> bool:
+        name = request["module"]
+        path = Path(self.root) / f"{name}.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            sys.modules.pop(name, None)
+            raise
+        self.modules[name] = module
+        return True
+
+    def op_load_notebook(self, request: dict) -> list:
+        name = request["module"]
+        module = types.ModuleType(name)
+        module.__file__ = str(Path(self.root) / f"{name}.ipynb")
+        sys.modules[name] = module
+        failures = []
+        for index, source in enumerate(request["cells"]):
+            code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+            try:
+                exec(compile(code, f"<cell {index + 1}>", "exec"), module.__dict__)
+            except BaseException as error:  # noqa: BLE001 - a broken cell must not stop the others
+                failures.append([index + 1, describe_exception(error, self.root)])
+        self.modules[name] = module
+        return failures
+
+    def resolve(self, target: str):
+        module_name, _, function_name = target.partition(".")
+        module = self.modules.get(module_name)
+        if module is None:
+            raise MissingFunction(f"{module_name} was not loaded")
+        function = getattr(module, function_name, None)
+        if function is None:
+            raise MissingFunction(f"{module_name} defines no {function_name}")
+        return function
+
+    def op_call(self, request: dict):
+        function = self.resolve(request["target"])
+        args, kwargs = list(request.get("args", [])), dict(request.get("kwargs", {}))
+        value = function(*args, **kwargs)
+        if request.get("return_args"):
+            return {"result": value, "type": wire.type_name(value), "args_after": args, "kwargs_after": kwargs}
+        return {"result": value, "type": wire.type_name(value)}
+
+    def op_scenario(self, request: dict):
+        functions = [self.resolve(target) for target in request["targets"]]
+        return harness.RUNNERS[request["runner"]](request["spec"], *functions)
+
+
+def serve(sock: socket.socket, root: str) -> None:
+    """Answer requests until the judge closes the connection."""
+    warnings.simplefilter("ignore")
+    os.chdir(root)
+    sys.path.insert(0, root)
+    child = Child(root)
+    while True:
+        try:
+            request = wire.recv(sock)
+        except (EOFError, OSError):
+            return
+        reply = child.handle(request)
+        try:
+            wire.send(sock, reply)
+        except wire.WireError as error:
+            wire.send(sock, {"ok": False, "error": {"type": "ReplyTooLarge", "message": str(error), "where": []}})
+        except Exception as error:  # noqa: BLE001 - a value that cannot be encoded
+            wire.send(sock, {"ok": False, "error": {"type": "UnsendableValue", "message": repr(error)[:500], "where": []}})

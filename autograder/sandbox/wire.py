@@ -1,0 +1,256 @@
+"""Plain-data messages between the judge and the sandboxed child: JSON plus raw arrays.
+
+A frame is ``[4-byte header length][JSON header][4-byte blob count]`` followed
+by each array as ``[4-byte spec length][JSON spec][raw bytes]``. Arrays travel
+as raw little-endian numbers with their dtype and shape; nothing is ever
+unpickled, so a reply can claim any *values* but cannot run code in the judge
+or hand it an object with methods of the student's choosing.
+
+Encoded values (``encode`` in the child, ``decode`` in the judge):
+
+- ``None``, ``bool``, ``int``, ``float``, ``str``: as JSON (NaN and infinities included);
+- lists, tuples and dicts: tagged JSON ``{"$list": [...]}``, ``{"$tuple": [...]}``,
+  ``{"$dict": [[key, value], ...]}``;
+- NumPy arrays, NumPy scalars and torch tensors: ``{"$array": i, "kind": ...}``
+  pointing at blob i (tensors carry ``requires_grad`` and ``grad_fn``);
+- anything else: ``{"$object": "<type name>"}``, which the judge never trusts.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import struct
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_FRAME_BYTES = 256 * 1024 * 1024
+MAX_DEPTH = 60
+_ALLOWED_DTYPES = frozenset("?bBhHiIlLqQefdgFD")
+_LEN = struct.Struct("<I")
+_BUILTINS = ((bool, bool.__bool__), (int, int.__index__), (float, float.__float__), (str, str.__str__))
+
+
+class WireError(Exception):
+    """A message that breaks the format: too big, too deep, or not the agreed types."""
+
+
+@dataclass(frozen=True)
+class TensorData:
+    """A torch tensor as the judge sees it: its values (float64 or int or bool) and autograd facts."""
+
+    values: np.ndarray
+    requires_grad: bool
+    has_grad_fn: bool
+    dtype: str
+
+
+@dataclass(frozen=True)
+class Opaque:
+    """A value the wire cannot carry (a function, a module, an object of the student's class)."""
+
+    type_name: str
+
+
+def type_name(value: object) -> str:
+    """The exact type of ``value`` as ``module.qualname`` (builtins shown bare)."""
+    kind = type(value)
+    module = getattr(kind, "__module__", "?")
+    name = getattr(kind, "__qualname__", kind.__name__)
+    return name if module == "builtins" else f"{module}.{name}"
+
+
+# ---------------------------------------------------------------- encoding (child side)
+
+
+def encode(value: object, blobs: list[np.ndarray], depth: int = 0) -> object:
+    """Turn ``value`` into JSON-able data, appending arrays to ``blobs``."""
+    if depth > MAX_DEPTH:
+        raise WireError("the value is nested too deeply")
+    if value is None:
+        return None
+    for base, plain in _BUILTINS:
+        if isinstance(value, base):
+            # A subclass collapses to its builtin value: the judge never meets a student class.
+            return plain(value)
+    if isinstance(value, np.generic) and not isinstance(value, np.object_):
+        blobs.append(np.asarray(value))
+        return {"$array": len(blobs) - 1, "kind": "numpy_scalar", "type": type_name(value)}
+    if isinstance(value, np.ndarray):
+        if value.dtype.char not in _ALLOWED_DTYPES:
+            return {"$object": f"numpy.ndarray[{value.dtype}]"}
+        blobs.append(np.ascontiguousarray(value))
+        return {"$array": len(blobs) - 1, "kind": "ndarray"}
+    tensor = _as_tensor(value)
+    if tensor is not None:
+        return tensor_record(tensor, blobs)
+    if isinstance(value, (list, tuple)):
+        tag = "$tuple" if isinstance(value, tuple) else "$list"
+        return {tag: [encode(item, blobs, depth + 1) for item in value]}
+    if isinstance(value, dict):
+        return {"$dict": [[encode(k, blobs, depth + 1), encode(v, blobs, depth + 1)] for k, v in dict.items(value)]}
+    return {"$object": type_name(value)}
+
+
+def _as_tensor(value: object):
+    try:
+        import torch
+    except ImportError:  # the wire works without torch (student bundle checks without torch)
+        return None
+    return value if isinstance(value, torch.Tensor) else None
+
+
+def tensor_record(tensor, blobs: list[np.ndarray]) -> dict:
+    """Encode a torch tensor: detached values plus whether it sits in an autograd graph."""
+    import torch
+
+    plain = torch.Tensor.detach(tensor)
+    if plain.is_complex() or plain.dtype in (torch.bfloat16,):
+        plain = plain.to(torch.float64)
+    array = np.array(plain.cpu().numpy(), copy=True)
+    blobs.append(np.ascontiguousarray(array))
+    return {
+        "$array": len(blobs) - 1,
+        "kind": "tensor",
+        "requires_grad": bool(tensor.requires_grad),
+        "grad_fn": tensor.grad_fn is not None,
+        "dtype": str(tensor.dtype),
+    }
+
+
+def dumps(message: dict) -> bytes:
+    """Serialise a message (a dict of plain data) into one frame."""
+    blobs: list[np.ndarray] = []
+    header = json.dumps(encode(message, blobs), allow_nan=True).encode()
+    parts = [_LEN.pack(len(header)), header, _LEN.pack(len(blobs))]
+    for blob in blobs:
+        spec = json.dumps({"dtype": blob.dtype.str, "shape": list(blob.shape)}).encode()
+        parts += [_LEN.pack(len(spec)), spec, blob.tobytes()]
+    return b"".join(parts)
+
+
+# ---------------------------------------------------------------- decoding (judge side)
+
+
+def loads(frame: bytes) -> object:
+    """Parse one frame into plain Python data, ndarrays, ``TensorData`` and ``Opaque``.
+
+    Raises:
+        WireError: anything malformed, oversized or of an unexpected type.
+    """
+    try:
+        view = memoryview(frame)
+        (header_len,) = _LEN.unpack_from(view, 0)
+        offset = 4 + header_len
+        header = json.loads(bytes(view[4:offset]))
+        (count,) = _LEN.unpack_from(view, offset)
+        offset += 4
+        blobs = []
+        for _ in range(count):
+            (spec_len,) = _LEN.unpack_from(view, offset)
+            spec = json.loads(bytes(view[offset + 4 : offset + 4 + spec_len]))
+            offset += 4 + spec_len
+            dtype = np.dtype(str(spec["dtype"]))
+            if dtype.char not in _ALLOWED_DTYPES:
+                raise WireError(f"arrays of dtype {dtype} are not accepted")
+            shape = tuple(int(n) for n in spec["shape"])
+            if any(n < 0 for n in shape):
+                raise WireError("negative array dimension")
+            size = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+            if offset + size > len(frame):
+                raise WireError("array data is truncated")
+            blobs.append(np.frombuffer(frame, dtype=dtype, count=int(np.prod(shape, dtype=np.int64)), offset=offset).reshape(shape).copy())
+            offset += size
+        if offset != len(frame):
+            raise WireError("trailing bytes after the last array")
+        return decode(header, blobs)
+    except WireError:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError, struct.error, RecursionError, OverflowError) as error:
+        raise WireError(f"unreadable message: {type(error).__name__}: {error}") from None
+
+
+def decode(data: object, blobs: list[np.ndarray], depth: int = 0) -> object:
+    """Rebuild a value from ``encode``'s output, trusting nothing about its shape."""
+    if depth > MAX_DEPTH:
+        raise WireError("the value is nested too deeply")
+    if data is None or type(data) in (bool, int, float, str):
+        return data
+    if type(data) is list:
+        raise WireError("untagged list")
+    if type(data) is not dict or len(data) == 0:
+        raise WireError(f"unexpected {type(data).__name__}")
+    if "$list" in data:
+        return [decode(item, blobs, depth + 1) for item in _items(data["$list"])]
+    if "$tuple" in data:
+        return tuple(decode(item, blobs, depth + 1) for item in _items(data["$tuple"]))
+    if "$dict" in data:
+        result = {}
+        for pair in _items(data["$dict"]):
+            if type(pair) is not list or len(pair) != 2:
+                raise WireError("bad dict entry")
+            key = decode(pair[0], blobs, depth + 1)
+            if type(key) not in (str, int, float, bool, type(None), tuple):
+                raise WireError("unhashable dict key")
+            result[key] = decode(pair[1], blobs, depth + 1)
+        return result
+    if "$array" in data:
+        index = data["$array"]
+        if type(index) is not int or not 0 <= index < len(blobs):
+            raise WireError("bad array reference")
+        array = blobs[index]
+        if data.get("kind") == "tensor":
+            return TensorData(
+                values=array,
+                requires_grad=data.get("requires_grad") is True,
+                has_grad_fn=data.get("grad_fn") is True,
+                dtype=str(data.get("dtype", "?")),
+            )
+        if data.get("kind") == "numpy_scalar":
+            return array.reshape(()).copy()[()]
+        return array
+    if "$object" in data:
+        return Opaque(type_name=str(data["$object"])[:200])
+    raise WireError("unknown tag")
+
+
+def _items(value: object) -> list:
+    if type(value) is not list:
+        raise WireError("expected a list")
+    return value
+
+
+# ---------------------------------------------------------------- sockets
+
+
+def send(sock: socket.socket, message: dict) -> None:
+    """Send one message, prefixed with its total length."""
+    frame = dumps(message)
+    if len(frame) > MAX_FRAME_BYTES:
+        raise WireError(f"the message is {len(frame)} bytes, more than the {MAX_FRAME_BYTES} allowed")
+    sock.sendall(struct.pack("<Q", len(frame)) + frame)
+
+
+def recv_frame(sock: socket.socket, limit: int = MAX_FRAME_BYTES) -> bytes:
+    """Receive one raw frame; raises EOFError if the peer has gone."""
+    (length,) = struct.unpack("<Q", _recv_exact(sock, 8))
+    if length > limit:
+        raise WireError(f"a reply of {length} bytes is more than the {limit} allowed")
+    return _recv_exact(sock, length)
+
+
+def recv(sock: socket.socket, limit: int = MAX_FRAME_BYTES) -> object:
+    """Receive and decode one message."""
+    return loads(recv_frame(sock, limit))
+
+
+def _recv_exact(sock: socket.socket, size: int) -> bytes:
+    chunks, remaining = [], size
+    while remaining:
+        chunk = sock.recv(min(remaining, 1 << 20))
+        if not chunk:
+            raise EOFError("the other side closed the connection")
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
