@@ -25,8 +25,7 @@ def submission_modules(path: Path) -> dict[str, tuple[str, object]]:
 
         return notebook_modules(path)
     raise ValueError(
-        f"{path} is not a submission: give a folder with {', '.join(m + '.py' for m in GRADED_MODULES)}, "
-        "one of those files, or a notebook"
+        f"{path} is not a submission: give a folder with {', '.join(m + '.py' for m in GRADED_MODULES)}, one of those files, or a notebook"
     )
 
 

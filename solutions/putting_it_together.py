@@ -44,9 +44,7 @@ def load_data(
     chosen = np.isin(data.target, digits)
     images = (data.images[chosen] / 16.0).astype(np.float32)
     labels = (data.target[chosen] == digits[1]).astype(np.int64)
-    X_train, X_valid, y_train, y_valid = train_test_split(
-        images, labels, test_size=valid_fraction, random_state=seed, stratify=labels
-    )
+    X_train, X_valid, y_train, y_valid = train_test_split(images, labels, test_size=valid_fraction, random_state=seed, stratify=labels)
     generator = torch.Generator().manual_seed(seed)
     trainloader = DataLoader(
         TensorDataset(torch.from_numpy(X_train), torch.from_numpy(y_train)),

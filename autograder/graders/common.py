@@ -43,13 +43,17 @@ READABLE = {
 }
 
 
+def probe(submission: Submission, key: str, runner: str, targets: list[str], spec: dict) -> dict:
+    """Run a harness runner on the student's functions once per submission (tests that share ``key`` share the run)."""
+    if key not in submission.cache:
+        submission.cache[key] = submission.scenario(runner, targets, spec)
+    return result_of(submission.cache[key], targets[-1])
+
+
 def run_student(submission: Submission, key: str) -> dict:
-    """The student's result in scenario ``key`` (run once per submission, then reused by every test)."""
+    """The student's result in the reference scenario ``key``."""
     scenario = SCENARIOS[key]
-    cache = submission.cache
-    if key not in cache:
-        cache[key] = submission.scenario(scenario.runner, list(scenario.targets), scenario.spec)
-    return result_of(cache[key], scenario.targets[0])
+    return probe(submission, key, scenario.runner, list(scenario.targets), scenario.spec)
 
 
 def curves(returned: object, target: str) -> dict[str, list[float]]:
@@ -79,13 +83,13 @@ def curves(returned: object, target: str) -> dict[str, list[float]]:
 
 def params(result: dict) -> dict[str, np.ndarray]:
     """The judge model's final parameters as reported from the scenario (shapes as in the reference)."""
-    return {name: values.array(value, f"parameter {name}") for name, value in values.mapping(result["params"], "the parameters", []).items()}
+    return {
+        name: values.array(value, f"parameter {name}") for name, value in values.mapping(result["params"], "the parameters", []).items()
+    }
 
 
 def curves_match(a: dict[str, list[float]], b: dict[str, list[float]]) -> bool:
-    return a.keys() == b.keys() and all(
-        len(a[k]) == len(b[k]) and values.close(a[k], b[k], CURVE_RTOL, CURVE_ATOL) for k in a
-    )
+    return a.keys() == b.keys() and all(len(a[k]) == len(b[k]) and values.close(a[k], b[k], CURVE_RTOL, CURVE_ATOL) for k in a)
 
 
 def params_match(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> bool:
@@ -116,7 +120,9 @@ def first_difference(student: list[float], expected: list[float]) -> str:
     return "it matches"
 
 
-def compare_run(submission: Submission, book: ReferenceBook, key: str, names: tuple[str, ...] | None = None, weights: bool = True, hint: str = "") -> dict:
+def compare_run(
+    submission: Submission, book: ReferenceBook, key: str, names: tuple[str, ...] | None = None, weights: bool = True, hint: str = ""
+) -> dict:
     """Fail, with a diagnosis where one fits, unless the student's curves (and weights) match the reference.
 
     Returns the student's result for further checks.
@@ -128,7 +134,11 @@ def compare_run(submission: Submission, book: ReferenceBook, key: str, names: tu
     reference = book.result(key)
     got, want = curves(student["returned"], target), curves(reference["returned"], target)
     names = names or tuple(want)
-    problems = [f"the {READABLE[n]}: {first_difference(got[n], want[n])}" for n in names if not (len(got[n]) == len(want[n]) and values.close(got[n], want[n], CURVE_RTOL, CURVE_ATOL))]
+    problems = [
+        f"the {READABLE[n]}: {first_difference(got[n], want[n])}"
+        for n in names
+        if not (len(got[n]) == len(want[n]) and values.close(got[n], want[n], CURVE_RTOL, CURVE_ATOL))
+    ]
     if weights and not problems and not params_match(params(student), params(reference)):
         problems.append("the weights after training differ from the reference's, although the curves agree")
     if problems:
@@ -138,3 +148,79 @@ def compare_run(submission: Submission, book: ReferenceBook, key: str, names: tu
             message += f"\nThis looks like {cause}."
         fail(message, hint=hint, module=module)
     return student
+
+
+# ------------------------------------------------------------------ early stopping
+
+STOPPING_RULE = (
+    "after each epoch compare the validation loss with the previous epoch's: strictly greater adds one to the "
+    "count, anything else resets it to 0; stop (after recording the epoch) when the count reaches patience."
+)
+
+
+def check_stop(submission: Submission, book: ReferenceBook, key: str, target: str = "early_stopping.trainer") -> dict:
+    """The student's run must last exactly as many epochs as the reference's, then match it."""
+    module = target.partition(".")[0]
+    student = run_student(submission, key)
+    reference = book.result(key)
+    got = curves(student["returned"], target)
+    want = curves(reference["returned"], target)
+    ran, should = len(got["valid_loss"]), len(want["valid_loss"])
+    if ran != should or any(len(v) != ran for v in got.values()):
+        cause = diagnoses.diagnose_scenario(key, SCENARIOS[key], student, same_run(target))
+        when = "stopped too early" if ran < should else ("ran too long" if ran > should else "returned lists of different lengths")
+        fail(
+            f"With the grader's scripted validation losses, your trainer {when} (it returned {ran} epochs of validation losses)."
+            + (f"\nThis looks like {cause}." if cause else ""),
+            hint=STOPPING_RULE,
+            module=module,
+        )
+    return compare_run(submission, book, key, hint=STOPPING_RULE)
+
+
+# ------------------------------------------------------------------ what the judge's model saw
+
+
+def forwards(student: dict, phase: str, mode: str | None = None, grad: str | None = None) -> int:
+    """How many forward passes the judge's model saw in a phase (optionally: in a mode, with or without grad)."""
+    total = 0
+    for key, count in student["observations"]["forwards"].items():
+        seen_phase, seen_mode, seen_grad = key.split(":")
+        if seen_phase == phase and mode in (None, seen_mode) and grad in (None, seen_grad):
+            total += count
+    return total
+
+
+def check_modes(student: dict, module: str) -> None:
+    """Validation in eval mode, training in train mode (the judge's model reports which it saw)."""
+    if forwards(student, "valid", mode="train"):
+        fail(
+            "Your validation loop ran the model in training mode, so dropout was active while measuring.",
+            hint="call model.eval() before the validation loop.",
+            module=module,
+        )
+    if forwards(student, "train", mode="eval"):
+        fail(
+            "After the first validation, your trainer trained the model in eval mode (dropout off during training).",
+            hint="call model.train() again before each epoch's training.",
+            module=module,
+        )
+
+
+def check_no_graph(student: dict, module: str) -> None:
+    if forwards(student, "valid", grad="grad"):
+        fail(
+            "Your validation loop builds an autograd graph: the forward passes on validation data ran with gradients enabled.",
+            hint="wrap the validation loop in `with torch.no_grad():` (torch.inference_mode() works too).",
+            module=module,
+        )
+
+
+def check_no_updates(student: dict, module: str) -> None:
+    observations = student["observations"]
+    if observations["steps"]["valid"] or observations["valid_param_changes"]:
+        fail(
+            "Your trainer changed the weights while going through the validation data.",
+            hint="no loss.backward() and no optimizer.step() in the validation loop: it only measures.",
+            module=module,
+        )

@@ -69,9 +69,14 @@ def _early_stopping_mistakes(module: str, function: str = "trainer") -> list[Mis
             "last_epoch_dropped",
             module,
             function,
-            (("            break\n", "            train_loss.pop()\n            valid_loss.pop()\n            break\n")
-             if module == "early_stopping"
-             else ("            break\n", "            for values in history.values():\n                values.pop()\n            break\n"),),
+            (
+                ("            break\n", "            train_loss.pop()\n            valid_loss.pop()\n            break\n")
+                if module == "early_stopping"
+                else (
+                    "            break\n",
+                    "            for values in history.values():\n                values.pop()\n            break\n",
+                ),
+            ),
             "leaving the stopping epoch out of the lists: record the epoch's losses first, then decide to stop",
         ),
     ]
@@ -137,7 +142,10 @@ MISTAKES: list[Mistake] = [
         "hidden_through_wrong_weight",
         "backprop",
         "backward_pass",
-        (('d_y_hat * params["w3"] * f["a1"]', 'd_y_hat * params["w4"] * f["a1"]'), ('d_y_hat * params["w4"] * f["a2"]', 'd_y_hat * params["w3"] * f["a2"]')),
+        (
+            ('d_y_hat * params["w3"] * f["a1"]', 'd_y_hat * params["w4"] * f["a1"]'),
+            ('d_y_hat * params["w4"] * f["a2"]', 'd_y_hat * params["w3"] * f["a2"]'),
+        ),
         "the gradient reaches hidden unit 1 through w4 (and unit 2 through w3): unit 1 feeds the output through w3",
     ),
     Mistake(
@@ -251,7 +259,10 @@ MISTAKES: list[Mistake] = [
         "trainer",
         (
             ("    for _ in range(epochs):\n        model.train()\n", "    for _ in range(epochs):\n"),
-            ("        valid_loss.append(valid_batch_loss / len(validloader))\n        model.train()\n", "        valid_loss.append(valid_batch_loss / len(validloader))\n"),
+            (
+                "        valid_loss.append(valid_batch_loss / len(validloader))\n        model.train()\n",
+                "        valid_loss.append(valid_batch_loss / len(validloader))\n",
+            ),
         ),
         "training in eval mode after the first validation: call model.train() again before each epoch's training",
     ),
@@ -286,8 +297,14 @@ MISTAKES: list[Mistake] = [
         "putting_it_together",
         "trainer",
         (
-            ("loss.item()\n            accuracy_sum += ((torch.sigmoid(y_hat) > 0.5) == y)", "loss.item()\n            accuracy_sum += ((y_hat > 0.5) == y)"),
-            (".item()\n                accuracy_sum += ((torch.sigmoid(y_hat) > 0.5) == y)", ".item()\n                accuracy_sum += ((y_hat > 0.5) == y)"),
+            (
+                "loss.item()\n            accuracy_sum += ((torch.sigmoid(y_hat) > 0.5) == y)",
+                "loss.item()\n            accuracy_sum += ((y_hat > 0.5) == y)",
+            ),
+            (
+                ".item()\n                accuracy_sum += ((torch.sigmoid(y_hat) > 0.5) == y)",
+                ".item()\n                accuracy_sum += ((y_hat > 0.5) == y)",
+            ),
         ),
         "thresholding the logits at 0.5: the probability is sigmoid(logit), so predict 1 when sigmoid(logit) > 0.5 (logit > 0)",
     ),
@@ -296,8 +313,14 @@ MISTAKES: list[Mistake] = [
         "putting_it_together",
         "trainer",
         (
-            ('history["train_loss"].append(loss_sum / len(trainloader))', 'history["train_loss"].append(loss_sum / len(trainloader.dataset))'),
-            ('history["valid_loss"].append(loss_sum / len(validloader))', 'history["valid_loss"].append(loss_sum / len(validloader.dataset))'),
+            (
+                'history["train_loss"].append(loss_sum / len(trainloader))',
+                'history["train_loss"].append(loss_sum / len(trainloader.dataset))',
+            ),
+            (
+                'history["valid_loss"].append(loss_sum / len(validloader))',
+                'history["valid_loss"].append(loss_sum / len(validloader.dataset))',
+            ),
         ),
         "dividing the summed batch losses by the number of samples: divide by the number of batches",
     ),

@@ -15,7 +15,9 @@ from __future__ import annotations
 from autograder.references import Scenario
 
 
-def _regression(n_train: int, batch: int, n_valid: int = 0, valid_batch: int | None = None, seed: int = 11, features: int = 3, **extra) -> dict:
+def _regression(
+    n_train: int, batch: int, n_valid: int = 0, valid_batch: int | None = None, seed: int = 11, features: int = 3, **extra
+) -> dict:
     data = {"kind": "regression", "seed": seed, "n_train": n_train, "n_valid": n_valid, "features": features, "batch_size": batch}
     if valid_batch is not None:
         data["valid_batch_size"] = valid_batch
@@ -23,10 +25,28 @@ def _regression(n_train: int, batch: int, n_valid: int = 0, valid_batch: int | N
 
 
 def _images(n_train: int, batch: int, n_valid: int, valid_batch: int, seed: int = 5, **extra) -> dict:
-    return {"kind": "images", "seed": seed, "side": 4, "n_train": n_train, "n_valid": n_valid, "batch_size": batch, "valid_batch_size": valid_batch, **extra}
+    return {
+        "kind": "images",
+        "seed": seed,
+        "side": 4,
+        "n_train": n_train,
+        "n_valid": n_valid,
+        "batch_size": batch,
+        "valid_batch_size": valid_batch,
+        **extra,
+    }
 
 
-def _trainer(target: str, data: dict, model: dict, optimizer: dict, kwargs: dict, criterion: str = "mse", script: list | None = None, validation: bool = True) -> Scenario:
+def _trainer(
+    target: str,
+    data: dict,
+    model: dict,
+    optimizer: dict,
+    kwargs: dict,
+    criterion: str = "mse",
+    script: list | None = None,
+    validation: bool = True,
+) -> Scenario:
     spec = {
         "data": data,
         "model": model,
@@ -71,16 +91,40 @@ SCENARIOS: dict[str, Scenario] = {
     "training_loop.even": _trainer("training_loop.trainer", _regression(12, 4), SMALL, SGD, {"epochs": 4}, validation=False),
     "training_loop.uneven": _trainer("training_loop.trainer", _regression(10, 4), SMALL, SGD, {"epochs": 3}, validation=False),
     "training_loop.chapter": _trainer(
-        "training_loop.trainer", _regression(40, 1, features=1, seed=0), {"hidden": 3, "seed": 0}, {"name": "adam", "lr": 0.1}, {"epochs": 2}, validation=False
+        "training_loop.trainer",
+        _regression(40, 1, features=1, seed=0),
+        {"hidden": 3, "seed": 0},
+        {"name": "adam", "lr": 0.1},
+        {"epochs": 2},
+        validation=False,
     ),
     "validation.plain": _trainer("validation.trainer", _regression(12, 4, n_valid=7, valid_batch=3), SMALL, SGD, {"epochs": 4}),
-    "validation.dropout": _trainer("validation.trainer", _regression(12, 4, n_valid=7, valid_batch=3, seed=12), DROPOUT, ADAM, {"epochs": 4}),
-    "early_stopping.real": _trainer(_ES, _regression(12, 4, n_valid=7, valid_batch=3, seed=13), DROPOUT, ADAM, {"epochs": 4, "patience": 10}),
-    "early_stopping.stop_at_6": _trainer(_ES, _regression(8, 4, n_valid=4, valid_batch=2, **_ZEROS), SMALL, SGD, {"epochs": 10, "patience": 3}, script=SCRIPT_STOP_AT_6),
-    "early_stopping.reset": _trainer(_ES, _regression(8, 4, n_valid=4, valid_batch=2, **_ZEROS), SMALL, SGD, {"epochs": 10, "patience": 3}, script=SCRIPT_RESET_STOP_AT_8),
-    "early_stopping.plateau": _trainer(_ES, _regression(8, 4, n_valid=4, valid_batch=2, **_ZEROS), SMALL, SGD, {"epochs": 6, "patience": 2}, script=SCRIPT_PLATEAU),
-    "early_stopping.falling": _trainer(_ES, _regression(8, 4, n_valid=4, valid_batch=2, **_ZEROS), SMALL, SGD, {"epochs": 5, "patience": 2}, script=SCRIPT_FALLING),
-    "early_stopping.patience_1": _trainer(_ES, _regression(8, 4, n_valid=4, valid_batch=2, **_ZEROS), SMALL, SGD, {"epochs": 5, "patience": 1}, script=SCRIPT_PATIENCE_1_STOP_AT_3),
+    "validation.dropout": _trainer(
+        "validation.trainer", _regression(12, 4, n_valid=7, valid_batch=3, seed=12), DROPOUT, ADAM, {"epochs": 4}
+    ),
+    "early_stopping.real": _trainer(
+        _ES, _regression(12, 4, n_valid=7, valid_batch=3, seed=13), DROPOUT, ADAM, {"epochs": 4, "patience": 10}
+    ),
+    "early_stopping.stop_at_6": _trainer(
+        _ES, _regression(8, 4, n_valid=4, valid_batch=2, **_ZEROS), SMALL, SGD, {"epochs": 10, "patience": 3}, script=SCRIPT_STOP_AT_6
+    ),
+    "early_stopping.reset": _trainer(
+        _ES, _regression(8, 4, n_valid=4, valid_batch=2, **_ZEROS), SMALL, SGD, {"epochs": 10, "patience": 3}, script=SCRIPT_RESET_STOP_AT_8
+    ),
+    "early_stopping.plateau": _trainer(
+        _ES, _regression(8, 4, n_valid=4, valid_batch=2, **_ZEROS), SMALL, SGD, {"epochs": 6, "patience": 2}, script=SCRIPT_PLATEAU
+    ),
+    "early_stopping.falling": _trainer(
+        _ES, _regression(8, 4, n_valid=4, valid_batch=2, **_ZEROS), SMALL, SGD, {"epochs": 5, "patience": 2}, script=SCRIPT_FALLING
+    ),
+    "early_stopping.patience_1": _trainer(
+        _ES,
+        _regression(8, 4, n_valid=4, valid_batch=2, **_ZEROS),
+        SMALL,
+        SGD,
+        {"epochs": 5, "patience": 1},
+        script=SCRIPT_PATIENCE_1_STOP_AT_3,
+    ),
     "putting_it_together.curves": _trainer(
         "putting_it_together.trainer",
         _images(24, 8, 10, 4),

@@ -65,7 +65,11 @@ def test_sigmoid(submission):
         got = values.number(result_of(submission.call("backprop.sigmoid", z), "backprop.sigmoid")["result"], f"sigmoid({z})")
         want = float(torch.sigmoid(torch.tensor(z, dtype=torch.float64)))
         if not values.close(got, want, RTOL, ATOL):
-            fail(f"sigmoid({z}) gave {got:.6g}, but 1 / (1 + e^(-z)) is {want:.6g}.", hint="check the sign inside the exponential.", module=MODULE)
+            fail(
+                f"sigmoid({z}) gave {got:.6g}, but 1 / (1 + e^(-z)) is {want:.6g}.",
+                hint="check the sign inside the exponential.",
+                module=MODULE,
+            )
     z = np.linspace(-4.0, 4.0, 12).reshape(3, 4)
     got = values.array(result_of(submission.call("backprop.sigmoid", z), "backprop.sigmoid")["result"], "sigmoid of a (3, 4) array")
     if got.shape != z.shape or not values.close(got, torch.sigmoid(torch.tensor(z)).numpy(), RTOL, ATOL):
@@ -86,7 +90,11 @@ def test_forward_chapter(submission):
     wrong = wrong_keys(got, want)
     if wrong:
         detail = ", ".join(f"{k} = {got[k]:.4f} (expected {want[k]:.4f})" for k in wrong)
-        fail(f"On the chapter's example, {detail}.", hint="z = w * x + b, a = sigmoid(z), y_hat = w3 a1 + w4 a2 + b3, loss = (y_hat - y)**2.", module=MODULE)
+        fail(
+            f"On the chapter's example, {detail}.",
+            hint="z = w * x + b, a = sigmoid(z), y_hat = w3 a1 + w4 a2 + b3, loss = (y_hat - y)**2.",
+            module=MODULE,
+        )
 
 
 @graded("backprop.forward_pass: random points and parameters", points=3)
@@ -136,7 +144,8 @@ def test_backward_random(submission, x, y, params):
         right = [k for k in KEYS if k not in wrong]
         fail(
             f"Against torch autograd on other points and parameters, dL/d{', dL/d'.join(wrong)} "
-            f"{'is' if len(wrong) == 1 else 'are'} wrong" + (f" (dL/d{', dL/d'.join(right)} are right)." if right else ".")
+            f"{'is' if len(wrong) == 1 else 'are'} wrong"
+            + (f" (dL/d{', dL/d'.join(right)} are right)." if right else ".")
             + (f"\nThis looks like {cause}." if cause else ""),
             hint="check each gradient against autograd with an x other than 1 (at x = 1 a missing factor x hides).",
             module=MODULE,
@@ -189,7 +198,12 @@ def student_network_gradients(submission, case: dict, shaped: bool) -> dict[str,
     args = [case[k] for k in ("X", "y", "W1", "b1", "W2", "b2")]
     value = result_of(submission.call("backprop.network_gradients", *args), "backprop.network_gradients")["result"]
     table = values.mapping(value, "what network_gradients returned", list(NETWORK_KEYS))
-    shapes = {"hidden.weight": case["W1"].shape, "hidden.bias": case["b1"].shape, "output.weight": case["W2"].shape, "output.bias": case["b2"].shape}
+    shapes = {
+        "hidden.weight": case["W1"].shape,
+        "hidden.bias": case["b1"].shape,
+        "output.weight": case["W2"].shape,
+        "output.bias": case["b2"].shape,
+    }
     return {k: values.array(table[k], f'network_gradients(...)["{k}"]', shapes[k] if shaped else None) for k in NETWORK_KEYS}
 
 
@@ -198,7 +212,12 @@ def student_network_gradients(submission, case: dict, shaped: bool) -> dict[str,
 @GIVEN
 def test_network_gradient_shapes(submission, case):
     got = student_network_gradients(submission, case, shaped=False)
-    expected = {"hidden.weight": case["W1"].shape, "hidden.bias": case["b1"].shape, "output.weight": case["W2"].shape, "output.bias": case["b2"].shape}
+    expected = {
+        "hidden.weight": case["W1"].shape,
+        "hidden.bias": case["b1"].shape,
+        "output.weight": case["W2"].shape,
+        "output.bias": case["b2"].shape,
+    }
     for key, shape in expected.items():
         if got[key].shape != shape:
             transposed = got[key].shape == shape[::-1]
@@ -219,7 +238,9 @@ def test_network_gradient_values(submission, case):
     wrong = [k for k in NETWORK_KEYS if not values.close(got[k], want[k], 1e-6, 1e-9)]
     if wrong:
         args = tuple(case[k] for k in ("X", "y", "W1", "b1", "W2", "b2"))
-        cause = diagnose_call(MODULE, "network_gradients", args, got, lambda a, b: all(values.close(a[k], b[k], 1e-6, 1e-9) for k in NETWORK_KEYS))
+        cause = diagnose_call(
+            MODULE, "network_gradients", args, got, lambda a, b: all(values.close(a[k], b[k], 1e-6, 1e-9) for k in NETWORK_KEYS)
+        )
         fail(
             f"Against torch autograd (nn.Linear, sigmoid, nn.Linear, nn.MSELoss), these gradients are wrong: {', '.join(wrong)}."
             + (f"\nThis looks like {cause}." if cause else ""),
@@ -254,11 +275,21 @@ def test_numerical_gradient_accuracy(submission):
             report = student_numerical(submission, name, x, h)
             got = values.array(report["result"], "numerical_gradient's result")
             if got.shape != x.shape:
-                fail(f"numerical_gradient returned shape {got.shape} for an x of shape {x.shape}: it must match x.", hint="start from np.zeros_like(x) and fill it with np.ndindex.", module=MODULE)
+                fail(
+                    f"numerical_gradient returned shape {got.shape} for an x of shape {x.shape}: it must match x.",
+                    hint="start from np.zeros_like(x) and fill it with np.ndindex.",
+                    module=MODULE,
+                )
             error = values.relative_error(got, exact)
             if error > tolerance:
                 step = "the default h" if h is None else f"h = {h:g}"
-                cause = diagnose_call(MODULE, "numerical_gradient", (lambda v, n=name: float(SCALAR_FUNCTIONS[n](np.asarray(v), np)), x, *(() if h is None else (h,))), got, lambda a, b: values.relative_error(a, b) < 1e-9)
+                cause = diagnose_call(
+                    MODULE,
+                    "numerical_gradient",
+                    (lambda v, n=name: float(SCALAR_FUNCTIONS[n](np.asarray(v), np)), x, *(() if h is None else (h,))),
+                    got,
+                    lambda a, b: values.relative_error(a, b) < 1e-9,
+                )
                 fail(
                     f"With {step}, your estimate is off from autograd's exact gradient by a relative error of {error:.1e} "
                     f"(a centred difference gets below {tolerance:.0e})." + (f"\nThis looks like {cause}." if cause else ""),
@@ -286,7 +317,14 @@ def test_numerical_gradient_keeps_x(submission):
 
 @st.composite
 def sgd_case(draw):
-    names = draw(st.lists(st.sampled_from(["hidden.weight", "hidden.bias", "output.weight", "output.bias", "w1", "b3"]), min_size=2, max_size=4, unique=True))
+    names = draw(
+        st.lists(
+            st.sampled_from(["hidden.weight", "hidden.bias", "output.weight", "output.bias", "w1", "b3"]),
+            min_size=2,
+            max_size=4,
+            unique=True,
+        )
+    )
     element = st.floats(-3.0, 3.0, allow_nan=False, allow_infinity=False)
     params, grads = {}, {}
     for name in names:

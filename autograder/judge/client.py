@@ -33,6 +33,7 @@ from autograder.sandbox import wire
 SAFE_ENV_KEYS = ("PATH", "LANG", "LC_ALL", "TZ")
 MAX_SUBMISSION_BYTES = 20 * 1024 * 1024
 COPIED_SUFFIXES = (".py", ".ipynb", ".txt", ".csv", ".json", ".md")
+MAX_TIMEOUTS = 2
 
 
 @dataclass
@@ -153,7 +154,7 @@ class Submission:
         server: ForkServer,
         source: Path,
         modules: dict[str, tuple[str, object]],
-        call_timeout: float = 10.0,
+        call_timeout: float = 5.0,
         load_timeout: float = 20.0,
         limits: dict | None = None,
     ) -> None:
@@ -171,6 +172,7 @@ class Submission:
         self.spawns = 0
         self.deadline: float | None = None
         self.cache: dict[str, Outcome] = {}  # scenario results shared by the tests that look at them
+        self.timeouts: dict[str, int] = {}
 
     # -- child lifecycle
 
@@ -258,11 +260,21 @@ class Submission:
             time.sleep(0.01)
         return "the process stopped"
 
-    def request(self, modules: list[str], request: dict, timeout: float | None = None) -> Outcome:
-        """Send a request that needs ``modules``; (re)start the child when needed."""
+    def request(self, functions: list[str], request: dict, timeout: float | None = None) -> Outcome:
+        """Send a request that runs ``functions`` (``module.name``); (re)start the child when needed.
+
+        A function that has run out of time ``MAX_TIMEOUTS`` times is not called again: a hanging
+        submission costs a bounded time, not a time-out per test.
+        """
+        modules = sorted({function.partition(".")[0] for function in functions})
         for module in modules:
             if module not in self.modules:
                 return Outcome(False, failure=Failure("missing", message=f"{module} is not part of this submission"))
+        hung = [f for f in functions if self.timeouts.get(f, 0) >= MAX_TIMEOUTS]
+        if hung:
+            return Outcome(
+                False, failure=Failure("timeout", message=f"it ran out of time {MAX_TIMEOUTS} times already, so it is not run again")
+            )
         if self.sock is None:
             self._start()
         for module in modules:
@@ -273,15 +285,18 @@ class Submission:
             limit = min(limit, self.deadline - time.monotonic())
             if limit <= 0:
                 return Outcome(False, failure=Failure("timeout", message="this test's time budget is used up"))
-        return self._exchange(request, limit)
+        outcome = self._exchange(request, limit)
+        if not outcome.ok and outcome.failure.kind == "timeout":
+            for function in functions:
+                self.timeouts[function] = self.timeouts.get(function, 0) + 1
+        return outcome
 
     def call(self, target: str, *args, timeout: float | None = None, return_args: bool = False, **kwargs) -> Outcome:
         """Call ``module.function`` with plain-data arguments."""
         request = {"op": "call", "target": target, "args": list(args), "kwargs": kwargs, "return_args": return_args}
-        return self.request([target.partition(".")[0]], request, timeout)
+        return self.request([target], request, timeout)
 
     def scenario(self, runner: str, targets: list[str], spec: dict, timeout: float | None = None) -> Outcome:
         """Run a harness scenario with the student's ``targets`` (see :mod:`autograder.sandbox.harness`)."""
-        modules = sorted({target.partition(".")[0] for target in targets})
         request = {"op": "scenario", "runner": runner, "targets": targets, "spec": spec}
-        return self.request(modules, request, timeout)
+        return self.request(targets, request, timeout)

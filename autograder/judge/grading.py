@@ -37,7 +37,8 @@ class TestContext:
     hidden: bool
 
 
-CURRENT = contextvars.ContextVar("current_test", default=TestContext("", True))
+OUTSIDE_TESTS = TestContext("", True)
+CURRENT: contextvars.ContextVar[TestContext] = contextvars.ContextVar("current_test")
 
 
 class GradingFailure(AssertionError):
@@ -117,4 +118,4 @@ def result_of(outcome: Outcome, function: str) -> object:
     """The value a call or scenario produced, or a GradingFailure explaining why there is none."""
     if outcome.ok:
         return outcome.value
-    raise GradingFailure(describe_failure(function, outcome.failure, CURRENT.get().hidden))
+    raise GradingFailure(describe_failure(function, outcome.failure, CURRENT.get(OUTSIDE_TESTS).hidden))

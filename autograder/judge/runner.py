@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.api import GRADED_MODULES
 from autograder.judge.client import Submission
 from autograder.judge.grading import CURRENT, GradingFailure, TestContext
 from autograder.judge.results import GradeReport, TestResult
@@ -64,6 +65,8 @@ class GraderPlugin:
         unmarked = [item.nodeid for item in items if item.get_closest_marker("graded") is None]
         if unmarked:
             raise pytest.UsageError(f"grader tests without @graded: {unmarked}")
+        order = {module: index for index, module in enumerate(GRADED_MODULES)}
+        items.sort(key=lambda item: order.get(item.get_closest_marker("graded").kwargs["name"].partition(".")[0], len(order)))
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -88,7 +91,9 @@ class GraderPlugin:
             return
         marker = item.get_closest_marker("graded")
         points = float(marker.kwargs["points"])
-        result = TestResult(name=marker.kwargs["name"], points=0.0, max_points=points, passed=False, hidden=marker.kwargs.get("hidden", True))
+        result = TestResult(
+            name=marker.kwargs["name"], points=0.0, max_points=points, passed=False, hidden=marker.kwargs.get("hidden", True)
+        )
         error = call.excinfo.value if call.excinfo is not None else None
         failure = _grading_failure(error)
         if report.passed:

@@ -41,7 +41,7 @@ def describe_exception(error: BaseException, root: str) -> dict:
     """The exception's type, its message, and the frames that lie in the submission's own files."""
     try:
         message = str(error)[:MESSAGE_LIMIT]
-    except BaseException:  # a student exception whose __str__ itself fails
+    except BaseException:  # noqa: BLE001 - a student exception whose __str__ itself fails
         message = "(the exception's message could not be read)"
     where = []
     for frame in traceback.extract_tb(error.__traceback__):

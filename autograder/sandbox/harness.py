@@ -104,9 +104,7 @@ def digits_data(digits: tuple[int, int] = (3, 8), valid_fraction: float = 0.25, 
     chosen = np.isin(data.target, digits)
     images = (data.images[chosen] / 16.0).astype(np.float32)
     labels = (data.target[chosen] == digits[1]).astype(np.int64)
-    X_train, X_valid, y_train, y_valid = train_test_split(
-        images, labels, test_size=valid_fraction, random_state=seed, stratify=labels
-    )
+    X_train, X_valid, y_train, y_valid = train_test_split(images, labels, test_size=valid_fraction, random_state=seed, stratify=labels)
     return (torch.from_numpy(X_train), torch.from_numpy(y_train), torch.from_numpy(X_valid), torch.from_numpy(y_valid))
 
 
@@ -520,9 +518,7 @@ def run_classifier(spec: dict, classifier: Callable) -> dict:
     if not isinstance(model, nn.Module):
         return report
     report["layers"] = layer_summary(model)
-    report["blocks"] = [
-        [type(m).__name__ for m in child.children()] for child in model.modules() if isinstance(child, nn.Sequential)
-    ]
+    report["blocks"] = [[type(m).__name__ for m in child.children()] for child in model.modules() if isinstance(child, nn.Sequential)]
     model.eval()
     X = torch.tensor(spec["X"], dtype=torch.float32)
     with torch.no_grad():

@@ -26,7 +26,7 @@ def _current_address_space() -> int:
 
 
 def _set(limit: int, value: int) -> None:
-    soft, hard = resource.getrlimit(limit)
+    _soft, hard = resource.getrlimit(limit)
     if hard != resource.RLIM_INFINITY:
         value = min(value, hard)
     resource.setrlimit(limit, (value, value if hard == resource.RLIM_INFINITY else hard))

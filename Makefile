@@ -1,0 +1,35 @@
+# Everything starts from a clean checkout: `make test` and `make demo` create .venv and install the pinned
+# dependencies themselves.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: setup test demo lint exercises references clean
+
+$(STAMP): pyproject.toml
+	rm -f $(VENV)/.installed-*
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+lint: setup
+	$(PY) -m ruff check .
+
+test: setup lint
+	$(PY) -m autograder build-exercises --check
+	$(PY) -m pytest
+
+demo: setup
+	$(PY) -m autograder demo
+
+exercises: setup
+	$(PY) -m autograder build-exercises
+
+references: setup
+	$(PY) -m autograder references --write
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,79 @@
+"""Hidden graders for part 4, early stopping: 14 points.
+
+Most scenarios script the validation losses (the judge's model reports a
+chosen loss on validation data each epoch), so the epoch at which the
+chapter's rule stops is known exactly and each stopping mistake shows.
+"""
+
+from __future__ import annotations
+
+import re
+
+from autograder.graders import common
+from autograder.graders.common import check_modes, check_no_graph, check_no_updates, check_stop
+from autograder.judge.grading import fail, graded
+
+MODULE = "early_stopping"
+
+
+@graded("early_stopping.trainer: stops once patience consecutive increases are reached", points=3)
+def test_stops(submission, book):
+    check_stop(submission, book, "early_stopping.stop_at_6")
+
+
+@graded("early_stopping.trainer: a decrease resets the count of increases", points=2)
+def test_reset(submission, book):
+    check_stop(submission, book, "early_stopping.reset")
+
+
+@graded("early_stopping.trainer: an equal loss is not an increase", points=1)
+def test_plateau(submission, book):
+    check_stop(submission, book, "early_stopping.plateau")
+
+
+@graded("early_stopping.trainer: runs every epoch while the loss keeps falling", points=1)
+def test_falling(submission, book):
+    student = check_stop(submission, book, "early_stopping.falling")
+    if "stopped early" in student["stdout"].lower():
+        fail("Your trainer printed the early-stopping message although it ran every epoch.", module=MODULE)
+
+
+@graded("early_stopping.trainer: with patience 1 it stops at the first increase", points=1)
+def test_patience_one(submission, book):
+    check_stop(submission, book, "early_stopping.patience_1")
+
+
+@graded("early_stopping.trainer: prints the stop message with the epoch and the count", points=1)
+def test_message(submission, book):
+    student = common.run_student(submission, "early_stopping.stop_at_6")
+    reference = book.result("early_stopping.stop_at_6")
+    want_epoch, want_count = (int(n) for n in re.findall(r"\d+", reference["stdout"])[:2])
+    said = " ".join(student["stdout"].split()).lower()
+    epoch = re.search(r"stopped early at epoch (\d+)", said)
+    count = re.search(r"increased for (\d+) consecutive", said)
+    if not epoch or not count:
+        fail(
+            'When it stops early, your trainer should print: "Stopped early at epoch N - val loss increased for K consecutive epochs!"',
+            module=MODULE,
+        )
+    if int(epoch.group(1)) != want_epoch or int(count.group(1)) != want_count:
+        fail(
+            "Your stop message has the wrong numbers: N is the epoch training stopped at, counted from 1 "
+            "(the length of the returned lists), and K the number of consecutive increases (the patience).",
+            module=MODULE,
+        )
+
+
+@graded("early_stopping.trainer: losses and weights match the reference (model with dropout)", points=3)
+def test_curves(submission, book):
+    common.compare_run(
+        submission, book, "early_stopping.real", hint="train and validate exactly as in part 3, then apply the stopping rule."
+    )
+
+
+@graded("early_stopping.trainer: validates in eval mode, without a graph or updates", points=2)
+def test_validation_hygiene(submission, book):
+    student = common.run_student(submission, "early_stopping.real")
+    check_modes(student, MODULE)
+    check_no_graph(student, MODULE)
+    check_no_updates(student, MODULE)

@@ -1,0 +1,142 @@
+"""Hidden graders for part 6, putting it all together: 15 points."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from autograder.graders import common
+from autograder.graders.common import check_modes, check_no_graph, check_no_updates, check_stop
+from autograder.judge import values
+from autograder.judge.grading import fail, graded, result_of
+
+MODULE = "putting_it_together"
+TRAINER = "putting_it_together.trainer"
+# The reference (solutions/) reaches 0.97 or more on every seed tried; the bar leaves room for other
+# correct designs of the classifier.
+DIGITS_BAR = 0.90
+DIGITS = {"seed": 0, "epochs": 25, "lr": 0.001, "batch_size": 32}
+
+
+def _block_spec() -> dict:
+    rng = np.random.default_rng(21)
+    return {"inputs": 5, "outputs": 3, "p": 0.35, "W": rng.normal(size=(3, 5)), "b": rng.normal(size=3), "X": rng.normal(size=(6, 5))}
+
+
+@graded("putting_it_together.linear_block: Linear, LeakyReLU, Dropout(p), in this order", points=2)
+def test_linear_block_layers(submission):
+    spec = _block_spec()
+    report = result_of(submission.scenario("linear_block", ["putting_it_together.linear_block"], spec), "putting_it_together.linear_block")
+    if not report.get("is_sequential"):
+        fail("linear_block should return an nn.Sequential.", module=MODULE)
+    layers = report["layers"]
+    kinds = [layer["type"] for layer in layers]
+    if kinds != ["Linear", "LeakyReLU", "Dropout"]:
+        fail(
+            f"linear_block's layers are {kinds}; the chapter's block is [Linear, LeakyReLU, Dropout].",
+            hint="nn.Sequential(nn.Linear(...), nn.LeakyReLU(), nn.Dropout(p)).",
+            module=MODULE,
+        )
+    linear, leaky, dropout = layers
+    if (linear["in_features"], linear["out_features"]) != (spec["inputs"], spec["outputs"]):
+        fail("linear_block(input_size, output_size) should hold nn.Linear(input_size, output_size).", module=MODULE)
+    if abs(leaky["negative_slope"] - 0.01) > 1e-12:
+        fail("Keep LeakyReLU's default negative slope (0.01).", module=MODULE)
+    if abs(dropout["p"] - spec["p"]) > 1e-12:
+        fail("linear_block's Dropout should use the p it was given.", module=MODULE)
+
+
+@graded("putting_it_together.linear_block: computes LeakyReLU(X W^T + b) in eval mode", points=1)
+def test_linear_block_output(submission):
+    spec = _block_spec()
+    report = result_of(submission.scenario("linear_block", ["putting_it_together.linear_block"], spec), "putting_it_together.linear_block")
+    if "eval" not in report:
+        fail("linear_block should contain exactly one nn.Linear(input_size, output_size).", module=MODULE)
+    z = spec["X"] @ spec["W"].T + spec["b"]
+    want = np.where(z > 0, z, 0.01 * z)
+    if not values.close(values.array(report["eval"], "the block's output", want.shape), want, 1e-5, 1e-6):
+        fail(
+            "In eval mode your block's output is not LeakyReLU(linear(X)).",
+            hint="the activation comes after the Linear layer, then Dropout.",
+            module=MODULE,
+        )
+
+
+@graded("putting_it_together.classifier: one logit per image, built from linear blocks", points=2)
+def test_classifier(submission):
+    X = np.random.default_rng(22).uniform(0, 1, size=(5, 64))
+    report = result_of(
+        submission.scenario("classifier", ["putting_it_together.classifier"], {"seed": 0, "inputs": 64, "X": X}),
+        "putting_it_together.classifier",
+    )
+    if not report.get("is_module"):
+        fail("classifier(input_size) should return an nn.Module.", module=MODULE)
+    if report["output_shape"] != [5, 1]:
+        fail(
+            f"classifier(64) maps a batch of 5 flattened images to shape {tuple(report['output_shape'])}; it should be (5, 1): one logit each.",
+            module=MODULE,
+        )
+    blocks = [b for b in report["blocks"] if b == ["Linear", "LeakyReLU", "Dropout"]]
+    if len(blocks) < 2:
+        fail("classifier should be a stack of linear_block(...)s (at least two), then a final nn.Linear(..., 1).", module=MODULE)
+    linears = [layer for layer in report["layers"] if layer["type"] == "Linear"]
+    if linears[0]["in_features"] != 64 or linears[-1]["out_features"] != 1 or report["layers"][-1]["type"] != "Linear":
+        fail(
+            "The first layer should take input_size features and the last be a plain nn.Linear(..., 1), with no activation after it.",
+            module=MODULE,
+        )
+    if not report["eval_deterministic"]:
+        fail("In eval mode the classifier should give the same output twice: is dropout switched off by model.eval()?", module=MODULE)
+
+
+@graded("putting_it_together.trainer: training and validation losses match the reference", points=2)
+def test_losses(submission, book):
+    common.compare_run(
+        submission,
+        book,
+        "putting_it_together.curves",
+        names=("train_loss", "valid_loss"),
+        hint="flatten each batch with X.flatten(start_dim=1), y_hat = model(X).flatten(), loss = criterion(y_hat, y.float()).",
+    )
+
+
+@graded("putting_it_together.trainer: training and validation accuracy match the reference", points=2)
+def test_accuracies(submission, book):
+    common.compare_run(
+        submission,
+        book,
+        "putting_it_together.curves",
+        names=("train_accuracy", "valid_accuracy"),
+        weights=False,
+        hint="batch accuracy = ((torch.sigmoid(y_hat) > 0.5) == y).float().mean(); average it over the batches.",
+    )
+
+
+@graded("putting_it_together.trainer: stops early by the chapter's rule", points=2)
+def test_early_stopping(submission, book):
+    check_stop(submission, book, "putting_it_together.stop_at_9", target=TRAINER)
+
+
+@graded("putting_it_together.trainer: validates in eval mode, without a graph or updates", points=2)
+def test_validation_hygiene(submission, book):
+    student = common.run_student(submission, "putting_it_together.curves")
+    check_modes(student, MODULE)
+    check_no_graph(student, MODULE)
+    check_no_updates(student, MODULE)
+
+
+@graded("putting_it_together.trainer: with your classifier, reaches 90% validation accuracy on the digits", points=2, budget=120.0)
+def test_digits(submission):
+    report = result_of(
+        submission.scenario("digits", ["putting_it_together.classifier", "putting_it_together.trainer"], DIGITS, timeout=90.0),
+        "putting_it_together.trainer",
+    )
+    history = common.curves(report["returned"], TRAINER)
+    final = history["valid_accuracy"][-1] if history["valid_accuracy"] else 0.0
+    if not final >= DIGITS_BAR:
+        fail(
+            f"Trained with Adam(lr={DIGITS['lr']}) for up to {DIGITS['epochs']} epochs on 3s against 8s, your classifier ends at "
+            f"{final:.1%} validation accuracy; at least {DIGITS_BAR:.0%} is expected.",
+            hint="check that the classifier ends in one logit, that the loss is BCEWithLogitsLoss on y.float(), and that "
+            "the trainer steps the optimizer every batch.",
+            module=MODULE,
+        )

@@ -1,0 +1,113 @@
+"""Hidden graders for part 2, the training loop: 12 points.
+
+The student's ``train_step`` and ``trainer`` run on the judge's own model,
+data and optimizer (see ``scenarios.py``); their losses and final weights are
+compared with what ``solutions/`` gives in the very same scenario.
+"""
+
+from __future__ import annotations
+
+from autograder.graders import common
+from autograder.graders.diagnoses import diagnose_scenario
+from autograder.graders.scenarios import SCENARIOS
+from autograder.judge import values
+from autograder.judge.grading import fail, graded
+
+MODULE = "training_loop"
+
+
+def _steps_match(student: dict, reference: dict) -> bool:
+    try:
+        losses = values.number_list(student["returned"], "the returned losses")
+        return values.close(losses, reference["returned"], common.CURVE_RTOL, common.CURVE_ATOL) and all(
+            common.params_match({k: values.array(v, k) for k, v in s.items()}, r)
+            for s, r in zip(student["params"], reference["params"], strict=True)
+        )
+    except (AssertionError, ValueError, TypeError):
+        return False
+
+
+def _check_steps(submission, book, key: str, hint: str) -> dict:
+    student = common.run_student(submission, key)
+    reference = book.result(key)
+    if not _steps_match(student, reference):
+        steps = len(reference["returned"])
+        cause = diagnose_scenario(key, SCENARIOS[key], student, _steps_match)
+        fail(
+            f"After {steps} call{'s' if steps > 1 else ''} of train_step on the grader's model, the returned loss or the "
+            "weights differ from the reference's." + (f"\nThis looks like {cause}." if cause else ""),
+            hint=hint,
+            module=MODULE,
+        )
+    return student
+
+
+@graded("training_loop.train_step: one step matches the reference", points=2)
+def test_train_step_one(submission, book):
+    _check_steps(
+        submission,
+        book,
+        "train_step.one",
+        "zero_grad, y_hat = model(X).flatten(), loss = criterion(y_hat, y), loss.backward(), optimizer.step().",
+    )
+
+
+@graded("training_loop.train_step: gradients are zeroed before every step", points=2)
+def test_train_step_three(submission, book):
+    _check_steps(
+        submission,
+        book,
+        "train_step.three",
+        "call optimizer.zero_grad() at the start of every step: loss.backward() adds to what .grad already holds.",
+    )
+
+
+@graded("training_loop.train_step: returns the loss as a Python float", points=1)
+def test_train_step_returns_float(submission, book):
+    student = common.run_student(submission, "train_step.three")
+    kinds = values.mapping(student, "the result", ["kinds"])["kinds"]
+    if not isinstance(kinds, list) or any(kind != "float" for kind in kinds):
+        shown = kinds[0] if isinstance(kinds, list) and kinds else "something else"
+        fail(
+            f"train_step returned {'a tensor' if str(shown).startswith('tensor') else shown}, not a Python float. "
+            "A loss tensor keeps the whole graph of its step alive.",
+            hint="return loss.item().",
+            module=MODULE,
+        )
+
+
+@graded("training_loop.trainer: loss per epoch matches the reference", points=3)
+def test_trainer_even(submission, book):
+    common.compare_run(
+        submission,
+        book,
+        "training_loop.even",
+        hint="for each batch call train_step; per epoch append sum of batch losses / len(dataloader).",
+    )
+
+
+@graded("training_loop.trainer: averages over batches when the last batch is smaller", points=2)
+def test_trainer_uneven(submission, book):
+    common.compare_run(
+        submission,
+        book,
+        "training_loop.uneven",
+        hint="with 10 samples in batches of 4, 4 and 2, the epoch's loss is (l1 + l2 + l3) / 3: divide by len(dataloader).",
+    )
+
+
+@graded("training_loop.trainer: the chapter's setting, batch size 1 and Adam", points=1)
+def test_trainer_chapter(submission, book):
+    common.compare_run(submission, book, "training_loop.chapter")
+
+
+@graded("training_loop.trainer: one float per epoch, one pass over the data each", points=1)
+def test_trainer_epochs(submission, book):
+    student = common.run_student(submission, "training_loop.uneven")
+    epochs = SCENARIOS["training_loop.uneven"].spec["kwargs"]["epochs"]
+    common.curves(student["returned"], "training_loop.trainer")  # floats, not tensors
+    if not isinstance(student["returned"], list) or len(student["returned"]) != epochs:
+        fail(f"trainer(..., epochs={epochs}) should return a list of {epochs} floats, one per epoch.", module=MODULE)
+    passes = student["observations"]["train_passes"]
+    if passes != epochs:
+        fail(f"With epochs={epochs} your trainer went through the data loader {passes} times: once per epoch is right.", module=MODULE)

@@ -1,0 +1,39 @@
+"""Shared helpers for the project's own tests."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args: str, timeout: float = 600, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """Run ``python -m autograder ...`` the way a user does, from the project root."""
+    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=cwd, capture_output=True, text=True, timeout=timeout)
+
+
+def grade(path: Path, tmp_path: Path, *extra: str) -> tuple[dict, subprocess.CompletedProcess]:
+    """Grade one submission through the command line; returns Gradescope's results.json and the process."""
+    results = tmp_path / f"results-{path.name}.json"
+    process = run_cli("grade", str(path), "--results", str(results), *extra)
+    assert process.returncode == 0, process.stderr[-3000:]
+    return json.loads(results.read_text()), process
+
+
+@pytest.fixture
+def solution_copy(tmp_path: Path):
+    """A fresh copy of solutions/ that a test may break on purpose."""
+
+    def make(name: str = "submission") -> Path:
+        target = tmp_path / name
+        target.mkdir()
+        for path in (ROOT / "solutions").glob("*.py"):
+            (target / path.name).write_text(path.read_text())
+        return target
+
+    return make

@@ -1,0 +1,122 @@
+"""Grading through the command line, as an instructor or CI runs it (issue: graders and engine)."""
+
+from __future__ import annotations
+
+import json
+import time
+from xml.etree import ElementTree
+
+from tests.conftest import ROOT, grade
+
+
+def points_by_module(results: dict) -> dict[str, float]:
+    parts: dict[str, float] = {}
+    for test in results["tests"]:
+        module = test["name"].partition(".")[0]
+        parts[module] = parts.get(module, 0) + test["score"]
+    return parts
+
+
+def max_by_module(results: dict) -> dict[str, float]:
+    parts: dict[str, float] = {}
+    for test in results["tests"]:
+        module = test["name"].partition(".")[0]
+        parts[module] = parts.get(module, 0) + test["max_score"]
+    return parts
+
+
+def test_solutions_score_full_marks_with_junit(tmp_path):
+    junit = tmp_path / "junit.xml"
+    results, process = grade(ROOT / "solutions", tmp_path, "--junit", str(junit))
+    assert results["score"] == 100
+    assert sum(t["max_score"] for t in results["tests"]) == 100
+    assert all(t["status"] == "passed" for t in results["tests"])
+    suite = ElementTree.parse(junit).getroot()
+    assert suite.get("failures") == "0" and suite.get("errors") == "0"
+    assert int(suite.get("tests")) == len(results["tests"])
+    assert "100 / 100" in process.stdout
+
+
+def test_untouched_exercises_score_zero(tmp_path):
+    results, _ = grade(ROOT / "exercises", tmp_path)
+    assert results["score"] == 0
+    assert all("not written yet" in t["output"] for t in results["tests"])
+
+
+def test_a_wrong_submission_loses_exactly_its_parts(tmp_path, solution_copy):
+    submission = solution_copy()
+    path = submission / "backprop.py"
+    path.write_text(path.read_text().replace('"w1": d_z1 * x,', '"w1": d_z1,').replace('"w2": d_z2 * x,', '"w2": d_z2,'))
+    results, _ = grade(submission, tmp_path)
+    failed = {t["name"] for t in results["tests"] if t["score"] < t["max_score"]}
+    assert failed == {"backprop.backward_pass: random points and parameters, x other than 1"}
+    message = next(t["output"] for t in results["tests"] if t["name"] in failed)
+    assert "factor x" in message and "section 1.1" in message
+    assert results["score"] == 94
+
+
+def test_crashing_hanging_and_exiting_submissions_are_graded_in_time(tmp_path, solution_copy):
+    submission = solution_copy()
+    broken = {
+        # a syntax error: the whole module scores zero, the others are untouched
+        "validation.py": lambda s: s.replace("def trainer(", "def trainer(((", 1),
+        # an endless loop in one function
+        "regularization.py": lambda s: s.replace(
+            "    if not 0.0 <= p <= 1.0:\n", "    while True:\n        pass\n    if not 0.0 <= p <= 1.0:\n"
+        ),
+        # the process ends itself in the middle of a call
+        "training_loop.py": lambda s: s.replace("    optimizer.zero_grad()\n    y_hat", "    import os\n    os._exit(0)\n    y_hat"),
+        # sys.exit inside a function is only an exception
+        "early_stopping.py": lambda s: s.replace(
+            '            print(f"Stopped early', '            raise SystemExit(0)\n            print(f"Stopped early'
+        ),
+    }
+    for name, change in broken.items():
+        path = submission / name
+        path.write_text(change(path.read_text()))
+    started = time.monotonic()
+    results, _ = grade(submission, tmp_path)
+    elapsed = time.monotonic() - started
+    earned, maximum = points_by_module(results), max_by_module(results)
+    assert earned["validation"] == 0
+    assert earned["backprop"] == maximum["backprop"] == 30
+    assert earned["putting_it_together"] == maximum["putting_it_together"]
+    assert earned["training_loop"] == 0
+    assert 0 < earned["regularization"] < maximum["regularization"]  # l2_penalty and network still count
+    assert 0 < earned["early_stopping"] < maximum["early_stopping"]  # runs that never stop still count
+    outputs = {t["name"]: t["output"] for t in results["tests"]}
+    assert "could not be loaded" in outputs["validation.trainer: training and validation losses match the reference"]
+    assert "did not finish in time" in outputs["regularization.dropout: zeroes each element with probability p"]
+    assert "stopped" in outputs["training_loop.train_step: one step matches the reference"]
+    assert "SystemExit" in outputs["early_stopping.trainer: stops once patience consecutive increases are reached"]
+    assert elapsed < 120, f"grading took {elapsed:.0f} s"
+
+
+def test_same_submission_same_score(tmp_path, solution_copy):
+    submission = solution_copy()
+    path = submission / "early_stopping.py"
+    path.write_text(path.read_text().replace("if consecutive_increases == patience:", "if consecutive_increases > patience:"))
+    first, _ = grade(submission, tmp_path)
+    second, _ = grade(submission, tmp_path)
+    assert [t["score"] for t in first["tests"]] == [t["score"] for t in second["tests"]]
+    assert [t["output"] for t in first["tests"]] == [t["output"] for t in second["tests"]]
+    assert first["score"] < 100
+    assert any("one epoch late" in t["output"] for t in first["tests"])
+
+
+def test_one_module_file_grades_only_that_part(tmp_path):
+    results, _ = grade(ROOT / "solutions" / "regularization.py", tmp_path)
+    earned = points_by_module(results)
+    assert earned["regularization"] == 17
+    assert sum(earned.values()) == 17
+    others = [t for t in results["tests"] if not t["name"].startswith("regularization.")]
+    assert all("not in your submission" in t["output"] for t in others)
+
+
+def test_results_json_is_gradescope_shaped(tmp_path):
+    results, _ = grade(ROOT / "solutions" / "backprop.py", tmp_path)
+    assert set(results) >= {"score", "tests"}
+    for test in results["tests"]:
+        assert set(test) >= {"name", "score", "max_score", "output", "visibility"}
+        assert test["visibility"] in {"visible", "hidden", "after_due_date", "after_published"}
+    json.dumps(results)

@@ -1,0 +1,121 @@
+"""The hidden graders themselves: points, names, reference curves."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import numpy as np
+
+from autograder import PACKAGE_DIR, references
+from autograder.api import GRADED_MODULES, STUDENT_API
+from autograder.graders.diagnoses import MISTAKES
+from autograder.graders.scenarios import SCENARIOS
+from tests.conftest import run_cli
+
+GRADERS = PACKAGE_DIR / "graders"
+PLANNED = {"backprop": 30, "training_loop": 12, "validation": 12, "early_stopping": 14, "regularization": 17, "putting_it_together": 15}
+
+
+def graded_marks() -> list[dict]:
+    """Every @graded(...) decorator in the grader modules, read from the source."""
+    marks = []
+    for path in sorted(GRADERS.glob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "graded":
+                name = node.args[0].value
+                keywords = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
+                marks.append({"name": name, "file": path.name, **keywords})
+    return marks
+
+
+def test_points_add_up_to_100_as_planned():
+    marks = graded_marks()
+    per_module: dict[str, float] = {}
+    for mark in marks:
+        per_module[mark["name"].partition(".")[0]] = per_module.get(mark["name"].partition(".")[0], 0) + mark["points"]
+    assert per_module == PLANNED
+    assert sum(per_module.values()) == 100
+
+
+def test_names_start_with_a_graded_function_and_are_unique():
+    names = [mark["name"] for mark in graded_marks()]
+    assert len(names) == len(set(names))
+    for name in names:
+        target, _, words = name.partition(": ")
+        module, _, function = target.partition(".")
+        assert module in GRADED_MODULES and function in STUDENT_API[module], name
+        assert len(words) > 10, name
+
+
+def test_each_grader_file_grades_its_own_module():
+    for mark in graded_marks():
+        assert mark["file"] == f"test_{mark['name'].partition('.')[0]}.py"
+
+
+def test_reference_curves_reproduce_here():
+    process = run_cli("references")
+    assert process.returncode == 0, process.stdout
+    stored = json.loads(references.CURVES_PATH.read_text())
+    assert set(stored["results"]) == set(SCENARIOS)
+    assert references.differing(stored["results"], references.compute(SCENARIOS)) == []
+
+
+def test_reference_book_recomputes_and_warns_when_curves_do_not_reproduce(tmp_path: Path):
+    stored = json.loads(references.CURVES_PATH.read_text())
+    key = "training_loop.even"
+    stored["results"][key]["returned"][0] += 0.5  # as if made by another torch
+    forged = tmp_path / "curves.json"
+    forged.write_text(json.dumps(stored))
+    book = references.ReferenceBook(SCENARIOS, forged)
+    live = references.run(SCENARIOS[key])
+    assert book.result(key)["returned"] == live["returned"]
+    assert len(book.notes) == 1 and key in book.notes[0] and "recomputed" in book.notes[0]
+
+
+def backprop_inputs(function: str) -> tuple:
+    """Inputs on which every known backprop mistake shows (x != 1, n > 1, d != h)."""
+    rng = np.random.default_rng(0)
+    params = {k: float(v) for k, v in zip(("w1", "w2", "b1", "b2", "w3", "w4", "b3"), rng.normal(size=7))}
+    if function in ("forward_pass", "backward_pass"):
+        return (0.7, -1.3, params)
+    if function == "network_gradients":
+        return (
+            rng.normal(size=(4, 3)),
+            rng.normal(size=4),
+            rng.normal(size=(2, 3)),
+            rng.normal(size=2),
+            rng.normal(size=(1, 2)),
+            rng.normal(size=1),
+        )
+    if function == "numerical_gradient":
+        return (lambda v: float(np.sum(np.sin(v) * v[0])), rng.normal(size=3), 1e-3)
+    return ({"w": rng.normal(size=3)}, {"w": rng.normal(size=3)}, 0.1)
+
+
+def outputs_differ(a, b) -> bool:
+    if isinstance(a, dict):
+        return any(not np.allclose(a[k], b[k], rtol=1e-9, atol=1e-12) for k in a)
+    return not np.allclose(a, b, rtol=1e-9, atol=1e-12)
+
+
+def test_every_backprop_mistake_changes_the_output():
+    for mistake in MISTAKES:
+        if mistake.module != "backprop":
+            continue
+        args = backprop_inputs(mistake.function)
+        reference = getattr(references.load_solution("backprop"), mistake.function)(*args)
+        patched = getattr(references.load_solution("backprop", mistake.patches), mistake.function)(*args)
+        assert outputs_differ(patched, reference), mistake.key
+
+
+def test_every_trainer_mistake_shows_in_some_scenario():
+    """A known trainer mistake that no scenario can tell apart would be a blind spot of the graders."""
+    for mistake in MISTAKES:
+        if mistake.function not in ("trainer", "train_step"):
+            continue
+        scenarios = [s for s in SCENARIOS.values() if s.module == mistake.module]
+        assert any(
+            references.to_jsonable(references.run(s, mistake.patches)) != references.to_jsonable(references.run(s)) for s in scenarios
+        ), f"{mistake.module}: {mistake.key}"
