@@ -1,8 +1,12 @@
 """The command line: ``python -m autograder <command>``.
 
 Commands:
-    build-exercises   write exercises/ from solutions/ (--check: only compare)
+    check             run the public checks on your own exercises/ (students)
     grade PATH        grade one submission (folder, module file or notebook)
+    grade-class DIR   grade every student's submission in DIR into a gradebook
+    release OUT       write the student bundle (no solutions, graders or references)
+    demo              grade the bundled example students and compare with their expected grades
+    build-exercises   write exercises/ from solutions/ (--check: only compare)
     references        check (or --write) the stored reference curves
 """
 
@@ -30,8 +34,23 @@ def cmd_build_exercises(args: argparse.Namespace) -> int:
     return 0
 
 
+BUNDLE_MESSAGE = "`{}` is not part of the student bundle: it needs the hidden graders. Use `python -m autograder check`."
+
+
+def graders_missing(command: str) -> bool:
+    """True (after saying so) when the hidden graders are absent, as in the student bundle."""
+    from autograder.grade import GRADERS_DIR
+
+    if (GRADERS_DIR / "pytest.ini").is_file():
+        return False
+    print(BUNDLE_MESSAGE.format(command), file=sys.stderr)
+    return True
+
+
 def cmd_grade(args: argparse.Namespace) -> int:
-    from autograder.grade import grade_submission
+    if graders_missing("grade"):
+        return 2
+    from autograder.grade import grade_submission, warm_judge
     from autograder.judge.client import ForkServer
     from autograder.judge.results import junit_xml, render_table, write_atomic, write_gradescope
 
@@ -40,8 +59,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
         print(f"error: {path} does not exist", file=sys.stderr)
         return 2
     with ForkServer() as server:
+        warm_judge()
         report = grade_submission(server, path, select=args.select)
-    print(render_table(report, title=f"Grade for {path}"))
+    print(render_table(report, title=f"Grade for {path}: {report.score:g} / {report.max_score:g}"))
     if args.results:
         write_gradescope(report, Path(args.results))
     if args.junit:
@@ -51,6 +71,60 @@ def cmd_grade(args: argparse.Namespace) -> int:
     for test in report.grader_errors:
         print(f"\nGRADER ERROR in {test.name}:\n{test.grader_error}", file=sys.stderr)
     return 3 if report.grader_errors else 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from autograder import PACKAGE_DIR
+    from autograder.grade import submission_modules
+    from autograder.judge.client import ForkServer, Submission
+    from autograder.judge.results import render_table
+    from autograder.judge.runner import run_graders
+
+    path = Path(args.path)
+    with ForkServer() as server:
+        submission = Submission(server, path, submission_modules(path))
+        try:
+            report = run_graders(submission, PACKAGE_DIR / "checks")
+        finally:
+            submission.close()
+    passed = sum(t.passed for t in report.tests)
+    print(render_table(report, title=f"Public checks on {path}: {passed} of {len(report.tests)} pass", points=False))
+    print(
+        "\nPassing these checks does not promise full marks: the grader's hidden tests try many more inputs "
+        "and situations. Test your functions on examples of your own too."
+    )
+    return 0
+
+
+def cmd_grade_class(args: argparse.Namespace) -> int:
+    if graders_missing("grade-class"):
+        return 2
+    from autograder.gradebook import grade_class
+
+    class_dir, out = Path(args.class_dir), Path(args.out or Path(args.class_dir).with_name(Path(args.class_dir).name + "-graded"))
+
+    def progress(student: str, row) -> None:
+        print(f"{student:30s} {row.total:6g}  {row.status}", flush=True)
+
+    rows = grade_class(class_dir, out, regrade=args.regrade, progress=progress)
+    totals = [row.total for row in rows]
+    if totals:
+        print(f"\n{len(rows)} submissions, mean {sum(totals) / len(totals):.1f}; gradebook: {out / 'gradebook.csv'}")
+    return 3 if any(row.status.startswith("grader error") for row in rows) else 0
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from autograder.release import release
+
+    files = release(Path(args.out))
+    print(f"wrote the student bundle to {args.out} ({len(files)} files)")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from autograder.demo import run_demo
+
+    return run_demo(Path(args.out))
 
 
 def cmd_references(args: argparse.Namespace) -> int:
@@ -88,6 +162,24 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("-k", dest="select", help="only the grader tests matching this pytest expression")
     grade.set_defaults(run=cmd_grade)
 
+    check = commands.add_parser("check", help="run the public checks on your exercises")
+    check.add_argument("path", nargs="?", default=str(EXERCISES_DIR), help="your exercises folder (default: exercises/)")
+    check.set_defaults(run=cmd_check)
+
+    klass = commands.add_parser("grade-class", help="grade every submission in a folder")
+    klass.add_argument("class_dir", help="one sub-folder (or notebook) per student")
+    klass.add_argument("--out", help="where the gradebook and each student's results go (default: DIR-graded)")
+    klass.add_argument("--regrade", action="store_true", help="grade again students already graded")
+    klass.set_defaults(run=cmd_grade_class)
+
+    rel = commands.add_parser("release", help="write the student bundle")
+    rel.add_argument("out", help="a new folder")
+    rel.set_defaults(run=cmd_release)
+
+    demo = commands.add_parser("demo", help="grade the example students in examples/submissions")
+    demo.add_argument("--out", default="build/demo", help="where to write the gradebook")
+    demo.set_defaults(run=cmd_demo)
+
     refs = commands.add_parser("references", help="check that the stored reference curves reproduce here")
     refs.add_argument("--write", action="store_true", help="regenerate references/curves.json from solutions/")
     refs.set_defaults(run=cmd_references)
@@ -96,4 +188,10 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except ModuleNotFoundError as error:
+        if error.name and error.name.startswith(("autograder.graders", "autograder.references", "autograder.demo")):
+            print(BUNDLE_MESSAGE.format(args.command), file=sys.stderr)
+            return 2
+        raise

@@ -29,6 +29,13 @@ def submission_modules(path: Path) -> dict[str, tuple[str, object]]:
     )
 
 
+def warm_judge() -> None:
+    """Compute the reference results now (about a second of torch set-up), while the fork server starts."""
+    from autograder.graders.conftest import BOOK
+
+    BOOK.ensure()
+
+
 def grade_submission(server: ForkServer, path: Path, graders: Path = GRADERS_DIR, select: str | None = None) -> GradeReport:
     """Run the hidden graders on the submission at ``path`` and return its report."""
     submission = Submission(server, Path(path), submission_modules(path))

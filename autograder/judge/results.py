@@ -129,18 +129,19 @@ def junit_xml(report: GradeReport) -> str:
     return ElementTree.tostring(suite, encoding="unicode")
 
 
-def render_table(report: GradeReport, title: str = "Grade") -> str:
+def render_table(report: GradeReport, title: str | None = None, points: bool = True) -> str:
     """A readable plain-text table: each test with its points, then failures with their messages."""
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{title}: {report.score:g} / {report.max_score:g}", show_lines=False)
+    table = Table(title=title or f"Grade: {report.score:g} / {report.max_score:g}", show_lines=False)
     table.add_column("", width=2)
     table.add_column("test")
-    table.add_column("points", justify="right")
+    if points:
+        table.add_column("points", justify="right")
     for test in report.tests:
         mark = "ok" if test.passed else ("!!" if test.grader_error else "x")
-        table.add_row(mark, test.name, f"{test.points:g}/{test.max_points:g}")
+        table.add_row(mark, test.name, *([f"{test.points:g}/{test.max_points:g}"] if points else []))
     console = Console(width=110, record=True, file=open(os.devnull, "w"), color_system=None)
     console.print(table)
     for test in report.tests:

@@ -148,9 +148,13 @@ class ReferenceBook:
             )
         return {key: from_jsonable(value) for key, value in live.items()}
 
-    def result(self, key: str) -> dict:
+    def ensure(self) -> None:
+        """Compute (and check) the reference results now, if not done yet in this process."""
         if self._results is None:
             self._results = self._load()
+
+    def result(self, key: str) -> dict:
+        self.ensure()
         return self._results[key]
 
     def keys(self) -> Iterable[str]:

@@ -1,0 +1,44 @@
+"""``make demo``: grade the example students in ``examples/submissions`` and compare with their expected grades."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from autograder import PROJECT_ROOT
+from autograder.api import GRADED_MODULES
+from autograder.gradebook import Row, grade_class
+
+EXAMPLES = PROJECT_ROOT / "examples" / "submissions"
+
+
+def expected_grade(student: str) -> dict:
+    return json.loads((EXAMPLES / student / "expected.json").read_text())
+
+
+def matches(row: Row, expected: dict) -> bool:
+    return row.total == expected["total"] and all(row.parts.get(m, 0) == expected["parts"][m] for m in GRADED_MODULES)
+
+
+def run_demo(out: Path) -> int:
+    """Grade the examples (afresh), print the gradebook, and say whether each grade is the expected one."""
+    rows = grade_class(EXAMPLES, out, regrade=True)
+    short = {
+        "backprop": "backprop",
+        "training_loop": "loop",
+        "validation": "valid",
+        "early_stopping": "early",
+        "regularization": "reg",
+        "putting_it_together": "all",
+    }
+    print(f"{'student':28s} " + " ".join(f"{short[m]:>8s}" for m in GRADED_MODULES) + "    total  expected")
+    all_match = True
+    for row in rows:
+        expected = expected_grade(row.student)
+        ok = matches(row, expected)
+        all_match &= ok
+        cells = " ".join(f"{row.parts.get(m, 0):8g}" for m in GRADED_MODULES)
+        print(f"{row.student:28s} {cells} {row.total:8g}  {expected['total']:g} {'ok' if ok else 'DIFFERENT'}")
+        print(f"{'':28s} {expected['about']}")
+    print(f"\nGradebook: {out / 'gradebook.csv'}; each student's feedback: {out}/<student>/results.json")
+    return 0 if all_match else 1

@@ -1,0 +1,88 @@
+"""grade-class, the demo's example students, and the student bundle (issue: graders and engine)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+
+from autograder import SOLUTIONS_DIR
+from autograder.api import GRADED_MODULES
+from autograder.release import public_files
+from tests.conftest import ROOT, run_cli
+
+
+def test_demo_grades_every_example_student_as_expected(tmp_path):
+    out = tmp_path / "demo"
+    process = run_cli("demo", "--out", str(out))
+    assert process.returncode == 0, process.stdout + process.stderr
+    rows = {row["student"]: row for row in csv.DictReader((out / "gradebook.csv").open())}
+    examples = sorted(p.name for p in (ROOT / "examples" / "submissions").iterdir())
+    assert sorted(rows) == examples and len(examples) >= 4
+    for student in examples:
+        expected = json.loads((ROOT / "examples" / "submissions" / student / "expected.json").read_text())
+        assert float(rows[student]["total"]) == expected["total"], student
+        assert {m: float(rows[student][m]) for m in GRADED_MODULES} == expected["parts"], student
+        results = json.loads((out / student / "results.json").read_text())
+        assert results["score"] == expected["total"]
+    totals = {s: float(r["total"]) for s, r in rows.items()}
+    assert totals["ada_all_right"] == 100 and totals["dan_untouched"] == 0
+
+
+def test_grade_class_survives_entries_that_are_not_submissions(tmp_path):
+    klass = tmp_path / "class"
+    (klass / "empty_folder").mkdir(parents=True)
+    (klass / "not_a_notebook.ipynb").write_text("this is not JSON")
+    (klass / "good").mkdir()
+    (klass / "good" / "regularization.py").write_text((SOLUTIONS_DIR / "regularization.py").read_text())
+    process = run_cli("grade-class", str(klass), "--out", str(tmp_path / "out"))
+    assert process.returncode == 0, process.stderr[-2000:]
+    rows = {row["student"]: row for row in csv.DictReader((tmp_path / "out" / "gradebook.csv").open())}
+    assert set(rows) == {"empty_folder", "not_a_notebook", "good"}
+    assert float(rows["good"]["total"]) == 17 and float(rows["empty_folder"]["total"]) == 0
+    assert rows["not_a_notebook"]["status"].startswith("not gradable")
+
+
+def solution_lines() -> set[str]:
+    """Distinctive lines of solution code (inside the fences) that must never reach students."""
+    lines = set()
+    for path in SOLUTIONS_DIR.glob("*.py"):
+        inside = False
+        for line in path.read_text().splitlines():
+            if "### BEGIN SOLUTION" in line:
+                inside = True
+            elif "### END SOLUTION" in line:
+                inside = False
+            elif inside and len(line.strip()) >= 30:
+                lines.add(line.strip())
+    return lines
+
+
+def test_release_bundle_holds_no_hidden_material(tmp_path):
+    out = tmp_path / "bundle"
+    process = run_cli("release", str(out))
+    assert process.returncode == 0, process.stderr
+    files = [p for p in out.rglob("*") if p.is_file()]
+    names = {str(p.relative_to(out)) for p in files}
+    assert {f"exercises/{m}.py" for m in GRADED_MODULES} <= names
+    assert "README.md" in names and "requirements.txt" in names and "autograder/checks/test_public.py" in names
+    assert not any(part in name for name in names for part in ("graders", "references", "solutions", "diagnoses", "curves", "mistake"))
+    text = "\n".join(p.read_text() for p in files)
+    assert "BEGIN SOLUTION" not in text
+    leaked = [line for line in solution_lines() if line in text]
+    assert leaked == []
+    curves = json.loads((ROOT / "autograder" / "references" / "curves.json").read_text())["results"]
+    numbers = set(re.findall(r"\d\.\d{8,}", json.dumps(curves)))
+    assert not numbers & set(re.findall(r"\d\.\d{8,}", text))
+    assert "requirements.txt" in names and "torch==2.13.0" in (out / "requirements.txt").read_text()
+    assert set(public_files()) <= {p.relative_to(out) for p in files}
+
+
+def test_release_bundle_runs_the_public_checks_but_not_the_grader(tmp_path):
+    out = tmp_path / "bundle"
+    assert run_cli("release", str(out)).returncode == 0
+    check = run_cli("check", cwd=out)
+    assert check.returncode == 0, check.stderr[-2000:]
+    assert "0 of 16 pass" in check.stdout and "does not promise full marks" in check.stdout
+    grade = run_cli("grade", "exercises", cwd=out)
+    assert grade.returncode == 2 and "not part of the student bundle" in grade.stderr
