@@ -120,3 +120,23 @@ def test_results_json_is_gradescope_shaped(tmp_path):
         assert set(test) >= {"name", "score", "max_score", "output", "visibility"}
         assert test["visibility"] in {"visible", "hidden", "after_due_date", "after_published"}
     json.dumps(results)
+
+
+def test_warnings_and_stderr_never_cost_points(tmp_path, solution_copy):
+    submission = solution_copy()
+    path = submission / "training_loop.py"
+    noisy = (
+        "    import sys, warnings\n"
+        '    warnings.warn("a warning the student never asked for")\n'
+        '    print("noise on stderr", file=sys.stderr)\n'
+        "    optimizer.zero_grad()\n    y_hat = model(X).flatten()"
+    )
+    path.write_text(path.read_text().replace("    optimizer.zero_grad()\n    y_hat = model(X).flatten()", noisy))
+    path = submission / "validation.py"
+    path.write_text(
+        path.read_text().replace(
+            "valid_batch_loss += criterion(model(X).flatten(), y).item()", "valid_batch_loss += float(criterion(model(X).flatten(), y))"
+        )
+    )
+    results, _ = grade(submission, tmp_path)
+    assert results["score"] == 100, [t["output"] for t in results["tests"] if t["score"] < t["max_score"]]
