@@ -99,17 +99,37 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_grade_class(args: argparse.Namespace) -> int:
     if graders_missing("grade-class"):
         return 2
-    from autograder.gradebook import grade_class
+    import time
 
-    class_dir, out = Path(args.class_dir), Path(args.out or Path(args.class_dir).with_name(Path(args.class_dir).name + "-graded"))
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    def progress(student: str, row) -> None:
-        print(f"{student:30s} {row.total:6g}  {row.status}", flush=True)
+    from autograder.gradebook import find_submissions, grade_class, summary
 
-    rows = grade_class(class_dir, out, regrade=args.regrade, progress=progress)
-    totals = [row.total for row in rows]
-    if totals:
-        print(f"\n{len(rows)} submissions, mean {sum(totals) / len(totals):.1f}; gradebook: {out / 'gradebook.csv'}")
+    class_dir = Path(args.class_dir)
+    out = Path(args.out or class_dir.with_name(class_dir.name + "-graded"))
+    console = Console()
+    columns = (
+        TextColumn("grading"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[last]}"),
+    )
+    started = time.monotonic()
+    with Progress(*columns, console=console, disable=not console.is_terminal) as bar:
+        task = bar.add_task("grading", total=len(find_submissions(class_dir)), last="")
+
+        def progress(student: str, row, result: dict) -> None:
+            bar.update(task, advance=1, last=f"{student}: {row.total:g}")
+            if not console.is_terminal:
+                print(f"{student:30s} {row.total:6g}  {row.status}", flush=True)
+
+        rows = grade_class(class_dir, out, regrade=args.regrade, workers=args.workers, progress=progress)
+    print("\n" + summary(rows, time.monotonic() - started))
+    print(f"gradebook: {out / 'gradebook.csv'}")
     return 3 if any(row.status.startswith("grader error") for row in rows) else 0
 
 
@@ -170,6 +190,7 @@ def parser() -> argparse.ArgumentParser:
     klass.add_argument("class_dir", help="one sub-folder (or notebook) per student")
     klass.add_argument("--out", help="where the gradebook and each student's results go (default: DIR-graded)")
     klass.add_argument("--regrade", action="store_true", help="grade again students already graded")
+    klass.add_argument("--workers", type=int, default=None, help="parallel warm workers (default: one per core)")
     klass.set_defaults(run=cmd_grade_class)
 
     rel = commands.add_parser("release", help="write the student bundle")

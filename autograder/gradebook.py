@@ -1,9 +1,11 @@
 """Grade a whole class: one sub-folder (or notebook) per student, a gradebook CSV, each student's results.
 
-The gradebook is rewritten atomically after every student, so a run that is
-killed loses nothing already graded; a rerun skips students whose results
-are on disk unless asked to regrade. One broken submission (or a grader
-error on it) is recorded and the class goes on.
+Submissions are graded by a pool of warm workers (:mod:`autograder.workers`),
+in parallel. Each student's files are written atomically as soon as they are
+graded, then the gradebook is rewritten, so ``kill -9`` in the middle loses
+nothing already graded; a rerun skips students whose results are on disk
+unless asked to regrade. One broken submission (or a lost worker) is
+recorded and the class goes on.
 """
 
 from __future__ import annotations
@@ -11,18 +13,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.api import GRADED_MODULES
-from autograder.grade import grade_submission, warm_judge
-from autograder.judge.client import ForkServer
-from autograder.judge.results import GradeReport, TestResult, gradescope_json, write_atomic
+from autograder.judge.results import GradeReport, gradescope_json, write_atomic
 
 RESULTS_NAME = "results.json"  # Gradescope's format, what the student sees
-REPORT_NAME = "report.json"  # our full report, grader errors included
+REPORT_NAME = "report.json"  # our full report, grader errors and status included
+GRADEBOOK_NAME = "gradebook.csv"
 
 
 @dataclass
@@ -30,7 +31,7 @@ class Row:
     student: str
     parts: dict[str, float]
     total: float
-    status: str  # "graded", "grader error: ...", "not gradable: ..."
+    status: str  # "graded", "grader error in ...", "not gradable: ...", "not graded: ..."
 
 
 def find_submissions(class_dir: Path) -> dict[str, Path]:
@@ -44,9 +45,8 @@ def find_submissions(class_dir: Path) -> dict[str, Path]:
     return found
 
 
-def row_from_report(student: str, report: GradeReport) -> Row:
+def row_from_report(student: str, report: GradeReport, status: str) -> Row:
     parts = {module: points for module, (points, _) in report.by_module().items()}
-    status = "graded" if not report.grader_errors else f"grader error in {len(report.grader_errors)} test(s)"
     return Row(student, parts, report.score, status)
 
 
@@ -60,51 +60,86 @@ def gradebook_csv(rows: list[Row]) -> str:
 
 
 def load_row(student: str, folder: Path) -> Row | None:
-    """A student's row from results already on disk (for resuming), or None."""
-    report_file = folder / REPORT_NAME
-    if not report_file.exists():
-        return None
+    """A student's row from results already on disk (for resuming), or None when they must be graded."""
     try:
-        return row_from_report(student, GradeReport.from_dict(json.loads(report_file.read_text())))
-    except (ValueError, KeyError, TypeError):
-        return None  # a damaged file: grade again
+        data = json.loads((folder / REPORT_NAME).read_text())
+        status = str(data["status"])
+        if status.startswith("not graded"):
+            return None  # the grader lost this one: grade it again
+        return row_from_report(student, GradeReport.from_dict(data), status)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # absent or damaged: grade it (again)
 
 
-def failed_report(error: Exception) -> GradeReport:
-    """What a submission that could not be graded at all gets: zero, and the reason."""
-    return GradeReport(
-        tests=[TestResult(name="submission: could not be graded", points=0.0, max_points=0.0, passed=False, message=str(error))]
-    )
+def save_student(folder: Path, report: GradeReport, status: str) -> None:
+    """The student's files: our full report (with its status) and Gradescope's results.json."""
+    write_atomic(folder / REPORT_NAME, json.dumps({"status": status, **report.to_dict()}, indent=2))
+    write_atomic(folder / RESULTS_NAME, json.dumps(gradescope_json(report), indent=2))
 
 
 def grade_class(
     class_dir: Path,
     out_dir: Path,
     regrade: bool = False,
-    progress: Callable[[str, Row], None] | None = None,
+    workers: int | None = None,
+    progress: Callable[[str, Row, dict], None] | None = None,
 ) -> list[Row]:
-    """Grade every submission in ``class_dir``; write ``out_dir/gradebook.csv`` and ``out_dir/<student>/``."""
+    """Grade every submission in ``class_dir`` with ``workers`` warm workers (default: one per core).
+
+    Writes ``out_dir/gradebook.csv`` and ``out_dir/<student>/{results,report}.json``; returns the rows
+    in the order of the class folder. ``progress(student, row, result)`` is called as each one finishes
+    (``result`` holds the worker's timing and memory figures; it is empty for students skipped on resume).
+    """
+    from autograder.workers import Pool
+
     submissions = find_submissions(class_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     rows: dict[str, Row] = {}
-    with ForkServer() as server:
-        warm_judge()
-        for student, path in submissions.items():
-            folder = out_dir / student
-            row = None if regrade else load_row(student, folder)
-            if row is None:
-                started = time.monotonic()
-                try:
-                    report = grade_submission(server, path)
-                    row = row_from_report(student, report)
-                except (ValueError, OSError) as error:
-                    report = failed_report(error)
-                    row = Row(student, {}, 0.0, f"not gradable: {error}")
-                report.seconds = time.monotonic() - started
-                write_atomic(folder / REPORT_NAME, json.dumps(report.to_dict(), indent=2))
-                write_atomic(folder / RESULTS_NAME, json.dumps(gradescope_json(report), indent=2))
+    todo = []
+    for student, path in submissions.items():
+        row = None if regrade else load_row(student, out_dir / student)
+        if row is None:
+            todo.append((student, str(path)))
+        else:
             rows[student] = row
-            write_atomic(out_dir / "gradebook.csv", gradebook_csv(list(rows.values())))
             if progress:
-                progress(student, row)
-    return list(rows.values())
+                progress(student, row, {})
+
+    def write_gradebook() -> None:
+        write_atomic(out_dir / GRADEBOOK_NAME, gradebook_csv([rows[s] for s in submissions if s in rows]))
+
+    write_gradebook()
+    if todo:
+        with Pool(min(workers or os.cpu_count() or 1, len(todo))) as pool:
+            for student, result in pool.grade(todo):
+                report = GradeReport.from_dict(result["report"])
+                save_student(out_dir / student, report, result["status"])
+                rows[student] = row_from_report(student, report, result["status"])
+                write_gradebook()
+                if progress:
+                    progress(student, rows[student], result)
+    return [rows[s] for s in submissions]
+
+
+def summary(rows: list[Row], seconds: float | None = None) -> str:
+    """The class at a glance: mean and median, a histogram of totals, and every submission that needs a look."""
+    if not rows:
+        return "no submissions found"
+    totals = sorted(row.total for row in rows)
+    middle = len(totals) // 2
+    median = totals[middle] if len(totals) % 2 else (totals[middle - 1] + totals[middle]) / 2
+    lines = [f"{len(rows)} submissions: mean {sum(totals) / len(totals):.1f}, median {median:g}, min {totals[0]:g}, max {totals[-1]:g}"]
+    if seconds is not None:
+        lines[0] += f", {seconds:.1f} s ({seconds / len(rows):.2f} s per submission)"
+    bins = [0] * 11
+    for total in totals:
+        bins[min(int(total // 10), 10)] += 1
+    widest = max(bins)
+    for index, count in enumerate(bins):
+        label = "100" if index == 10 else f"{index * 10:3d}-{index * 10 + 9:<3d}"
+        lines.append(f"  {label:>7s} | {'#' * round(30 * count / widest) if count else '':30s} {count}")
+    trouble = [row for row in rows if row.status != "graded"]
+    if trouble:
+        lines.append(f"{len(trouble)} need a look:")
+        lines += [f"  {row.student}: {row.status}" for row in trouble]
+    return "\n".join(lines)

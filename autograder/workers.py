@@ -1,0 +1,189 @@
+"""Warm grading workers: each pays for torch, the graders and the reference results once, then grades many submissions.
+
+A worker is a separate judge process with its own fork server; every
+submission it grades still runs in its own sandboxed child, forked fresh,
+isolated from other submissions and from the judge. The pool hands one
+submission at a time to each idle worker and collects the reports as plain
+dicts (the judge's own data; nothing from a student crosses here unparsed).
+
+If a worker dies (it should not: student code never runs in it), its
+submission is reported as not graded and the worker is replaced; if a
+submission keeps a worker busy past ``submission_cap`` seconds, the worker is
+killed and replaced too. Either way the rest of the class goes on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+
+SUBMISSION_CAP = 900.0  # seconds: far above what the per-call and per-function limits allow
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def current_rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+class Worker:
+    """A warm judge in the current process: fork server started, references computed."""
+
+    def __init__(self) -> None:
+        from autograder.grade import warm_judge
+        from autograder.judge.client import ForkServer
+
+        self.server = ForkServer()
+        warm_judge()
+
+    def grade(self, path: Path, select: str | None = None) -> dict:
+        """Grade one submission; returns the report as a dict, plus timing and memory figures."""
+        from autograder.grade import grade_submission
+        from autograder.judge.results import GradeReport, TestResult
+
+        started = time.monotonic()
+        try:
+            report = grade_submission(self.server, Path(path), select=select)
+            status = "graded" if not report.grader_errors else f"grader error in {len(report.grader_errors)} test(s)"
+        except (ValueError, OSError) as error:
+            report = GradeReport(tests=[TestResult("submission: could not be graded", 0.0, 0.0, False, str(error))])
+            status = f"not gradable: {error}"
+        report.seconds = time.monotonic() - started
+        return {"report": report.to_dict(), "status": status, "rss_mb": current_rss_mb(), "peak_rss_mb": peak_rss_mb()}
+
+    def close(self) -> None:
+        self.server.close()
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker if the process that started it dies (even by kill -9)."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        pass  # not Linux: the worker still exits when its pipe closes
+
+
+def _worker_main(conn: Connection) -> None:
+    """A pool worker's loop: grade each (key, path) it is sent until it receives None."""
+    _die_with_parent()
+    worker = Worker()
+    conn.send({"ready": True, "pid": os.getpid()})
+    try:
+        while True:
+            job = conn.recv()
+            if job is None:
+                break
+            key, path = job
+            conn.send({"key": key, "worker": os.getpid(), **worker.grade(Path(path))})
+    except (EOFError, KeyboardInterrupt):
+        pass
+    finally:
+        worker.close()
+
+
+@dataclass
+class _Slot:
+    process: multiprocessing.Process
+    conn: Connection
+    job: tuple[str, str] | None = None
+    since: float = 0.0
+    ready: bool = False
+
+
+class Pool:
+    """``n`` warm workers in their own processes (started with "spawn": fresh interpreters, nothing inherited)."""
+
+    def __init__(self, n: int, submission_cap: float = SUBMISSION_CAP) -> None:
+        self.context = multiprocessing.get_context("spawn")
+        self.submission_cap = submission_cap
+        self.slots = [self._start() for _ in range(max(1, n))]
+
+    def _start(self) -> _Slot:
+        ours, theirs = self.context.Pipe()
+        process = self.context.Process(target=_worker_main, args=(theirs,), daemon=True)
+        process.start()
+        theirs.close()
+        return _Slot(process, ours)
+
+    def _replace(self, slot: _Slot) -> _Slot:
+        slot.process.kill()
+        slot.process.join()
+        slot.conn.close()
+        return self._start()
+
+    def grade(self, jobs: list[tuple[str, str]]) -> Iterator[tuple[str, dict]]:
+        """Grade ``(key, path)`` jobs; yields ``(key, result)`` as each finishes, in completion order."""
+        pending = list(reversed(jobs))
+        busy = 0
+        while pending or busy:
+            for slot in self.slots:
+                if slot.ready and slot.job is None and pending:
+                    slot.job, slot.since = pending.pop(), time.monotonic()
+                    slot.conn.send(slot.job)
+                    busy += 1
+            waiting = {slot.conn: index for index, slot in enumerate(self.slots)}
+            for conn in wait(list(waiting), timeout=1.0):
+                index = waiting[conn]
+                slot = self.slots[index]
+                try:
+                    message = conn.recv()
+                except (EOFError, OSError):
+                    job = slot.job
+                    self.slots[index] = self._replace(slot)
+                    if job is not None:
+                        busy -= 1
+                        yield job[0], _lost(job, "the grading worker stopped unexpectedly")
+                    continue
+                if "ready" in message:
+                    slot.ready = True
+                    continue
+                slot.job = None
+                busy -= 1
+                yield message.pop("key"), message
+            now = time.monotonic()
+            for index, slot in enumerate(self.slots):
+                if slot.job is not None and now - slot.since > self.submission_cap:
+                    job = slot.job
+                    self.slots[index] = self._replace(slot)
+                    busy -= 1
+                    yield job[0], _lost(job, f"grading took more than {self.submission_cap:.0f} s")
+
+    def close(self) -> None:
+        for slot in self.slots:
+            try:
+                slot.conn.send(None)
+            except (OSError, BrokenPipeError):
+                pass
+        for slot in self.slots:
+            slot.process.join(timeout=15)
+            if slot.process.is_alive():
+                slot.process.kill()
+                slot.process.join()
+            slot.conn.close()
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _lost(job: tuple[str, str], why: str) -> dict:
+    """The result for a submission whose worker was lost: zero, and a status that asks for a regrade."""
+    from autograder.judge.results import GradeReport, TestResult
+
+    report = GradeReport(tests=[TestResult("submission: could not be graded", 0.0, 0.0, False, f"{why}; grade it again")])
+    return {"report": report.to_dict(), "status": f"not graded: {why}", "worker": 0, "rss_mb": 0.0, "peak_rss_mb": 0.0}

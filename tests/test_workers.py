@@ -1,0 +1,105 @@
+"""Grading a class with warm workers: resumable after kill -9, robust to a hanging submission, deterministic."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.conftest import ROOT, run_cli
+
+EXAMPLES = ROOT / "examples" / "submissions"
+
+
+def gradebook(out: Path) -> dict[str, dict]:
+    return {row["student"]: row for row in csv.DictReader((out / "gradebook.csv").open())}
+
+
+def student_files(out: Path) -> dict[str, str]:
+    """Every student's results.json, without the run time (which differs between runs)."""
+    files = {}
+    for path in sorted(out.glob("*/results.json")):
+        data = json.loads(path.read_text())
+        data.pop("execution_time", None)
+        files[path.parent.name] = json.dumps(data, sort_keys=True)
+    return files
+
+
+def make_class(tmp_path: Path, names: list[str]) -> Path:
+    klass = tmp_path / "class"
+    for name in names:
+        shutil.copytree(EXAMPLES / name, klass / name)
+    return klass
+
+
+def test_one_and_two_workers_give_identical_results(tmp_path):
+    klass = make_class(tmp_path, ["ada_all_right", "cleo_typical_mistakes", "dan_untouched", "ben_partly_done"])
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert run_cli("grade-class", str(klass), "--out", str(one), "--workers", "1").returncode == 0
+    assert run_cli("grade-class", str(klass), "--out", str(two), "--workers", "2").returncode == 0
+    assert (one / "gradebook.csv").read_text() == (two / "gradebook.csv").read_text()
+    assert student_files(one) == student_files(two) and len(student_files(one)) == 4
+
+
+def test_kill_minus_nine_loses_nothing_already_graded(tmp_path):
+    names = ["ada_all_right", "ben_partly_done", "cleo_typical_mistakes", "dan_untouched", "eve_syntax_error_and_endless_loop"]
+    klass = make_class(tmp_path, names)
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "autograder", "grade-class", str(klass), "--out", str(out), "--workers", "1"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and (not (out / "gradebook.csv").exists() or len(gradebook(out)) < 2):
+        time.sleep(0.2)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    graded_before = gradebook(out)
+    assert 2 <= len(graded_before) < len(names)
+    stamps = {name: (out / name / "report.json").stat().st_mtime_ns for name in graded_before}
+    time.sleep(2)  # let the orphaned worker die with its parent (PR_SET_PDEATHSIG) before the rerun
+    assert run_cli("grade-class", str(klass), "--out", str(out)).returncode == 0
+    after = gradebook(out)
+    assert sorted(after) == sorted(names)
+    for name, row in graded_before.items():
+        assert after[name] == row
+        assert (out / name / "report.json").stat().st_mtime_ns == stamps[name], f"{name} was graded again"
+    expected = {name: json.loads((EXAMPLES / name / "expected.json").read_text())["total"] for name in names}
+    assert {name: float(row["total"]) for name, row in after.items()} == expected
+
+
+def test_a_hanging_submission_does_not_hold_up_the_others(tmp_path):
+    klass = make_class(tmp_path, ["ada_all_right", "cleo_typical_mistakes", "dan_untouched"])
+    hanger = klass / "aaa_hangs_on_import"
+    shutil.copytree(EXAMPLES / "ada_all_right", hanger)
+    for name in ("backprop.py", "training_loop.py"):
+        path = hanger / name
+        path.write_text(path.read_text() + "\nimport time\n\nwhile True:  # a training run left at the top level\n    time.sleep(1)\n")
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "autograder", "grade-class", str(klass), "--out", str(tmp_path / "out"), "--workers", "2"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    finished = {}
+    for line in process.stdout:
+        name = line.split()[0] if line.strip() else ""
+        if name in {"aaa_hangs_on_import", "ada_all_right", "cleo_typical_mistakes", "dan_untouched"}:
+            finished[name] = time.monotonic() - started
+    assert process.wait() == 0
+    # The hanging student (two imports of 20 s each) is graded first; the other three finish on the
+    # second worker well before it is done.
+    assert finished["aaa_hangs_on_import"] > 40
+    assert max(finished[n] for n in ("ada_all_right", "cleo_typical_mistakes", "dan_untouched")) < finished["aaa_hangs_on_import"]
+    rows = gradebook(tmp_path / "out")
+    assert float(rows["aaa_hangs_on_import"]["total"]) == 100 - 30 - 12
+    assert float(rows["ada_all_right"]["total"]) == 100
