@@ -4,6 +4,7 @@ Commands:
     check             run the public checks on your own exercises/ (students)
     grade PATH        grade one submission (folder, module file or notebook)
     grade-class DIR   grade every student's submission in DIR into a gradebook
+    serve             keep a warm grader running, for fast `grade --server`
     release OUT       write the student bundle (no solutions, graders or references)
     demo              grade the bundled example students and compare with their expected grades
     build-exercises   write exercises/ from solutions/ (--check: only compare)
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -39,9 +41,9 @@ BUNDLE_MESSAGE = "`{}` is not part of the student bundle: it needs the hidden gr
 
 def graders_missing(command: str) -> bool:
     """True (after saying so) when the hidden graders are absent, as in the student bundle."""
-    from autograder.grade import GRADERS_DIR
+    from autograder import PACKAGE_DIR
 
-    if (GRADERS_DIR / "pytest.ini").is_file():
+    if (PACKAGE_DIR / "graders" / "pytest.ini").is_file():
         return False
     print(BUNDLE_MESSAGE.format(command), file=sys.stderr)
     return True
@@ -50,17 +52,23 @@ def graders_missing(command: str) -> bool:
 def cmd_grade(args: argparse.Namespace) -> int:
     if graders_missing("grade"):
         return 2
-    from autograder.grade import grade_submission, warm_judge
-    from autograder.judge.client import ForkServer
-    from autograder.judge.results import junit_xml, render_table, write_atomic, write_gradescope
+    from autograder.judge.results import GradeReport, junit_xml, render_table, write_atomic, write_gradescope
 
     path = Path(args.path)
     if not path.exists():
         print(f"error: {path} does not exist", file=sys.stderr)
         return 2
-    with ForkServer() as server:
-        warm_judge()
-        report = grade_submission(server, path, select=args.select)
+    if args.server:  # a warm service does the work: nothing heavy is imported here
+        from autograder.service import request_grade
+
+        report = GradeReport.from_dict(request_grade(Path(args.server), path, select=args.select)["report"])
+    else:
+        from autograder.grade import grade_submission, warm_judge
+        from autograder.judge.client import ForkServer
+
+        with ForkServer() as server:
+            warm_judge()
+            report = grade_submission(server, path, select=args.select)
     print(render_table(report, title=f"Grade for {path}: {report.score:g} / {report.max_score:g}"))
     if args.results:
         write_gradescope(report, Path(args.results))
@@ -147,6 +155,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(Path(args.out))
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    if graders_missing("serve"):
+        return 2
+    from autograder.service import serve
+
+    serve(Path(args.socket), ready=lambda message: print(message, flush=True))
+    return 0
+
+
 def cmd_references(args: argparse.Namespace) -> int:
     from autograder import references
     from autograder.graders.scenarios import SCENARIOS
@@ -180,6 +197,9 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("--junit", help="write JUnit XML here")
     grade.add_argument("--json", help="write the full report (with grader errors) here")
     grade.add_argument("-k", dest="select", help="only the grader tests matching this pytest expression")
+    grade.add_argument(
+        "--server", default=os.environ.get("AUTOGRADER_SERVER"), help="use a running `serve` (its socket; or set AUTOGRADER_SERVER)"
+    )
     grade.set_defaults(run=cmd_grade)
 
     check = commands.add_parser("check", help="run the public checks on your exercises")
@@ -192,6 +212,10 @@ def parser() -> argparse.ArgumentParser:
     klass.add_argument("--regrade", action="store_true", help="grade again students already graded")
     klass.add_argument("--workers", type=int, default=None, help="parallel warm workers (default: one per core)")
     klass.set_defaults(run=cmd_grade_class)
+
+    service = commands.add_parser("serve", help="keep a warm grader running for `grade --server`")
+    service.add_argument("--socket", default=f"/tmp/autograder-{os.getuid()}.sock", help="the Unix socket to listen on")
+    service.set_defaults(run=cmd_serve)
 
     rel = commands.add_parser("release", help="write the student bundle")
     rel.add_argument("out", help="a new folder")

@@ -45,6 +45,15 @@ class Worker:
 
         self.server = ForkServer()
         warm_judge()
+        self._warm_graders()
+
+    def _warm_graders(self) -> None:
+        """Grade the untouched stubs once: pytest, hypothesis and the grader modules get imported now,
+        not during the first real submission (it takes a fraction of a second)."""
+        from autograder import EXERCISES_DIR
+
+        if EXERCISES_DIR.is_dir():
+            self.grade(EXERCISES_DIR)
 
     def grade(self, path: Path, select: str | None = None) -> dict:
         """Grade one submission; returns the report as a dict, plus timing and memory figures."""

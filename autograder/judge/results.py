@@ -23,6 +23,7 @@ class TestResult:
     message: str = ""
     hidden: bool = True
     grader_error: str = ""  # for the instructor: a traceback when the grader itself broke
+    seconds: float = 0.0  # how long the test ran (the student's code and the judge's own work)
 
     @property
     def module(self) -> str:

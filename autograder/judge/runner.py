@@ -95,7 +95,12 @@ class GraderPlugin:
         marker = item.get_closest_marker("graded")
         points = float(marker.kwargs["points"])
         result = TestResult(
-            name=marker.kwargs["name"], points=0.0, max_points=points, passed=False, hidden=marker.kwargs.get("hidden", True)
+            name=marker.kwargs["name"],
+            points=0.0,
+            max_points=points,
+            passed=False,
+            hidden=marker.kwargs.get("hidden", True),
+            seconds=round(call.duration, 6),
         )
         error = call.excinfo.value if call.excinfo is not None else None
         failure = _grading_failure(error)

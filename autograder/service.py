@@ -1,0 +1,85 @@
+"""A warm grading service: one worker kept running, so that ``grade --server`` skips the start-up.
+
+Starting a judge costs about three seconds (two interpreters import torch;
+the reference results are recomputed). An instructor grading submissions one
+at a time, or a grading machine, can start the service once::
+
+    python -m autograder serve --socket /tmp/autograder.sock &
+    python -m autograder grade sub/ --server /tmp/autograder.sock
+
+The socket is a Unix socket readable and writable by its owner only. Each
+request is one JSON line ``{"path": ..., "select": ...}``; the answer is one
+JSON line with the report (as :class:`autograder.workers.Worker.grade` gives
+it). Submissions are graded one after the other, each in its own sandboxed
+child, exactly as without the service.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from pathlib import Path
+
+REQUEST_LIMIT = 64 * 1024
+
+
+def serve(path: Path, ready: callable = print) -> None:
+    """Grade requests arriving on the Unix socket at ``path`` until interrupted."""
+    from autograder.workers import Worker
+
+    worker = Worker()
+    path = Path(path)
+    path.unlink(missing_ok=True)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    old_mask = os.umask(0o177)  # the socket is created 0600: only its owner may ask for grades
+    try:
+        listener.bind(str(path))
+    finally:
+        os.umask(old_mask)
+    listener.listen(8)
+    ready(f"grading service ready on {path}")
+    try:
+        while True:
+            connection, _ = listener.accept()
+            with connection:
+                answer = _answer(worker, connection)
+                connection.sendall(json.dumps(answer).encode() + b"\n")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        listener.close()
+        path.unlink(missing_ok=True)
+        worker.close()
+
+
+def _answer(worker, connection: socket.socket) -> dict:
+    try:
+        request = json.loads(_read_line(connection, REQUEST_LIMIT))
+        return worker.grade(Path(request["path"]).resolve(), select=request.get("select"))
+    except (ValueError, KeyError, TypeError, OSError) as error:
+        return {"error": f"bad request: {error}"}
+
+
+def _read_line(connection: socket.socket, limit: int) -> bytes:
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = connection.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+        if len(data) > limit:
+            raise ValueError("request too long")
+    return data
+
+
+def request_grade(server: Path, path: Path, select: str | None = None, timeout: float = 1800.0) -> dict:
+    """Ask a running service to grade ``path``; returns its answer (raises OSError if none is listening)."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+        connection.settimeout(timeout)
+        connection.connect(str(server))
+        connection.sendall(json.dumps({"path": str(Path(path).resolve()), "select": select}).encode() + b"\n")
+        answer = json.loads(_read_line(connection, 1 << 30))
+    if "error" in answer:
+        raise ValueError(answer["error"])
+    return answer
