@@ -76,6 +76,11 @@ def cmd_grade(args: argparse.Namespace) -> int:
         write_atomic(Path(args.junit), junit_xml(report))
     if args.json:
         write_atomic(Path(args.json), json.dumps(report.to_dict(), indent=2))
+    if args.report:
+        from autograder.reports.render import report_files, write_files
+
+        written = write_files(Path(args.report), report_files(report, path.stem if path.is_file() else path.name, args.show_hidden))
+        print(f"feedback report: {written[0]}")
     for test in report.grader_errors:
         print(f"\nGRADER ERROR in {test.name}:\n{test.grader_error}", file=sys.stderr)
     return 3 if report.grader_errors else 0
@@ -97,6 +102,11 @@ def cmd_check(args: argparse.Namespace) -> int:
             submission.close()
     passed = sum(t.passed for t in report.tests)
     print(render_table(report, title=f"Public checks on {path}: {passed} of {len(report.tests)} pass", points=False))
+    if args.report:
+        from autograder.reports.render import report_files, write_files
+
+        files = report_files(report, path.name, show_hidden=True, title="Public checks")
+        print(f"report: {write_files(Path(args.report), files)[0]}")
     print(
         "\nPassing these checks does not promise full marks: the grader's hidden tests try many more inputs "
         "and situations. Test your functions on examples of your own too."
@@ -135,7 +145,15 @@ def cmd_grade_class(args: argparse.Namespace) -> int:
             if not console.is_terminal:
                 print(f"{student:30s} {row.total:6g}  {row.status}", flush=True)
 
-        rows = grade_class(class_dir, out, regrade=args.regrade, workers=args.workers, progress=progress)
+        rows = grade_class(
+            class_dir,
+            out,
+            regrade=args.regrade,
+            workers=args.workers,
+            progress=progress,
+            reports=not args.no_reports,
+            show_hidden=args.show_hidden,
+        )
     print("\n" + summary(rows, time.monotonic() - started))
     print(f"gradebook: {out / 'gradebook.csv'}")
     return 3 if any(row.status.startswith("grader error") for row in rows) else 0
@@ -197,6 +215,8 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("--junit", help="write JUnit XML here")
     grade.add_argument("--json", help="write the full report (with grader errors) here")
     grade.add_argument("-k", dest="select", help="only the grader tests matching this pytest expression")
+    grade.add_argument("--report", help="write the feedback report (report.html, report.md, figures) into this folder")
+    grade.add_argument("--show-hidden", action="store_true", help="show hidden tests' data (curves, values) in the report")
     grade.add_argument(
         "--server", default=os.environ.get("AUTOGRADER_SERVER"), help="use a running `serve` (its socket; or set AUTOGRADER_SERVER)"
     )
@@ -204,6 +224,7 @@ def parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="run the public checks on your exercises")
     check.add_argument("path", nargs="?", default=str(EXERCISES_DIR), help="your exercises folder (default: exercises/)")
+    check.add_argument("--report", help="also write a feedback report (report.html, report.md) into this folder")
     check.set_defaults(run=cmd_check)
 
     klass = commands.add_parser("grade-class", help="grade every submission in a folder")
@@ -211,6 +232,8 @@ def parser() -> argparse.ArgumentParser:
     klass.add_argument("--out", help="where the gradebook and each student's results go (default: DIR-graded)")
     klass.add_argument("--regrade", action="store_true", help="grade again students already graded")
     klass.add_argument("--workers", type=int, default=None, help="parallel warm workers (default: one per core)")
+    klass.add_argument("--no-reports", action="store_true", help="skip the HTML/Markdown feedback reports and the class overview")
+    klass.add_argument("--show-hidden", action="store_true", help="show hidden tests' data (curves, values) in the reports")
     klass.set_defaults(run=cmd_grade_class)
 
     service = commands.add_parser("serve", help="keep a warm grader running for `grade --server`")

@@ -83,12 +83,16 @@ def grade_class(
     regrade: bool = False,
     workers: int | None = None,
     progress: Callable[[str, Row, dict], None] | None = None,
+    reports: bool = True,
+    show_hidden: bool = False,
 ) -> list[Row]:
     """Grade every submission in ``class_dir`` with ``workers`` warm workers (default: one per core).
 
-    Writes ``out_dir/gradebook.csv`` and ``out_dir/<student>/{results,report}.json``; returns the rows
-    in the order of the class folder. ``progress(student, row, result)`` is called as each one finishes
-    (``result`` holds the worker's timing and memory figures; it is empty for students skipped on resume).
+    Writes ``out_dir/gradebook.csv``, ``out_dir/<student>/{results,report}.json`` and, with
+    ``reports``, each student's ``report.html`` / ``report.md`` and the class overview
+    ``out_dir/index.html``. Returns the rows in the order of the class folder.
+    ``progress(student, row, result)`` is called as each one finishes (``result`` holds the worker's
+    timing and memory figures; it is empty for students skipped on resume).
     """
     from autograder.workers import Pool
 
@@ -99,7 +103,7 @@ def grade_class(
     for student, path in submissions.items():
         row = None if regrade else load_row(student, out_dir / student)
         if row is None:
-            todo.append((student, str(path)))
+            todo.append((student, str(path), {"reports": reports, "show_hidden": show_hidden}))
         else:
             rows[student] = row
             if progress:
@@ -114,11 +118,31 @@ def grade_class(
             for student, result in pool.grade(todo):
                 report = GradeReport.from_dict(result["report"])
                 save_student(out_dir / student, report, result["status"])
+                if reports:
+                    from autograder.reports.render import write_files
+
+                    write_files(out_dir / student, result.get("files", {}))
                 rows[student] = row_from_report(student, report, result["status"])
                 write_gradebook()
                 if progress:
                     progress(student, rows[student], result)
-    return [rows[s] for s in submissions]
+    ordered = [rows[s] for s in submissions]
+    if reports:
+        write_overview(out_dir, ordered)
+    return ordered
+
+
+def write_overview(out_dir: Path, rows: list[Row]) -> None:
+    """The class overview page, ``out_dir/index.html``, from the reports on disk."""
+    from autograder.reports.render import class_overview_html
+
+    reports = {}
+    for row in rows:
+        try:
+            reports[row.student] = GradeReport.from_dict(json.loads((out_dir / row.student / REPORT_NAME).read_text()))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    write_atomic(out_dir / "index.html", class_overview_html(rows, reports))
 
 
 def summary(rows: list[Row], seconds: float | None = None) -> str:

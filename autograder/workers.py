@@ -55,8 +55,12 @@ class Worker:
         if EXERCISES_DIR.is_dir():
             self.grade(EXERCISES_DIR)
 
-    def grade(self, path: Path, select: str | None = None) -> dict:
-        """Grade one submission; returns the report as a dict, plus timing and memory figures."""
+    def grade(self, path: Path, select: str | None = None, reports: bool = False, show_hidden: bool = False) -> dict:
+        """Grade one submission; returns the report as a dict, plus timing and memory figures.
+
+        With ``reports``, also the student's feedback files (HTML, Markdown, figures) under "files",
+        drawn here so that a class's pictures are drawn in parallel too.
+        """
         from autograder.grade import grade_submission
         from autograder.judge.results import GradeReport, TestResult
 
@@ -68,7 +72,12 @@ class Worker:
             report = GradeReport(tests=[TestResult("submission: could not be graded", 0.0, 0.0, False, str(error))])
             status = f"not gradable: {error}"
         report.seconds = time.monotonic() - started
-        return {"report": report.to_dict(), "status": status, "rss_mb": current_rss_mb(), "peak_rss_mb": peak_rss_mb()}
+        result = {"report": report.to_dict(), "status": status, "rss_mb": current_rss_mb(), "peak_rss_mb": peak_rss_mb()}
+        if reports:
+            from autograder.reports.render import report_files
+
+            result["files"] = report_files(report, Path(path).stem if Path(path).is_file() else Path(path).name, show_hidden)
+        return result
 
     def close(self) -> None:
         self.server.close()
@@ -95,8 +104,8 @@ def _worker_main(conn: Connection) -> None:
             job = conn.recv()
             if job is None:
                 break
-            key, path = job
-            conn.send({"key": key, "worker": os.getpid(), **worker.grade(Path(path))})
+            key, path, options = job
+            conn.send({"key": key, "worker": os.getpid(), **worker.grade(Path(path), **options)})
     except (EOFError, KeyboardInterrupt):
         pass
     finally:
@@ -107,7 +116,7 @@ def _worker_main(conn: Connection) -> None:
 class _Slot:
     process: multiprocessing.Process
     conn: Connection
-    job: tuple[str, str] | None = None
+    job: tuple[str, str, dict] | None = None
     since: float = 0.0
     ready: bool = False
 
@@ -133,8 +142,9 @@ class Pool:
         slot.conn.close()
         return self._start()
 
-    def grade(self, jobs: list[tuple[str, str]]) -> Iterator[tuple[str, dict]]:
-        """Grade ``(key, path)`` jobs; yields ``(key, result)`` as each finishes, in completion order."""
+    def grade(self, jobs: list[tuple[str, str, dict]]) -> Iterator[tuple[str, dict]]:
+        """Grade ``(key, path, options)`` jobs (options: keywords of :meth:`Worker.grade`);
+        yields ``(key, result)`` as each finishes, in completion order."""
         pending = list(reversed(jobs))
         busy = 0
         while pending or busy:
@@ -190,7 +200,7 @@ class Pool:
         self.close()
 
 
-def _lost(job: tuple[str, str], why: str) -> dict:
+def _lost(job: tuple[str, str, dict], why: str) -> dict:
     """The result for a submission whose worker was lost: zero, and a status that asks for a regrade."""
     from autograder.judge.results import GradeReport, TestResult
 

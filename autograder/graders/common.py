@@ -9,7 +9,7 @@ from autograder.graders import diagnoses
 from autograder.graders.scenarios import SCENARIOS
 from autograder.judge import values
 from autograder.judge.client import Submission
-from autograder.judge.grading import GradingFailure, fail, result_of
+from autograder.judge.grading import GradingFailure, fail, record, result_of
 from autograder.references import ReferenceBook
 from autograder.sandbox.wire import TensorData
 
@@ -110,6 +110,35 @@ def same_run(target: str):
     return same
 
 
+def explain(cause: str | None) -> str:
+    """The diagnosis sentence for a message ("" without one), also recorded for the class overview."""
+    if not cause:
+        return ""
+    record({"kind": "diagnosis", "says": cause})
+    return f"\nThis looks like {cause}."
+
+
+def record_curves(key: str, got: dict[str, list[float]], want: dict[str, list[float]]) -> None:
+    """Keep both runs' curves (and where each stopped) for the feedback report's picture."""
+    epochs = SCENARIOS[key].spec["kwargs"].get("epochs", 0)
+    first = next(iter(want))
+
+    def stopped(curves: dict[str, list[float]]) -> int | None:
+        ran = len(curves.get(first, []))
+        return ran if 0 < ran < epochs else None
+
+    record(
+        {
+            "kind": "curves",
+            "scenario": key,
+            "title": f"{SCENARIOS[key].targets[0]} on the grader's model and data (scenario {key})",
+            "student": got,
+            "reference": want,
+            "stopped": {"student": stopped(got), "reference": stopped(want)},
+        }
+    )
+
+
 def first_difference(student: list[float], expected: list[float]) -> str:
     """Where two curves part, in words that give away no expected value."""
     if len(student) != len(expected):
@@ -133,6 +162,7 @@ def compare_run(
     student = run_student(submission, key)
     reference = book.result(key)
     got, want = curves(student["returned"], target), curves(reference["returned"], target)
+    record_curves(key, got, want)
     names = names or tuple(want)
     problems = [
         f"the {READABLE[n]}: {first_difference(got[n], want[n])}"
@@ -143,9 +173,7 @@ def compare_run(
         problems.append("the weights after training differ from the reference's, although the curves agree")
     if problems:
         message = "Run on the grader's own model and data, your trainer does not match the reference in " + "; ".join(problems) + "."
-        cause = diagnoses.diagnose_scenario(key, scenario, student, same_run(target))
-        if cause:
-            message += f"\nThis looks like {cause}."
+        message += explain(diagnoses.diagnose_scenario(key, scenario, student, same_run(target)))
         fail(message, hint=hint, module=module)
     return student
 
@@ -167,11 +195,12 @@ def check_stop(submission: Submission, book: ReferenceBook, key: str, target: st
     want = curves(reference["returned"], target)
     ran, should = len(got["valid_loss"]), len(want["valid_loss"])
     if ran != should or any(len(v) != ran for v in got.values()):
+        record_curves(key, got, want)
         cause = diagnoses.diagnose_scenario(key, SCENARIOS[key], student, same_run(target))
         when = "stopped too early" if ran < should else ("ran too long" if ran > should else "returned lists of different lengths")
         fail(
             f"With the grader's scripted validation losses, your trainer {when} (it returned {ran} epochs of validation losses)."
-            + (f"\nThis looks like {cause}." if cause else ""),
+            + explain(cause),
             hint=STOPPING_RULE,
             module=module,
         )

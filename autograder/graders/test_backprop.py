@@ -12,10 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from autograder.graders.common import GIVEN
+from autograder.graders.common import GIVEN, explain
 from autograder.graders.diagnoses import diagnose_call
 from autograder.judge import values
-from autograder.judge.grading import fail, graded, result_of
+from autograder.judge.grading import fail, graded, record, result_of
 from autograder.sandbox.harness import SCALAR_FUNCTIONS
 
 MODULE = "backprop"
@@ -56,6 +56,12 @@ def same_dict(a: dict, b: dict) -> bool:
     return not wrong_keys(a, b)
 
 
+def record_table(title: str, got: dict, want: dict, wrong: list[str], keys: tuple[str, ...], prefix: str) -> None:
+    """The student's values beside autograd's, for the report (visible tests only call this)."""
+    rows = [{"name": f"{prefix}{k}", "student": got[k], "autograd": want[k], "right": k not in wrong} for k in keys]
+    record({"kind": "gradients", "title": title, "rows": rows})
+
+
 # ------------------------------------------------------------------ sigmoid
 
 
@@ -88,6 +94,7 @@ def test_forward_chapter(submission):
     got = student_dict(submission, "forward_pass", FORWARD_KEYS, 1.0, 3.0, CHAPTER)
     want, _ = autograd_tiny(1.0, 3.0, CHAPTER)
     wrong = wrong_keys(got, want)
+    record_table("forward values at (x, y) = (1, 3)", got, want, wrong, FORWARD_KEYS, "")
     if wrong:
         detail = ", ".join(f"{k} = {got[k]:.4f} (expected {want[k]:.4f})" for k in wrong)
         fail(
@@ -107,8 +114,7 @@ def test_forward_random(submission, x, y, params):
     if wrong:
         cause = diagnose_call(MODULE, "forward_pass", (x, y, params), got, same_dict)
         fail(
-            f"On other points and parameters than the chapter's, these values are wrong: {', '.join(wrong)}."
-            + (f"\nThis looks like {cause}." if cause else ""),
+            f"On other points and parameters than the chapter's, these values are wrong: {', '.join(wrong)}." + explain(cause),
             hint="make sure nothing depends on the chapter's numbers: use x, y and params everywhere.",
             module=MODULE,
         )
@@ -122,11 +128,12 @@ def test_backward_chapter(submission):
     got = student_dict(submission, "backward_pass", KEYS, 1.0, 3.0, CHAPTER)
     _, want = autograd_tiny(1.0, 3.0, CHAPTER)
     wrong = wrong_keys(got, want)
+    record_table("gradients at (x, y) = (1, 3)", got, want, wrong, KEYS, "dL/d")
     if wrong:
         detail = ", ".join(f"dL/d{k} = {got[k]:.4f} (autograd: {want[k]:.4f})" for k in wrong)
         cause = diagnose_call(MODULE, "backward_pass", (1.0, 3.0, CHAPTER), got, same_dict)
         fail(
-            f"On the chapter's example, {detail}." + (f"\nThis looks like {cause}." if cause else ""),
+            f"On the chapter's example, {detail}." + explain(cause),
             hint="start from dL/dy_hat = 2 (y_hat - y) = -3.3142 and apply the chain rule one node at a time.",
             module=MODULE,
         )
@@ -146,7 +153,7 @@ def test_backward_random(submission, x, y, params):
             f"Against torch autograd on other points and parameters, dL/d{', dL/d'.join(wrong)} "
             f"{'is' if len(wrong) == 1 else 'are'} wrong"
             + (f" (dL/d{', dL/d'.join(right)} are right)." if right else ".")
-            + (f"\nThis looks like {cause}." if cause else ""),
+            + explain(cause),
             hint="check each gradient against autograd with an x other than 1 (at x = 1 a missing factor x hides).",
             module=MODULE,
         )
@@ -243,7 +250,7 @@ def test_network_gradient_values(submission, case):
         )
         fail(
             f"Against torch autograd (nn.Linear, sigmoid, nn.Linear, nn.MSELoss), these gradients are wrong: {', '.join(wrong)}."
-            + (f"\nThis looks like {cause}." if cause else ""),
+            + explain(cause),
             hint="test with n > 1 samples and d != h: the mean brings a factor 1/n, and shapes catch transposes.",
             module=MODULE,
         )
@@ -292,7 +299,7 @@ def test_numerical_gradient_accuracy(submission):
                 )
                 fail(
                     f"With {step}, your estimate is off from autograd's exact gradient by a relative error of {error:.1e} "
-                    f"(a centred difference gets below {tolerance:.0e})." + (f"\nThis looks like {cause}." if cause else ""),
+                    f"(a centred difference gets below {tolerance:.0e})." + explain(cause),
                     hint="grad[i] = (f(x + h e_i) - f(x - h e_i)) / (2h), changing only element i each time.",
                     module=MODULE,
                 )
@@ -355,8 +362,7 @@ def test_sgd_step(submission, case):
     if not all(values.close(got[k], want[k], 1e-9, 1e-12) for k in want):
         cause = diagnose_call(MODULE, "sgd_step", case, got, lambda a, b: all(values.close(a[k], b[k], 1e-9, 1e-12) for k in want))
         fail(
-            "Your step does not match torch.optim.SGD(lr=lr).step() on the same parameters and gradients."
-            + (f"\nThis looks like {cause}." if cause else ""),
+            "Your step does not match torch.optim.SGD(lr=lr).step() on the same parameters and gradients." + explain(cause),
             hint="each parameter becomes p - lr * g.",
             module=MODULE,
         )

@@ -64,7 +64,7 @@ def test_message(submission, book):
         )
 
 
-@graded("early_stopping.trainer: losses and weights match the reference (model with dropout)", points=3)
+@graded("early_stopping.trainer: losses and weights match the reference (model with dropout)", points=3, hidden=False)
 def test_curves(submission, book):
     common.compare_run(
         submission, book, "early_stopping.real", hint="train and validate exactly as in part 3, then apply the stopping rule."

@@ -7,7 +7,7 @@ import numpy as np
 from autograder.graders import common
 from autograder.graders.common import check_modes, check_no_graph, check_no_updates, check_stop
 from autograder.judge import values
-from autograder.judge.grading import fail, graded, result_of
+from autograder.judge.grading import fail, graded, record, result_of
 
 MODULE = "putting_it_together"
 TRAINER = "putting_it_together.trainer"
@@ -88,7 +88,7 @@ def test_classifier(submission):
         fail("In eval mode the classifier should give the same output twice: is dropout switched off by model.eval()?", module=MODULE)
 
 
-@graded("putting_it_together.trainer: training and validation losses match the reference", points=2)
+@graded("putting_it_together.trainer: training and validation losses match the reference", points=2, hidden=False)
 def test_losses(submission, book):
     common.compare_run(
         submission,
@@ -124,13 +124,25 @@ def test_validation_hygiene(submission, book):
     check_no_updates(student, MODULE)
 
 
-@graded("putting_it_together.trainer: with your classifier, reaches 90% validation accuracy on the digits", points=2, budget=120.0)
+@graded(
+    "putting_it_together.trainer: with your classifier, reaches 90% validation accuracy on the digits", points=2, hidden=False, budget=120.0
+)
 def test_digits(submission):
     report = result_of(
         submission.scenario("digits", ["putting_it_together.classifier", "putting_it_together.trainer"], DIGITS, timeout=90.0),
         "putting_it_together.trainer",
     )
     history = common.curves(report["returned"], TRAINER)
+    record(
+        {
+            "kind": "curves",
+            "scenario": "digits",
+            "title": "your classifier and trainer on the digits (3 against 8)",
+            "student": history,
+            "reference": None,
+            "stopped": {},
+        }
+    )
     final = history["valid_accuracy"][-1] if history["valid_accuracy"] else 0.0
     if not final >= DIGITS_BAR:
         fail(

@@ -12,7 +12,7 @@ import torch
 
 from autograder.graders.common import probe
 from autograder.judge import values
-from autograder.judge.grading import fail, graded
+from autograder.judge.grading import fail, graded, record
 from autograder.sandbox import harness
 
 MODULE = "regularization"
@@ -36,10 +36,26 @@ def survivors(out: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return out[kept], x[kept]
 
 
-@graded("regularization.dropout: zeroes each element with probability p", points=2)
+def record_dropout(report: dict, p: float) -> None:
+    """The fraction of zeros and the survivors' scale this dropout gave, beside the expected ones."""
+    out, x = dropout_output(report), values.array(report["x"], "x")
+    kept = out != 0
+    scale = float(np.median(out[kept] / x[kept])) if kept.any() else None
+    record(
+        {
+            "kind": "dropout",
+            "p": p,
+            "zero_fraction": {"student": float(np.mean(~kept)), "expected": p},
+            "scale": {"student": scale, "expected": 1 / (1 - p)},
+        }
+    )
+
+
+@graded("regularization.dropout: zeroes each element with probability p", points=2, hidden=False)
 def test_dropout_fraction(submission):
     for p in (0.3, 0.7):
         report = dropout_report(submission, p)
+        record_dropout(report, p)
         out = dropout_output(report)
         fraction = float(np.mean(out == 0))
         halves = [float(np.mean(half == 0)) for half in np.array_split(out.reshape(-1), 2)]
@@ -53,7 +69,7 @@ def test_dropout_fraction(submission):
             )
 
 
-@graded("regularization.dropout: scales the survivors by exactly 1 / (1 - p)", points=2)
+@graded("regularization.dropout: scales the survivors by exactly 1 / (1 - p)", points=2, hidden=False)
 def test_dropout_scale(submission):
     for p in (0.3, 0.7):
         report = dropout_report(submission, p)

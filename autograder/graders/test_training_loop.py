@@ -35,7 +35,7 @@ def _check_steps(submission, book, key: str, hint: str) -> dict:
         cause = diagnose_scenario(key, SCENARIOS[key], student, _steps_match)
         fail(
             f"After {steps} call{'s' if steps > 1 else ''} of train_step on the grader's model, the returned loss or the "
-            "weights differ from the reference's." + (f"\nThis looks like {cause}." if cause else ""),
+            "weights differ from the reference's." + common.explain(cause),
             hint=hint,
             module=MODULE,
         )
@@ -96,7 +96,7 @@ def test_trainer_uneven(submission, book):
     )
 
 
-@graded("training_loop.trainer: the chapter's setting, batch size 1 and Adam", points=1)
+@graded("training_loop.trainer: the chapter's setting, batch size 1 and Adam", points=1, hidden=False)
 def test_trainer_chapter(submission, book):
     common.compare_run(submission, book, "training_loop.chapter")
 

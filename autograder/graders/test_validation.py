@@ -11,7 +11,7 @@ MODULE = "validation"
 TRAINER = "validation.trainer"
 
 
-@graded("validation.trainer: training and validation losses match the reference", points=4)
+@graded("validation.trainer: training and validation losses match the reference", points=4, hidden=False)
 def test_curves(submission, book):
     common.compare_run(
         submission,

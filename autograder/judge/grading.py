@@ -41,6 +41,20 @@ OUTSIDE_TESTS = TestContext("", True)
 CURRENT: contextvars.ContextVar[TestContext] = contextvars.ContextVar("current_test")
 
 
+DETAILS: contextvars.ContextVar[list[dict]] = contextvars.ContextVar("test_details")
+
+
+def record(detail: dict) -> None:
+    """Attach plain data (curves, a gradient table, dropout figures, a diagnosis) to the current test's result.
+
+    Reports draw them; for a hidden test they are shown only when the instructor publishes hidden tests.
+    Each detail is a dict with a "kind": "curves", "gradients", "dropout" or "diagnosis".
+    """
+    details = DETAILS.get(None)
+    if details is not None:
+        details.append(detail)
+
+
 class GradingFailure(AssertionError):
     """A graded behaviour that the submission does not show; the message is for the student."""
 

@@ -24,6 +24,7 @@ class TestResult:
     hidden: bool = True
     grader_error: str = ""  # for the instructor: a traceback when the grader itself broke
     seconds: float = 0.0  # how long the test ran (the student's code and the judge's own work)
+    details: list[dict] = field(default_factory=list)  # plain data for reports: curves, gradient tables, dropout figures
 
     @property
     def module(self) -> str:
@@ -90,20 +91,28 @@ def gradescope_json(report: GradeReport) -> dict:
     }
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic_bytes(path: Path, data: bytes) -> None:
     """Write a file so that a reader (or a crash) never sees it half written."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
-        with os.fdopen(handle, "w") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's private 0600
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a text file atomically (see :func:`write_atomic_bytes`)."""
+    write_atomic_bytes(path, text.encode())
 
 
 def write_gradescope(report: GradeReport, path: Path) -> None:

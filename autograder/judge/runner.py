@@ -18,7 +18,7 @@ import pytest
 
 from autograder.api import GRADED_MODULES
 from autograder.judge.client import Submission
-from autograder.judge.grading import CURRENT, GradingFailure, TestContext
+from autograder.judge.grading import CURRENT, DETAILS, GradingFailure, TestContext
 from autograder.judge.results import GradeReport, TestResult
 
 GRADER_ERROR = (
@@ -49,6 +49,7 @@ class GraderPlugin:
         self.results: list[TestResult] = []
         self.notes: list[str] = []
         self.collection_errors: list[str] = []
+        self._details: dict[str, list[dict]] = {}
 
     @pytest.fixture(scope="session", name="submission")
     def submission_fixture(self) -> Submission:
@@ -79,11 +80,14 @@ class GraderPlugin:
     def pytest_runtest_call(self, item: pytest.Item):
         marker = item.get_closest_marker("graded")
         token = CURRENT.set(TestContext(marker.kwargs["name"], marker.kwargs.get("hidden", True)))
+        details = DETAILS.set([])
         self._submission.deadline = time.monotonic() + marker.kwargs.get("budget", 60.0)
         try:
             yield
         finally:
             self._submission.deadline = None
+            self._details[item.nodeid] = DETAILS.get()
+            DETAILS.reset(details)
             CURRENT.reset(token)
 
     @pytest.hookimpl(hookwrapper=True)
@@ -101,6 +105,7 @@ class GraderPlugin:
             passed=False,
             hidden=marker.kwargs.get("hidden", True),
             seconds=round(call.duration, 6),
+            details=self._details.pop(item.nodeid, []),
         )
         error = call.excinfo.value if call.excinfo is not None else None
         failure = _grading_failure(error)
