@@ -352,15 +352,29 @@ def _variant_scenario_result(scenario_key: str, mistake: Mistake, scenario: refe
     return _VARIANT_RESULTS[key]
 
 
+def _optimizer_steps(result: dict) -> object:
+    """How many optimizer steps a run took in each phase, as the harness counted them (None when unknown)."""
+    observations = result.get("observations") if isinstance(result, dict) else None
+    return observations.get("steps") if isinstance(observations, dict) else None
+
+
 def diagnose_scenario(scenario_key: str, scenario: references.Scenario, student: dict, same: Callable[[dict, dict], bool]) -> str | None:
-    """The first known mistake of the scenario's function whose result ``same`` judges equal to the student's."""
+    """The first known mistake of the scenario's function whose result ``same`` judges equal to the student's.
+
+    The mistake's run must also have taken as many optimizer steps as the student's: with plain SGD,
+    zero_grad() between backward() and step() leaves the same weights as no step() at all, and only
+    the count of steps tells the two apart.
+    """
     module, _, function = scenario.targets[0].partition(".")
     candidates = mistakes_for(module, function)
     if module == "training_loop" and function == "trainer":  # the trainer inherits train_step's mistakes
         candidates += mistakes_for(module, "train_step")
+    steps = _optimizer_steps(student)
     for mistake in candidates:
         result = _variant_scenario_result(scenario_key, mistake, scenario)
-        if result is not None and same(student, result):
+        if result is None or (steps is not None and steps != _optimizer_steps(result)):
+            continue
+        if same(student, result):
             return mistake.says
     return None
 

@@ -1,0 +1,182 @@
+"""Proving the graders: corpora of submissions with known grades, graded through the command line.
+
+``tests/corpus/`` holds two corpora, one folder per submission:
+
+- ``mistakes/<entry>/``: the reference solutions with exactly one realistic
+  student mistake, written out as a student would write the module(s);
+- ``variants/<entry>/``: correct submissions written in other idioms.
+
+Each entry folder holds the student's module file(s) (the other modules are
+taken from ``solutions/``) and ``expected.json``::
+
+    {"about": "what the student did",
+     "fails": ["exact test names, as in results.json, that must fail"],   # [] for a variant
+     "feedback": "a phrase the failed tests' feedback must contain"}       # mistakes only
+
+An entry may also say ``"equivalent": "why"`` when the mistake cannot be
+told apart from a correct answer by any input the graders may use; none
+does at present.
+
+``python -m tests.proving`` grades both corpora through
+``python -m autograder grade-class`` and prints each entry's verdict; the
+project's test suite does the same in ``tests/test_corpus.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "tests" / "corpus"
+SOLUTIONS = ROOT / "solutions"
+KINDS = ("mistakes", "variants")
+
+
+@dataclass
+class Entry:
+    kind: str  # "mistakes" or "variants"
+    name: str
+    folder: Path
+    files: list[Path]
+    about: str
+    fails: list[str]
+    feedback: str = ""
+    equivalent: str = ""
+    modules: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """The submission's folder name in the class directory (unique over both corpora)."""
+        return f"{self.kind}__{self.name}"
+
+
+def load_entries(kinds: tuple[str, ...] = KINDS) -> list[Entry]:
+    entries = []
+    for kind in kinds:
+        for folder in sorted((CORPUS / kind).iterdir()):
+            if not folder.is_dir() or folder.name.startswith((".", "_")):
+                continue
+            expected = json.loads((folder / "expected.json").read_text())
+            files = sorted(folder.glob("*.py"))
+            entries.append(
+                Entry(
+                    kind=kind,
+                    name=folder.name,
+                    folder=folder,
+                    files=files,
+                    about=expected["about"],
+                    fails=list(expected.get("fails", [])),
+                    feedback=expected.get("feedback", ""),
+                    equivalent=expected.get("equivalent", ""),
+                    modules=[f.stem for f in files],
+                )
+            )
+    return entries
+
+
+def materialise(entries: list[Entry], class_dir: Path) -> None:
+    """One submission folder per entry: a copy of solutions/*.py with the entry's own file(s) in place."""
+    if class_dir.exists():
+        shutil.rmtree(class_dir)
+    class_dir.mkdir(parents=True)
+    for entry in entries:
+        target = class_dir / entry.key
+        target.mkdir()
+        for path in SOLUTIONS.glob("*.py"):
+            shutil.copyfile(path, target / path.name)
+        for path in entry.files:
+            shutil.copyfile(path, target / path.name)
+
+
+def grade_class(class_dir: Path, out: Path, timeout: float = 1200.0) -> tuple[subprocess.CompletedProcess, float]:
+    """``python -m autograder grade-class DIR --out OUT --regrade``, exactly as a user runs it."""
+    started = time.monotonic()
+    process = subprocess.run(
+        [sys.executable, "-m", "autograder", "grade-class", str(class_dir), "--out", str(out), "--regrade"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    return process, time.monotonic() - started
+
+
+def read_results(out: Path, entry: Entry) -> tuple[dict, dict]:
+    """The entry's Gradescope results.json and our report.json (with its status)."""
+    folder = out / entry.key
+    return json.loads((folder / "results.json").read_text()), json.loads((folder / "report.json").read_text())
+
+
+def problems(entry: Entry, results: dict, report: dict, test_names: set[str] | None = None) -> list[str]:
+    """Everything in which the graded outcome differs from the entry's expectation (empty: as expected)."""
+    found = []
+    if report.get("status") != "graded":
+        found.append(f"status is {report.get('status')!r}, not 'graded'")
+    names = {t["name"] for t in results["tests"]}
+    unknown = sorted(set(entry.fails) - (test_names or names))
+    if unknown:
+        found.append(f"expected.json names tests that do not exist: {unknown}")
+    failed = {t["name"] for t in results["tests"] if t["score"] < t["max_score"]}
+    expected = set(entry.fails)
+    if failed != expected:
+        if failed - expected:
+            found.append(f"failed but should pass: {sorted(failed - expected)}")
+        if expected - failed:
+            found.append(f"passed but should fail: {sorted(expected - failed)}")
+    lost = sum(t["max_score"] - t["score"] for t in results["tests"])
+    should_lose = sum(t["max_score"] for t in results["tests"] if t["name"] in expected)
+    if abs(lost - should_lose) > 1e-9 or abs(results["score"] - (100 - should_lose)) > 1e-9:
+        found.append(f"score {results['score']:g}, expected {100 - should_lose:g}")
+    if entry.kind == "mistakes":
+        feedback = "\n".join(t["output"] for t in results["tests"] if t["name"] in failed)
+        if not entry.feedback:
+            found.append("a mistake entry needs a feedback phrase")
+        elif entry.feedback.lower() not in " ".join(feedback.split()).lower():
+            found.append(f"feedback lacks {entry.feedback!r}; it says: {feedback[:600]!r}")
+    elif entry.fails:
+        found.append("a right-but-different entry must expect full marks")
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import tempfile
+
+    parser = argparse.ArgumentParser(prog="python -m tests.proving", description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="only the entries whose name contains one of these")
+    parser.add_argument("--out", help="keep the graded class here (default: a temporary folder)")
+    args = parser.parse_args(argv)
+    entries = [e for e in load_entries() if not args.names or any(n in e.name for n in args.names)]
+    with tempfile.TemporaryDirectory() as tmp:
+        class_dir = Path(tmp) / "class"
+        out = Path(args.out) if args.out else Path(tmp) / "graded"
+        materialise(entries, class_dir)
+        process, seconds = grade_class(class_dir, out)
+        if process.returncode not in (0, 3):
+            print(process.stdout[-3000:], process.stderr[-3000:])
+            return 1
+        bad = 0
+        for entry in entries:
+            results, report = read_results(out, entry)
+            found = problems(entry, results, report)
+            bad += bool(found)
+            print(f"{'ok ' if not found else 'BAD'} {entry.kind:8s} {entry.name:45s} {results['score']:6g}")
+            for problem in found:
+                print(f"      {problem}")
+        mistakes = [e for e in entries if e.kind == "mistakes"]
+        variants = [e for e in entries if e.kind == "variants"]
+        print(
+            f"\n{len(mistakes)} mistakes, {len(variants)} right-but-different; {bad} not as expected; "
+            f"graded in {seconds:.1f} s through grade-class"
+        )
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
