@@ -11,14 +11,19 @@ A call that raises, hangs, crashes the child or answers garbage gives an
 :class:`Outcome` with ``ok=False`` and an :class:`Failure` saying which; the
 child is then replaced by a fresh one on the next call, so one broken
 function never costs the points of another.
+
+How far the child is isolated depends on the machine (see
+:mod:`autograder.sandbox.isolation`): :attr:`ForkServer.isolation` says what
+the fork server reached, and :attr:`ForkServer.notes` says it in words for the
+instructor when it is weaker than namespaces.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -27,13 +32,40 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder import PROJECT_ROOT
-from autograder.sandbox import wire
+from autograder import PACKAGE_DIR, PROJECT_ROOT, SOLUTIONS_DIR
+from autograder.sandbox import isolation, wire
 
 SAFE_ENV_KEYS = ("PATH", "LANG", "LC_ALL", "TZ")
 MAX_SUBMISSION_BYTES = 20 * 1024 * 1024
 COPIED_SUFFIXES = (".py", ".ipynb", ".txt", ".csv", ".json", ".md")
 MAX_TIMEOUTS = 2
+MAX_REPLY_BYTES = 32 * 1024 * 1024  # a reply larger than this is refused before it is read
+ISOLATION_VARIABLE = "AUTOGRADER_ISOLATION"  # "namespaces" (default), "user" or "none": the highest level to try
+WEAK_ISOLATION = {
+    "user": (
+        "sandbox: namespaces are not available here ({reason}), so student code runs as the unprivileged user "
+        "{uid} with the hidden files made unreadable to it, but it shares this machine's file system (it can "
+        "write world-writable folders such as /tmp) and sees its processes. Network is {network}."
+    ),
+    "none": (
+        "sandbox: WEAK ISOLATION ({reason}). Student code runs as the grader's own user: it can read the hidden "
+        "graders, reference curves and solutions, and signal or overwrite the grader's processes and files. "
+        "Network is {network}. Grade untrusted code as root, or where user namespaces are allowed."
+    ),
+}
+
+
+def hidden_paths() -> tuple[list[Path], list[Path]]:
+    """What a child must not read at the ``user`` level: (paths to close to others, folders to keep traversable).
+
+    Everything in the project except the virtual environment (when it lives there); the
+    project folder itself stays traversable then, so that the environment is reachable.
+    """
+    venv = Path(sys.prefix).resolve()
+    inside = venv.is_relative_to(PROJECT_ROOT.resolve())
+    closed = [entry for entry in PROJECT_ROOT.iterdir() if not venv.is_relative_to(entry.resolve())]
+    closed += [path for path in (PACKAGE_DIR, SOLUTIONS_DIR) if not path.resolve().is_relative_to(PROJECT_ROOT.resolve())]
+    return (closed, [PROJECT_ROOT]) if inside else ([*closed, PROJECT_ROOT], [])
 
 
 @dataclass
@@ -58,14 +90,24 @@ class Outcome:
 class ForkServer:
     """A fresh interpreter that forks sandboxed children on request (see :mod:`autograder.sandbox.forkserver`)."""
 
-    def __init__(self, startup_timeout: float = 120.0) -> None:
+    def __init__(self, startup_timeout: float = 120.0, level: str | None = None) -> None:
         self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = {key: os.environ[key] for key in SAFE_ENV_KEYS if key in os.environ}
         env["PYTHONPATH"] = str(PROJECT_ROOT)
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         env["OMP_NUM_THREADS"] = "1"
+        # A private folder: the copies of submissions go in work/, the fork server builds its root in root/.
+        self.base = Path(tempfile.mkdtemp(prefix="autograder-"))
+        self.work = self.base / "work"
+        self.work.mkdir()
+        config = {
+            "level": level or os.environ.get(ISOLATION_VARIABLE, "namespaces"),
+            "base": str(self.base),
+            "hidden": [str(PROJECT_ROOT), str(PACKAGE_DIR), str(SOLUTIONS_DIR)],
+        }
+        self.isolation: dict = {}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "autograder.sandbox.forkserver", str(theirs.fileno())],
+            [sys.executable, "-m", "autograder.sandbox.forkserver", str(theirs.fileno()), json.dumps(config)],
             pass_fds=[theirs.fileno()],
             env=env,
             cwd=tempfile.gettempdir(),
@@ -88,7 +130,30 @@ class ForkServer:
         if not packet:
             raise RuntimeError("the sandbox's fork server failed to start (is torch installed?)")
         self.control.settimeout(None)
+        self.isolation = json.loads(packet).get("isolation", {"level": "none", "reason": "unknown"})
+        if self.isolation["level"] == "user":
+            closed, traversable = hidden_paths()
+            isolation.protect(closed, traversable)
+            for folder in (self.base, self.work):
+                folder.chmod(0o711)  # nobody may enter its own copy below, not list the others
         self._ready = True
+
+    @property
+    def notes(self) -> list[str]:
+        """For the instructor: what the sandbox could not guarantee on this machine (empty at the namespaces level)."""
+        self._wait_ready()
+        template = WEAK_ISOLATION.get(self.isolation["level"])
+        if template is None:
+            return []
+        network = "cut off by a seccomp filter" if self.isolation.get("network_filter") else "NOT cut off"
+        return [template.format(network=network, **self.isolation)]
+
+    def prepare(self, workdir: Path) -> None:
+        """Give the copy of a submission to the child's user (the ``user`` level, where it is ``nobody``)."""
+        if self.isolation.get("level") == "user":
+            uid, gid = self.isolation["uid"], self.isolation["gid"]
+            for path in [workdir, *workdir.rglob("*")]:
+                os.chown(path, uid, gid, follow_symlinks=False)
 
     def spawn(self, root: Path, limits: dict | None = None) -> tuple[int, socket.socket]:
         """Fork a child serving the submission copy in ``root``; returns its pid and a socket to it."""
@@ -103,6 +168,12 @@ class ForkServer:
         self.control.send(json.dumps({"op": "status", "pid": pid}).encode())
         return json.loads(self.control.recv(1024))["status"]
 
+    def kill(self) -> None:
+        """End the current child and every process it started (the fork server does it: it can see them all)."""
+        self._wait_ready()
+        self.control.send(b'{"op": "kill"}')
+        self.control.recv(1024)
+
     def close(self) -> None:
         try:
             self.control.close()
@@ -112,6 +183,7 @@ class ForkServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+            shutil.rmtree(self.base, ignore_errors=True)
 
     def __enter__(self) -> ForkServer:
         return self
@@ -173,13 +245,15 @@ class Submission:
         self.deadline: float | None = None
         self.cache: dict[str, Outcome] = {}  # scenario results shared by the tests that look at them
         self.timeouts: dict[str, int] = {}
+        self.sequence = 0  # request ids: a reply must carry its request's id
 
     # -- child lifecycle
 
     def _start(self) -> None:
         self._discard_workdir()
-        self.workdir = Path(tempfile.mkdtemp(prefix="submission-"))
+        self.workdir = Path(tempfile.mkdtemp(prefix="submission-", dir=self.server.work))
         copy_submission(self.source, self.workdir)
+        self.server.prepare(self.workdir)
         self.pid, self.sock = self.server.spawn(self.workdir, self.limits)
         self.spawns += 1
         for name, (how, payload) in self.modules.items():
@@ -201,10 +275,7 @@ class Submission:
 
     def _kill(self) -> None:
         if self.pid is not None:
-            try:
-                os.killpg(self.pid, signal.SIGKILL)
-            except OSError:
-                pass
+            self.server.kill()
         if self.sock is not None:
             self.sock.close()
         self.pid, self.sock = None, None
@@ -223,10 +294,12 @@ class Submission:
     def _exchange(self, request: dict, timeout: float) -> Outcome:
         """Send one request to the live child and wait at most ``timeout`` seconds for its reply."""
         started = time.monotonic()
+        self.sequence += 1
+        request = {**request, "id": self.sequence, "cpu_seconds": math.ceil(timeout) + 1}
         try:
             self.sock.settimeout(max(timeout, 0.01))
             wire.send(self.sock, request)
-            reply = wire.recv(self.sock)
+            reply = wire.recv(self.sock, MAX_REPLY_BYTES, deadline=started + max(timeout, 0.01))
         except TimeoutError:
             self._kill()
             return Outcome(False, failure=Failure("timeout", message=f"no answer within {timeout:.0f} s"), seconds=timeout)
@@ -239,7 +312,7 @@ class Submission:
             self._kill()
             return Outcome(False, failure=Failure("protocol", message=str(error)), seconds=time.monotonic() - started)
         seconds = time.monotonic() - started
-        if type(reply) is not dict or type(reply.get("ok")) is not bool:
+        if type(reply) is not dict or type(reply.get("ok")) is not bool or reply.get("id") != self.sequence:
             self._kill()
             return Outcome(False, failure=Failure("protocol", message="malformed reply"), seconds=seconds)
         stdout = reply.get("stdout") if type(reply.get("stdout")) is str else ""

@@ -28,7 +28,7 @@ import types
 import warnings
 from pathlib import Path
 
-from autograder.sandbox import harness, wire
+from autograder.sandbox import harness, limits, wire
 
 MESSAGE_LIMIT = 2000
 
@@ -58,10 +58,17 @@ class Child:
         self.modules: dict[str, types.ModuleType] = {}
 
     def handle(self, request: dict) -> dict:
+        reply = self._handle(request)
+        reply["id"] = request.get("id")
+        return reply
+
+    def _handle(self, request: dict) -> dict:
         op = request.get("op")
         handler = getattr(self, f"op_{op}", None)
         if handler is None:
             return {"ok": False, "error": {"type": "ProtocolError", "message": f"unknown op {op!r}", "where": []}}
+        if request.get("cpu_seconds"):
+            limits.cpu_budget(request["cpu_seconds"])
         with harness.captured_stdout() as out:
             try:
                 value = handler(request)
@@ -139,6 +146,8 @@ def serve(sock: socket.socket, root: str) -> None:
         try:
             wire.send(sock, reply)
         except wire.WireError as error:
-            wire.send(sock, {"ok": False, "error": {"type": "ReplyTooLarge", "message": str(error), "where": []}})
+            error_reply = {"type": "ReplyTooLarge", "message": str(error), "where": []}
+            wire.send(sock, {"ok": False, "error": error_reply, "id": reply["id"]})
         except Exception as error:  # noqa: BLE001 - a value that cannot be encoded
-            wire.send(sock, {"ok": False, "error": {"type": "UnsendableValue", "message": repr(error)[:500], "where": []}})
+            error_reply = {"type": "UnsendableValue", "message": repr(error)[:500], "where": []}
+            wire.send(sock, {"ok": False, "error": error_reply, "id": reply["id"]})

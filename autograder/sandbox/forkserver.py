@@ -23,6 +23,9 @@ import os
 import signal
 import socket
 import sys
+import time
+
+from autograder.sandbox import isolation
 
 PREIMPORTS = (
     "numpy",
@@ -61,10 +64,29 @@ def _describe(status: int) -> str:
     return "unknown"
 
 
+def _probe_seccomp() -> bool:
+    """Whether the child's network filter can be installed here (tried in a throw-away child)."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            from autograder.sandbox import seccomp
+
+            isolation.prctl(isolation.PR_SET_NO_NEW_PRIVS, 1)
+            seccomp.deny_network()
+            os._exit(0)
+        except BaseException:  # noqa: BLE001 - any failure means "not available"
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
+
+
 class Server:
-    def __init__(self, control: socket.socket) -> None:
+    def __init__(self, control: socket.socket, sandbox: isolation.Server, config: dict, network_filter: bool) -> None:
         self.control = control
         self.children: dict[int, str] = {}
+        self.sandbox = sandbox
+        self.base = config.get("base", "")
+        self.network_filter = network_filter
 
     def reap(self) -> None:
         while True:
@@ -76,6 +98,20 @@ class Server:
                 return
             self.children[pid] = _describe(status)
 
+    def kill_all(self) -> None:
+        """End every child and whatever it started, and wait for them (at most a few seconds)."""
+        self.sandbox.kill_all({pid for pid, status in self.children.items() if status == "running"})
+        deadline = time.monotonic() + 5.0
+        while time.monotonic() < deadline:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                time.sleep(0.001)
+            else:
+                self.children[pid] = _describe(status)
+
     def spawn(self, request: dict) -> None:
         from autograder.sandbox import limits
 
@@ -86,10 +122,11 @@ class Server:
             try:
                 self.control.close()
                 judge_end.close()
-                limits.enter_sandbox(request.get("limits", {}), request["root"])
+                source = self.sandbox.inbox_path(request["root"], self.base)
+                work = limits.enter_sandbox(request.get("limits", {}), source, self.sandbox, self.network_filter)
                 from autograder.sandbox import child
 
-                child.serve(child_end, request["root"])
+                child.serve(child_end, work)
             except BaseException:  # noqa: BLE001 - whatever happens, never return into the server's loop
                 code = 70
             finally:
@@ -114,23 +151,26 @@ class Server:
             elif request["op"] == "status":
                 status = self.children.get(int(request["pid"]), "unknown")
                 self.control.send(json.dumps({"status": status}).encode())
-        for pid, status in self.children.items():
-            if status == "running":
-                try:
-                    os.killpg(pid, signal.SIGKILL)
-                except OSError:
-                    pass
+            elif request["op"] == "kill":
+                self.kill_all()
+                self.control.send(b'{"killed": true}')
+        self.kill_all()
 
 
 def main() -> None:
     control = socket.socket(fileno=int(sys.argv[1]))
+    config = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {"level": "none"}
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # no KeyboardInterrupt a child could send us
+    sandbox = isolation.enter_server(config, control.fileno())  # may fork: we may now be process 1 of a PID namespace
+    network_filter = _probe_seccomp()
     _preimport()
-    from autograder.sandbox import child, harness, wire  # noqa: F401 - warm the child's imports
+    from autograder.sandbox import child, harness, limits, seccomp, wire  # noqa: F401 - warm the child's imports
 
     harness.configure_torch()
     _warm()
-    control.send(b'{"ready": true}')
-    Server(control).serve()
+    sandbox.enter_root()
+    control.send(json.dumps({"ready": True, "isolation": {**sandbox.info, "network_filter": network_filter}}).encode())
+    Server(control, sandbox, config, network_filter).serve()
     os._exit(0)  # skip the interpreter's teardown (a second with torch loaded): there is nothing to flush
 
 

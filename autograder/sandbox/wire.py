@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import socket
 import struct
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -232,22 +233,31 @@ def send(sock: socket.socket, message: dict) -> None:
     sock.sendall(struct.pack("<Q", len(frame)) + frame)
 
 
-def recv_frame(sock: socket.socket, limit: int = MAX_FRAME_BYTES) -> bytes:
-    """Receive one raw frame; raises EOFError if the peer has gone."""
-    (length,) = struct.unpack("<Q", _recv_exact(sock, 8))
+def recv_frame(sock: socket.socket, limit: int = MAX_FRAME_BYTES, deadline: float | None = None) -> bytes:
+    """Receive one raw frame; raises EOFError if the peer has gone.
+
+    With a ``deadline`` (a ``time.monotonic()`` value) the whole frame must arrive by then, or
+    TimeoutError is raised: a peer that sends a byte now and then cannot keep us waiting.
+    """
+    (length,) = struct.unpack("<Q", _recv_exact(sock, 8, deadline))
     if length > limit:
         raise WireError(f"a reply of {length} bytes is more than the {limit} allowed")
-    return _recv_exact(sock, length)
+    return _recv_exact(sock, length, deadline)
 
 
-def recv(sock: socket.socket, limit: int = MAX_FRAME_BYTES) -> object:
+def recv(sock: socket.socket, limit: int = MAX_FRAME_BYTES, deadline: float | None = None) -> object:
     """Receive and decode one message."""
-    return loads(recv_frame(sock, limit))
+    return loads(recv_frame(sock, limit, deadline))
 
 
-def _recv_exact(sock: socket.socket, size: int) -> bytes:
+def _recv_exact(sock: socket.socket, size: int, deadline: float | None = None) -> bytes:
     chunks, remaining = [], size
     while remaining:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("the reply did not arrive in time")
+            sock.settimeout(left)
         chunk = sock.recv(min(remaining, 1 << 20))
         if not chunk:
             raise EOFError("the other side closed the connection")
