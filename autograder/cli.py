@@ -52,12 +52,16 @@ def graders_missing(command: str) -> bool:
 def cmd_grade(args: argparse.Namespace) -> int:
     if graders_missing("grade"):
         return 2
-    from autograder.judge.results import GradeReport, junit_xml, render_table, write_atomic, write_gradescope
+    from autograder.judge.results import GradeReport, junit_xml, render_table, write_atomic
 
     path = Path(args.path)
     if not path.exists():
         print(f"error: {path} does not exist", file=sys.stderr)
         return 2
+    from autograder.grade import ResultsFile
+
+    # Zero points on disk before any student code runs, then the judge's own results as tests finish.
+    results = ResultsFile(Path(args.results)) if args.results else None
     if args.server:  # a warm service does the work: nothing heavy is imported here
         from autograder.service import request_grade
 
@@ -68,10 +72,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
         with ForkServer() as server:
             warm_judge()
-            report = grade_submission(server, path, select=args.select)
+            report = grade_submission(server, path, select=args.select, on_result=results.add if results else None)
     print(render_table(report, title=f"Grade for {path}: {report.score:g} / {report.max_score:g}"))
-    if args.results:
-        write_gradescope(report, Path(args.results))
+    if results:
+        results.finish(report)
     if args.junit:
         write_atomic(Path(args.junit), junit_xml(report))
     if args.json:

@@ -8,6 +8,7 @@ from autograder.graders import common
 from autograder.graders.common import check_modes, check_no_graph, check_no_updates, check_stop
 from autograder.judge import values
 from autograder.judge.grading import fail, graded, record, result_of
+from autograder.sandbox import harness
 
 MODULE = "putting_it_together"
 TRAINER = "putting_it_together.trainer"
@@ -143,7 +144,18 @@ def test_digits(submission):
             "stopped": {},
         }
     )
-    final = history["valid_accuracy"][-1] if history["valid_accuracy"] else 0.0
+    # The accuracy is the judge's own, from the trained model's logits and the judge's labels,
+    # not the one the trainer reports (a trainer could claim anything).
+    y_valid = harness.digits_data(seed=DIGITS["seed"])[3].numpy()
+    if report.get("valid_logits") is None:
+        fail("After training, your classifier did not return a tensor of logits for the validation images.", module=MODULE)
+    logits = values.array(report["valid_logits"], "the classifier's output on the validation images")
+    if logits.size != y_valid.size:
+        fail(
+            f"On {y_valid.size} validation images your classifier gave {logits.size} outputs; one logit per image is expected.",
+            module=MODULE,
+        )
+    final = float(np.mean((logits.reshape(-1) > 0) == (y_valid == 1)))
     if not final >= DIGITS_BAR:
         fail(
             f"Trained with Adam(lr={DIGITS['lr']}) for up to {DIGITS['epochs']} epochs on 3s against 8s, your classifier ends at "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import time
 import traceback
+from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
@@ -44,8 +45,9 @@ class GraderPlugin:
 
     name = "autograder-grading"
 
-    def __init__(self, submission: Submission) -> None:
+    def __init__(self, submission: Submission, on_result: Callable[[TestResult], None] | None = None) -> None:
         self._submission = submission
+        self._on_result = on_result
         self.results: list[TestResult] = []
         self.notes: list[str] = []
         self.collection_errors: list[str] = []
@@ -117,12 +119,19 @@ class GraderPlugin:
             result.message = GRADER_ERROR
             result.grader_error = "".join(traceback.format_exception(error)) if error is not None else report.longreprtext
         self.results.append(result)
+        if self._on_result is not None:
+            self._on_result(result)
 
 
-def run_graders(submission: Submission, tests: Path, select: str | None = None) -> GradeReport:
-    """Run the grader tests under ``tests`` (a folder with a ``pytest.ini``) against ``submission``."""
+def run_graders(
+    submission: Submission, tests: Path, select: str | None = None, on_result: Callable[[TestResult], None] | None = None
+) -> GradeReport:
+    """Run the grader tests under ``tests`` (a folder with a ``pytest.ini``) against ``submission``.
+
+    ``on_result`` is called with each test's result as soon as it is known.
+    """
     started = time.monotonic()
-    plugin = GraderPlugin(submission)
+    plugin = GraderPlugin(submission, on_result)
     args = [
         str(tests),
         "-c",

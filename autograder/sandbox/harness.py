@@ -31,6 +31,20 @@ from torch.utils.data import DataLoader, TensorDataset
 
 STDOUT_LIMIT = 20_000
 
+# Captured when the fork server imports this module, before any student code runs. A submission that
+# replaces torch.manual_seed, torch.rand, torch.equal, torch.Generator, NumPy's default_rng or the
+# grad-mode queries changes what its own code calls, not the data this module builds, the seeds it
+# sets or what it measures. (Code that deliberately patches this module itself is another matter:
+# see the README's security model.)
+_default_rng = np.random.default_rng
+_Generator = torch.Generator
+_rand = torch.rand
+_equal = torch.equal
+_detach = torch.Tensor.detach
+_seed_torch = torch._C.default_generator.manual_seed
+_grad_enabled = torch.is_grad_enabled
+_inference_mode = torch.is_inference_mode_enabled
+
 
 def configure_torch() -> None:
     """One thread, so that the judge and the child compute bit for bit alike (and forking stays safe)."""
@@ -76,7 +90,7 @@ def captured_stdout():
 
 def regression_data(seed: int, n: int, features: int) -> tuple[torch.Tensor, torch.Tensor]:
     """A smooth target with noise: X (n, features) in [-2, 2], y (n,), both float32."""
-    rng = np.random.default_rng(seed)
+    rng = _default_rng(seed)
     X = rng.uniform(-2.0, 2.0, size=(n, features))
     y = np.sin(X).sum(axis=1) + 0.5 * X[:, 0] ** 2 + 0.3 * rng.standard_normal(n)
     return torch.tensor(X, dtype=torch.float32), torch.tensor(y, dtype=torch.float32)
@@ -84,7 +98,7 @@ def regression_data(seed: int, n: int, features: int) -> tuple[torch.Tensor, tor
 
 def image_data(seed: int, n: int, side: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Small two-class "images": X (n, side, side) float32 in [0, 1], y (n,) int64 labels 0/1."""
-    rng = np.random.default_rng(seed)
+    rng = _default_rng(seed)
     labels = rng.integers(0, 2, size=n)
     pattern = rng.uniform(0.0, 1.0, size=(2, side, side))
     X = 0.6 * pattern[labels] + 0.4 * rng.uniform(0.0, 1.0, size=(n, side, side))
@@ -110,7 +124,7 @@ def digits_data(digits: tuple[int, int] = (3, 8), valid_fraction: float = 0.25, 
     """
     table = np.loadtxt(_digits_csv(), delimiter=",")
     images, target = table[:, :64].reshape(-1, 8, 8) / 16.0, table[:, 64].astype(int)
-    rng = np.random.default_rng(seed)
+    rng = _default_rng(seed)
     train, valid = [], []
     for digit in digits:
         rows = rng.permutation(np.flatnonzero(target == digit))
@@ -153,7 +167,7 @@ class Tracker:
             self.train_passes += 1
         else:
             self.valid_passes += 1
-            self._snapshot = [p.detach().clone() for p in self.model.parameters()]
+            self._snapshot = [_detach(p).clone() for p in self.model.parameters()]
 
     def leave(self, role: str) -> None:
         if self.phase == role:
@@ -162,13 +176,13 @@ class Tracker:
 
     def _close_validation(self) -> None:
         if self._snapshot is not None:
-            now = [p.detach() for p in self.model.parameters()]
-            if any(not torch.equal(a, b) for a, b in zip(self._snapshot, now)):
+            now = [_detach(p) for p in self.model.parameters()]
+            if any(not _equal(a, b) for a, b in zip(self._snapshot, now)):
                 self.valid_param_changes += 1
             self._snapshot = None
 
     def saw_forward(self, training: bool) -> None:
-        grad = "grad" if torch.is_grad_enabled() and not torch.is_inference_mode_enabled() else "nograd"
+        grad = "grad" if _grad_enabled() and not _inference_mode() else "nograd"
         key = f"{self.phase}:{'train' if training else 'eval'}:{grad}"
         self.forwards[key] = self.forwards.get(key, 0) + 1
 
@@ -199,18 +213,33 @@ class Tracker:
         optimizer.zero_grad = counted_zero_grad
 
 
-class TrackedLoader(DataLoader):
-    """A DataLoader that tells the tracker when a pass over it starts and ends."""
+# Which tracker watches which of the judge's models and loaders, and the facts they need (role, script).
+# Kept here, not as attributes of the objects the student's trainer receives, so that
+# ``model.tracker = None`` or ``loader.tracker = ...`` cannot silence or feed the observations.
+_WATCHED: dict[int, tuple[object, Tracker, dict]] = {}
 
-    def __init__(self, *args, tracker: Tracker, role: str, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.tracker = tracker
-        self.role = role
+
+def _watch(thing: object, tracker: Tracker, **facts: Any) -> None:
+    _WATCHED[id(thing)] = (thing, tracker, facts)
+
+
+def _watcher(thing: object) -> tuple[Tracker, dict] | None:
+    entry = _WATCHED.get(id(thing))
+    return (entry[1], entry[2]) if entry is not None and entry[0] is thing else None
+
+
+class TrackedLoader(DataLoader):
+    """A DataLoader that tells its tracker (if it has one) when a pass over it starts and ends."""
 
     def __iter__(self):
-        self.tracker.enter(self.role)
+        watched = _watcher(self)
+        if watched is None:
+            yield from super().__iter__()
+            return
+        tracker, facts = watched
+        tracker.enter(facts["role"])
         yield from super().__iter__()
-        self.tracker.leave(self.role)
+        tracker.leave(facts["role"])
 
 
 # ---------------------------------------------------------------- the judge's models
@@ -230,7 +259,7 @@ class KeyedDropout(nn.Module):
     def __init__(self, p: float, width: int, seed: int) -> None:
         super().__init__()
         self.p = p
-        rng = np.random.default_rng(seed)
+        rng = _default_rng(seed)
         self.register_buffer("mult", torch.tensor(rng.integers(1, 2_147_483_646, size=width), dtype=torch.int64))
         self.register_buffer("shift", torch.tensor(rng.integers(0, 2_147_483_646, size=width), dtype=torch.int64))
 
@@ -256,31 +285,30 @@ class JudgeNet(nn.Module):
         self.output = nn.Linear(hidden, outputs)
         self.activation = activation
         self.dropout = KeyedDropout(p, hidden, seed + 1)
-        rng = np.random.default_rng(seed)
+        rng = _default_rng(seed)
         with torch.no_grad():
             for layer in (self.hidden, self.output):
                 bound = 1.0 / math.sqrt(layer.in_features)
                 layer.weight.copy_(torch.tensor(rng.uniform(-bound, bound, layer.weight.shape), dtype=torch.float32))
                 layer.bias.copy_(torch.tensor(rng.uniform(-bound, bound, layer.bias.shape), dtype=torch.float32))
-        self.tracker: Tracker | None = None
-        self.script: list[float] | None = None
-        self.criterion = "mse"
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if self.tracker is not None:
-            self.tracker.saw_forward(self.training)
-            if self.script is not None and self.tracker.phase == "valid":
-                return self._scripted(x)
+        watched = _watcher(self)
+        if watched is not None:
+            tracker, facts = watched
+            tracker.saw_forward(self.training)
+            if facts.get("script") is not None and tracker.phase == "valid":
+                return self._scripted(x, tracker, facts["script"], facts["criterion"])
         z = self.hidden(x)
         a = torch.sigmoid(z) if self.activation == "sigmoid" else nn.functional.leaky_relu(z)
         return self.output(self.dropout(a, _row_keys(x)))
 
-    def _scripted(self, x: torch.Tensor) -> torch.Tensor:
+    def _scripted(self, x: torch.Tensor, tracker: Tracker, script: list[float], criterion: str) -> torch.Tensor:
         """Outputs chosen so that the loss against zero targets is this epoch's scripted value."""
-        epoch = max(self.tracker.train_passes - 1, 0)
-        value = self.script[min(epoch, len(self.script) - 1)]
+        epoch = max(tracker.train_passes - 1, 0)
+        value = script[min(epoch, len(script) - 1)]
         # For MSE with target 0 the loss is c**2; for BCE-with-logits it is log(1 + e**c).
-        c = math.sqrt(value) if self.criterion == "mse" else math.log(math.expm1(value))
+        c = math.sqrt(value) if criterion == "mse" else math.log(math.expm1(value))
         anchor = sum(p.sum() for p in self.parameters()) * 0.0  # keeps the output in the graph, as a real one is
         return torch.full((x.shape[0], self.output.out_features), c, dtype=torch.float32) + anchor
 
@@ -343,22 +371,24 @@ def run_trainer(spec: dict, trainer: Callable) -> dict:
     inputs = int(np.prod(X_train.shape[1:]))
     model = build_model(spec["model"], inputs)
     tracker = Tracker(model)
-    model.tracker = tracker
-    model.script = spec.get("script")
-    model.criterion = spec["criterion"]
+    _watch(model, tracker, script=spec.get("script"), criterion=spec["criterion"])
     optimizer = build_optimizer(spec["optimizer"], model)
     tracker.watch_optimizer(optimizer)
-    shuffle = torch.Generator().manual_seed(spec["shuffle_seed"])
+    shuffle = _Generator().manual_seed(spec["shuffle_seed"])
     batch = spec["data"]["batch_size"]
-    trainloader = TrackedLoader(
-        TensorDataset(X_train, y_train), batch_size=batch, shuffle=True, generator=shuffle, tracker=tracker, role="train"
-    )
+    trainloader = TrackedLoader(TensorDataset(X_train, y_train), batch_size=batch, shuffle=True, generator=shuffle)
+    _watch(trainloader, tracker, role="train")
     args: list[Any] = [model, build_criterion(spec["criterion"]), optimizer, trainloader]
     if spec.get("validation", True):
         valid_batch = spec["data"].get("valid_batch_size", batch)
-        args.append(TrackedLoader(TensorDataset(X_valid, y_valid), batch_size=valid_batch, tracker=tracker, role="valid"))
-    with captured_stdout() as out:
-        returned = trainer(*args, **spec.get("kwargs", {}))
+        args.append(TrackedLoader(TensorDataset(X_valid, y_valid), batch_size=valid_batch))
+        _watch(args[-1], tracker, role="valid")
+    try:
+        with captured_stdout() as out:
+            returned = trainer(*args, **spec.get("kwargs", {}))
+    finally:
+        for thing in (model, *args[3:]):
+            _WATCHED.pop(id(thing), None)
     return {
         "returned": returned,
         "params": parameters_of(model),
@@ -394,29 +424,43 @@ def _kind(value: object) -> str:
 
 
 def run_dropout(spec: dict, dropout: Callable) -> dict:
-    """Call the student's dropout on a seeded positive tensor, twice, and report values, gradients and side effects."""
-    generator = torch.Generator().manual_seed(spec["data_seed"])
-    x = torch.rand(spec["shape"], generator=generator) + 0.5  # no zeros of its own
-    before = x.clone()
-    x.requires_grad_(True)
-    torch.manual_seed(spec["seed"])
-    first = dropout(x, p=spec["p"], training=spec["training"])
-    second = dropout(x, p=spec["p"], training=spec["training"])
-    torch.manual_seed(spec["seed"])
-    replay = dropout(x, p=spec["p"], training=spec["training"])
-    report: dict[str, Any] = {"x": before.to(torch.float64).numpy(), "kind": _kind(first)}
+    """Call the student's dropout on a seeded positive tensor and report values, gradients and side effects.
+
+    The three calls whose masks are compared (first, second, and a replay after reseeding) each get a
+    fresh copy of the same plain tensor, as dropout gets activations in a network, so that a dropout
+    that changes its input in place is seen doing so (``x_changed``) and still judged on its masks.
+    A fourth call, on a leaf tensor that requires grad, measures the gradient that flows back to x.
+    """
+    generator = _Generator().manual_seed(spec["data_seed"])
+    base = _rand(spec["shape"], generator=generator) + 0.5  # no zeros of its own
+    options = {"p": spec["p"], "training": spec["training"]}
+    inputs = [base.clone() for _ in range(3)]
+    _seed_torch(spec["seed"])
+    first = dropout(inputs[0], **options)
+    second = dropout(inputs[1], **options)
+    _seed_torch(spec["seed"])
+    replay = dropout(inputs[2], **options)
+    report: dict[str, Any] = {"x": base.to(torch.float64).numpy(), "kind": _kind(first)}
     if not isinstance(first, torch.Tensor):
         return report
-    report["x_changed"] = not torch.equal(x.detach(), before)
+    report["x_changed"] = any(not _equal(x, base) for x in inputs)
     report["first"] = first.detach().to(torch.float64).numpy()
     report["second"] = second.detach().to(torch.float64).numpy() if isinstance(second, torch.Tensor) else None
     report["replay"] = replay.detach().to(torch.float64).numpy() if isinstance(replay, torch.Tensor) else None
     report["shape"] = list(first.shape)
     report["dtype"] = str(first.dtype)
     report["grad"] = None
-    if first.requires_grad:
-        (first * torch.arange(first.numel(), dtype=first.dtype).reshape(first.shape).remainder(7).add(1)).sum().backward()
-        report["grad"] = None if x.grad is None else x.grad.to(torch.float64).numpy()
+    leaf = base.clone().requires_grad_(True)
+    _seed_torch(spec["seed"] + 1)
+    try:
+        out = dropout(leaf, **options)
+    except Exception as error:  # noqa: BLE001 - reported by type: for instance an in-place change of a leaf that requires grad
+        report["grad_error"] = type(error).__name__
+        return report
+    if isinstance(out, torch.Tensor) and out.requires_grad and tuple(out.shape) == tuple(base.shape):
+        report["grad_out"] = out.detach().to(torch.float64).numpy()
+        (out * torch.arange(out.numel(), dtype=out.dtype).reshape(out.shape).remainder(7).add(1)).sum().backward()
+        report["grad"] = None if leaf.grad is None else leaf.grad.to(torch.float64).numpy()
     return report
 
 
@@ -481,7 +525,7 @@ def run_network(spec: dict, network: Callable) -> dict:
     equals activation / (1 - p) + offset), whatever way the mask was drawn.
     """
     inputs, hidden, p = spec["inputs"], spec["hidden"], spec["p"]
-    torch.manual_seed(spec["seed"])
+    _seed_torch(spec["seed"])
     model = network(inputs, hidden, hidden, p=p)
     report: dict[str, Any] = {"kind": _kind(model), "is_module": isinstance(model, nn.Module)}
     if not isinstance(model, nn.Module):
@@ -502,7 +546,7 @@ def run_network(spec: dict, network: Callable) -> dict:
     with torch.no_grad():
         report["eval"] = [model(X).to(torch.float64).numpy(), model(X).to(torch.float64).numpy()]
     model.train()
-    torch.manual_seed(spec["seed"] + 1)
+    _seed_torch(spec["seed"] + 1)
     with torch.no_grad():
         report["train"] = model(X).to(torch.float64).numpy()
     return report
@@ -529,7 +573,7 @@ def run_linear_block(spec: dict, linear_block: Callable) -> dict:
 
 def run_classifier(spec: dict, classifier: Callable) -> dict:
     """The student's classifier: layers, blocks, and the shape of its output."""
-    torch.manual_seed(spec["seed"])
+    _seed_torch(spec["seed"])
     model = classifier(spec["inputs"])
     report: dict[str, Any] = {"kind": _kind(model), "is_module": isinstance(model, nn.Module)}
     if not isinstance(model, nn.Module):
@@ -542,24 +586,33 @@ def run_classifier(spec: dict, classifier: Callable) -> dict:
         out = model(X)
         again = model(X)
     report["output_shape"] = list(out.shape)
-    report["eval_deterministic"] = bool(torch.equal(out, again))
+    report["eval_deterministic"] = bool(_equal(out, again))
     return report
 
 
 def run_digits(spec: dict, classifier: Callable, trainer: Callable) -> dict:
-    """The whole of part 6: the student's classifier trained by the student's trainer on the digits."""
+    """The whole of part 6: the student's classifier trained by the student's trainer on the digits.
+
+    Besides what the trainer returns, reports the trained model's logits on the validation images
+    (eval mode, no graph), from which the judge computes the accuracy itself: a trainer that merely
+    claims a high accuracy earns nothing.
+    """
     X_train, y_train, X_valid, y_valid = digits_data(seed=spec["seed"])
-    torch.manual_seed(spec["seed"])
+    _seed_torch(spec["seed"])
     model = classifier(int(np.prod(X_train.shape[1:])))
     optimizer = torch.optim.Adam(model.parameters(), lr=spec["lr"])
-    shuffle = torch.Generator().manual_seed(spec["seed"])
+    shuffle = _Generator().manual_seed(spec["seed"])
     trainloader = DataLoader(TensorDataset(X_train, y_train), batch_size=spec["batch_size"], shuffle=True, generator=shuffle)
     validloader = DataLoader(TensorDataset(X_valid, y_valid), batch_size=spec["batch_size"])
     with captured_stdout() as out:
         history = trainer(
             model, nn.BCEWithLogitsLoss(), optimizer, trainloader, validloader, epochs=spec["epochs"], patience=spec["epochs"]
         )
-    return {"returned": history, "stdout": out.text()}
+        model.eval()
+        with torch.no_grad():
+            logits = model(X_valid.flatten(start_dim=1))
+    valid_logits = _detach(logits).to(torch.float64).numpy().copy() if isinstance(logits, torch.Tensor) else None
+    return {"returned": history, "stdout": out.text(), "valid_logits": valid_logits}
 
 
 # Scalar functions for numerical_gradient, written once for NumPy and torch alike (``xp`` is the module):
