@@ -96,14 +96,19 @@ def params_match(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> bool:
     return a.keys() == b.keys() and all(values.close(a[k], b[k], PARAM_RTOL, PARAM_ATOL) for k in a)
 
 
-def same_run(target: str):
-    """A comparison of two scenario results (curves and final weights) for diagnosis."""
+def same_run(target: str, names: tuple[str, ...] | None = None):
+    """A comparison of two scenario results (curves and final weights) for diagnosis.
+
+    ``names`` limits it to the curves a test judges, so that a second, unrelated mistake (say in the
+    accuracy) does not hide the diagnosis of the first.
+    """
 
     def same(student: dict, other: dict) -> bool:
         try:
-            return curves_match(curves(student["returned"], target), curves(other["returned"], target)) and params_match(
-                params(student), params(other)
-            )
+            mine, theirs = curves(student["returned"], target), curves(other["returned"], target)
+            if names is not None:
+                mine, theirs = {n: mine[n] for n in names}, {n: theirs[n] for n in names}
+            return curves_match(mine, theirs) and params_match(params(student), params(other))
         except GradingFailure:
             return False
 
@@ -173,7 +178,7 @@ def compare_run(
         problems.append("the weights after training differ from the reference's, although the curves agree")
     if problems:
         message = "Run on the grader's own model and data, your trainer does not match the reference in " + "; ".join(problems) + "."
-        message += explain(diagnoses.diagnose_scenario(key, scenario, student, same_run(target)))
+        message += explain(diagnoses.diagnose_scenario(key, scenario, student, same_run(target, names)))
         fail(message, hint=hint, module=module)
     return student
 
@@ -186,8 +191,10 @@ STOPPING_RULE = (
 )
 
 
-def check_stop(submission: Submission, book: ReferenceBook, key: str, target: str = "early_stopping.trainer") -> dict:
-    """The student's run must last exactly as many epochs as the reference's, then match it."""
+def check_stop(
+    submission: Submission, book: ReferenceBook, key: str, target: str = "early_stopping.trainer", names: tuple[str, ...] | None = None
+) -> dict:
+    """The student's run must last exactly as many epochs as the reference's, then match it (in ``names``, default all curves)."""
     module = target.partition(".")[0]
     student = run_student(submission, key)
     reference = book.result(key)
@@ -196,7 +203,7 @@ def check_stop(submission: Submission, book: ReferenceBook, key: str, target: st
     ran, should = len(got["valid_loss"]), len(want["valid_loss"])
     if ran != should or any(len(v) != ran for v in got.values()):
         record_curves(key, got, want)
-        cause = diagnoses.diagnose_scenario(key, SCENARIOS[key], student, same_run(target))
+        cause = diagnoses.diagnose_scenario(key, SCENARIOS[key], student, same_run(target, names))
         when = "stopped too early" if ran < should else ("ran too long" if ran > should else "returned lists of different lengths")
         fail(
             f"With the grader's scripted validation losses, your trainer {when} (it returned {ran} epochs of validation losses)."
@@ -204,7 +211,7 @@ def check_stop(submission: Submission, book: ReferenceBook, key: str, target: st
             hint=STOPPING_RULE,
             module=module,
         )
-    return compare_run(submission, book, key, hint=STOPPING_RULE)
+    return compare_run(submission, book, key, names=names, hint=STOPPING_RULE)
 
 
 # ------------------------------------------------------------------ what the judge's model saw
@@ -220,8 +227,20 @@ def forwards(student: dict, phase: str, mode: str | None = None, grad: str | Non
     return total
 
 
+def check_ran(student: dict, module: str) -> None:
+    """The behaviour checks below judge what the loop did: a trainer that never ran the model earns none of them."""
+    if not forwards(student, "train") or not forwards(student, "valid"):
+        fail(
+            "Your trainer did not run the grader's model over both the training and the validation data, "
+            "so how it trains and validates cannot be judged.",
+            hint="each epoch: a training pass over trainloader, then a validation pass over validloader.",
+            module=module,
+        )
+
+
 def check_modes(student: dict, module: str) -> None:
     """Validation in eval mode, training in train mode (the judge's model reports which it saw)."""
+    check_ran(student, module)
     if forwards(student, "valid", mode="train"):
         fail(
             "Your validation loop ran the model in training mode, so dropout was active while measuring.",
@@ -237,6 +256,7 @@ def check_modes(student: dict, module: str) -> None:
 
 
 def check_no_graph(student: dict, module: str) -> None:
+    check_ran(student, module)
     if forwards(student, "valid", grad="grad"):
         fail(
             "Your validation loop builds an autograd graph: the forward passes on validation data ran with gradients enabled.",

@@ -118,13 +118,19 @@ def test_dropout_pure_and_differentiable(submission):
             hint="build a new tensor (x * mask / (1 - p)) instead of assigning into x.",
             module=MODULE,
         )
+    if report.get("grad_error"):
+        fail(
+            f"Called on an x that requires gradients (as activations in a network do), your dropout raised {report['grad_error']}.",
+            hint="build a new tensor from x with tensor operations (x * mask / (1 - p)); do not assign into x.",
+            module=MODULE,
+        )
     if report["grad"] is None:
         fail(
             "No gradient reached x through your dropout: the output is cut off from the autograd graph.",
             hint="compute the output from x with tensor operations; avoid .detach(), .numpy() and torch.tensor(...).",
             module=MODULE,
         )
-    out, x = dropout_output(report), values.array(report["x"], "x")
+    out, x = dropout_output(report, "grad_out"), values.array(report["x"], "x")
     weights = (np.arange(out.size).reshape(out.shape) % 7) + 1
     if not values.close(values.array(report["grad"], "x.grad", tuple(SHAPE)), weights * out / x, 1e-5, 1e-7):
         fail("The gradient that reaches x is not mask / (1 - p).", module=MODULE)
@@ -275,11 +281,17 @@ def test_network_dropout_place(submission):
     fraction = float(dropped.mean())
     if np.all(dropped | kept) and abs(fraction - p) <= 0.03:
         return
+    # What each misplaced dropout gives, element by element: dropped, or kept and scaled where it acts.
+    z = spec["X"] @ spec["W1"].T + spec["b1"]
+    before = np.isclose(out, 0.5 + offset, rtol=0, atol=1e-6)  # sigmoid(0) for a unit dropped before the sigmoid
+    before_kept = np.isclose(out, 1 / (1 + np.exp(-z / (1 - p))) + offset, rtol=1e-5, atol=1e-6)
+    after = np.isclose(out, 0, rtol=0, atol=1e-6)  # an output element dropped after the output layer
+    after_kept = np.isclose(out, (activation + offset) / (1 - p), rtol=1e-5, atol=1e-6)
     if np.allclose(out, activation + offset, rtol=1e-5, atol=1e-6):
         cause = "In training mode your network applies no dropout at all."
-    elif np.all(np.isclose(out, 0.5 + offset, atol=1e-6) | ~dropped) and np.mean(np.isclose(out, 0.5 + offset, atol=1e-6)) > p / 2:
+    elif np.all(before | before_kept) and before.mean() > p / 2:
         cause = "Your dropout acts before the sigmoid: a dropped unit then gives sigmoid(0) = 0.5, not 0."
-    elif np.mean(np.isclose(out, 0, atol=1e-6)) > p / 2:
+    elif np.all(after | after_kept) and after.mean() > p / 2:
         cause = "Your dropout acts after the output layer, on the network's output."
     else:
         cause = "In training mode your network's outputs are not those of dropout on the hidden activations."

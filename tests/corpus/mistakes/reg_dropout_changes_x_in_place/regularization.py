@@ -1,0 +1,23 @@
+import torch
+from torch import nn
+
+
+def dropout(x, p=0.5, training=True):
+    if not training or p == 0:
+        return x
+    drop = torch.rand_like(x) < p
+    out = x
+    out[drop] = 0
+    out /= 1 - p if p < 1 else 1
+    return out
+
+
+def l2_penalty(model, lam):
+    total = 0
+    for w in model.parameters():
+        total = total + (w ** 2).sum()
+    return lam / 2 * total
+
+
+def network(input_size, hidden_size, output_size, p=0.5):
+    return nn.Sequential(nn.Linear(input_size, hidden_size), nn.Sigmoid(), nn.Dropout(p), nn.Linear(hidden_size, output_size))

@@ -1,0 +1,22 @@
+import torch
+from torch import nn
+
+
+def dropout(x, p=0.5, training=True):
+    if not training:
+        return x
+    if p == 1:
+        return x * 0
+    mask = (torch.rand_like(x) >= p).to(x.dtype)
+    return mask * x / p
+
+
+def l2_penalty(model, lam):
+    total = 0
+    for w in model.parameters():
+        total = total + (w ** 2).sum()
+    return lam / 2 * total
+
+
+def network(input_size, hidden_size, output_size, p=0.5):
+    return nn.Sequential(nn.Linear(input_size, hidden_size), nn.Sigmoid(), nn.Dropout(p), nn.Linear(hidden_size, output_size))
