@@ -9,6 +9,12 @@ Commands:
     demo              grade the bundled example students and compare with their expected grades
     build-exercises   write exercises/ from solutions/ (--check: only compare)
     references        check (or --write) the stored reference curves
+    notebooks         write notebooks/ (plain, nbgrader, otter) from solutions/ (--check: only compare)
+    plain OUT         write the plain student notebooks, one per part
+    nbgrader COURSE   write an nbgrader course directory (source/<part>/<part>.ipynb, nbgrader_config.py)
+    otter OUT         write otter-grader master notebooks and the files their autograder needs
+    gradescope ZIP    build a Gradescope autograder zip that runs this grader
+    classroom PATH    grade in GitHub Classroom's CI: score summary and the reporter's result
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import sys
 from pathlib import Path
 
 from autograder import EXERCISES_DIR, SOLUTIONS_DIR
+from autograder.api import GRADED_MODULES as GRADED_PARTS
 
 
 def cmd_build_exercises(args: argparse.Namespace) -> int:
@@ -203,6 +210,71 @@ def cmd_references(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_notebooks(args: argparse.Namespace) -> int:
+    from autograder.platforms.sync import NOTEBOOKS_DIR, sync
+
+    changed = sync(Path(args.out or NOTEBOOKS_DIR), check=args.check)
+    if args.check:
+        if changed:
+            print(f"notebooks/ is out of date for: {', '.join(changed)}. Run: python -m autograder notebooks")
+            return 1
+        print("notebooks/ matches solutions/ and the graders.")
+        return 0
+    print(f"wrote {len(changed)} file(s): {', '.join(changed) or 'nothing changed'}")
+    return 0
+
+
+def cmd_plain(args: argparse.Namespace) -> int:
+    from autograder.platforms.notebook_builder import write_plain
+
+    written = write_plain(Path(args.out))
+    print(f"wrote {len(written)} plain notebooks to {args.out}")
+    return 0
+
+
+def cmd_nbgrader(args: argparse.Namespace) -> int:
+    from autograder.platforms.nbgrader_export import write_course
+
+    written = write_course(Path(args.course))
+    print(f"wrote {len(written)} files to the nbgrader course {args.course}; then, there: nbgrader generate_assignment <part>")
+    return 0
+
+
+def cmd_otter(args: argparse.Namespace) -> int:
+    if graders_missing("otter"):
+        return 2
+    from autograder.platforms.otter_export import write_masters
+
+    written = write_masters(Path(args.out))
+    print(f"wrote {len(written)} files to {args.out}; then, there: otter assign <part>.ipynb dist/<part> --no-pdfs")
+    return 0
+
+
+def cmd_gradescope(args: argparse.Namespace) -> int:
+    if graders_missing("gradescope"):
+        return 2
+    from autograder.platforms.gradescope import build_zip
+
+    out = build_zip(Path(args.out), args.part)
+    print(f"wrote the Gradescope autograder {out} (parts: {', '.join(args.part or ['all'])})")
+    return 0
+
+
+def cmd_classroom(args: argparse.Namespace) -> int:
+    from autograder.judge.results import render_table
+    from autograder.platforms.classroom import grade, write_outputs
+
+    path = Path(args.path)
+    if not path.exists():
+        print(f"error: {path} does not exist", file=sys.stderr)
+        return 2
+    report, hidden = grade(path)
+    what = "hidden graders" if hidden else "public checks only"
+    print(render_table(report, title=f"Autograding ({what}): {report.score:g} / {report.max_score:g}"))
+    write_outputs(report, hidden, Path(args.github_output) if args.github_output else None, Path(args.summary) if args.summary else None)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m autograder", description="Autograder for the chapter 'Training Neural Networks'.")
     commands = main.add_subparsers(dest="command", required=True)
@@ -255,6 +327,34 @@ def parser() -> argparse.ArgumentParser:
     refs = commands.add_parser("references", help="check that the stored reference curves reproduce here")
     refs.add_argument("--write", action="store_true", help="regenerate references/curves.json from solutions/")
     refs.set_defaults(run=cmd_references)
+
+    nbs = commands.add_parser("notebooks", help="write notebooks/ (plain, nbgrader, otter) from solutions/")
+    nbs.add_argument("--check", action="store_true", help="only compare; exit 1 if notebooks/ is out of date")
+    nbs.add_argument("--out", help="another folder than notebooks/")
+    nbs.set_defaults(run=cmd_notebooks)
+
+    plain = commands.add_parser("plain", help="write the plain student notebooks (no grading dependency)")
+    plain.add_argument("out", help="the folder to write <part>.ipynb into")
+    plain.set_defaults(run=cmd_plain)
+
+    nbgrader = commands.add_parser("nbgrader", help="write an nbgrader course directory")
+    nbgrader.add_argument("course", help="the course directory (source/<part>/ is written there)")
+    nbgrader.set_defaults(run=cmd_nbgrader)
+
+    otter = commands.add_parser("otter", help="write otter-grader master notebooks and their support files")
+    otter.add_argument("out", help="the folder for <part>.ipynb, autograder/ and solutions/")
+    otter.set_defaults(run=cmd_otter)
+
+    gradescope = commands.add_parser("gradescope", help="build a Gradescope autograder zip that runs this grader")
+    gradescope.add_argument("out", help="the zip to write")
+    gradescope.add_argument("--part", action="append", choices=GRADED_PARTS, help="grade only this part (repeatable; default: all)")
+    gradescope.set_defaults(run=cmd_gradescope)
+
+    classroom = commands.add_parser("classroom", help="grade in GitHub Classroom's CI and report the score")
+    classroom.add_argument("path", nargs="?", default=str(EXERCISES_DIR), help="exercises/, a folder of notebooks, or one file")
+    classroom.add_argument("--github-output", help="append result=<base64> here ($GITHUB_OUTPUT)")
+    classroom.add_argument("--summary", help="append a Markdown score summary here ($GITHUB_STEP_SUMMARY)")
+    classroom.set_defaults(run=cmd_classroom)
     return main
 
 

@@ -3,16 +3,39 @@
 The notebook's code cells run in the sandboxed child, in order; a cell that
 raises is reported and skipped, so a notebook that was reordered, partly
 deleted or left with errors is still graded on what it defines.
+
+Cells that belong to a grading platform, not to the student, are left out:
+the hidden test cells of our nbgrader notebooks (they call
+``autograder.platforms.kernel``) and otter-grader's own cells (``import otter``,
+``grader = otter.Notebook(...)``, ``grader.check(...)``, ``grader.export(...)``).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from autograder.api import GRADED_MODULES
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
+
+
+KERNEL_TESTS_MARKER = "autograder.platforms.kernel"
+_OTTER_LINE = re.compile(r"^(import otter|grader\s*=\s*otter\.Notebook\(.*\)|grader\.(check|check_all|export)\(.*\))\s*(#.*)?$")
+
+
+def platform_cell(source: str) -> bool:
+    """True for a code cell that belongs to the grading platform rather than to the student.
+
+    Example:
+        >>> platform_cell('grader.check("trainer")'), platform_cell("x = 1")
+        (True, False)
+    """
+    if KERNEL_TESTS_MARKER in source:
+        return True
+    lines = [line.strip() for line in source.splitlines() if line.strip() and not line.strip().startswith("#")]
+    return bool(lines) and all(_OTTER_LINE.match(line) for line in lines)
 
 
 def _source(cell: dict) -> str:
@@ -47,4 +70,5 @@ def notebook_modules(path: Path) -> dict[str, tuple[str, object]]:
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
         raise ValueError(f"{path.name} is not a notebook (no list of cells)")
     cells = [_source(cell) for cell in notebook["cells"] if isinstance(cell, dict) and cell.get("cell_type") == "code"]
+    cells = [source for source in cells if not platform_cell(source)]
     return {notebook_part(path, notebook): ("notebook", cells)}

@@ -21,6 +21,10 @@ PUBLIC_PACKAGE_FILES = (
     "judge/*.py",
     "checks/*.py",
     "checks/pytest.ini",
+    "platforms/__init__.py",
+    "platforms/classroom.py",
+    "platforms/classroom.yml",
+    "platforms/folders.py",
 )
 STUDENT_README = PACKAGE_DIR / "student_readme.md"
 STUDENT_REQUIREMENTS = ("torch==2.13.0", "numpy==2.4.6", "scikit-learn==1.9.1", "pytest==9.2.0", "hypothesis==6.170.17", "rich==15.0.0")
@@ -46,6 +50,16 @@ def release(out: Path) -> list[Path]:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(PROJECT_ROOT / relative, target)
         written.append(relative)
+    # The plain notebooks (no grading dependency) and GitHub Classroom's workflow (issue 5).
+    for notebook in sorted((PROJECT_ROOT / "notebooks" / "plain").glob("*.ipynb")):
+        relative = Path("notebooks") / notebook.name
+        (out / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(notebook, out / relative)
+        written.append(relative)
+    workflow = Path(".github") / "workflows" / "classroom.yml"
+    (out / workflow).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(PACKAGE_DIR / "platforms" / "classroom.yml", out / workflow)
+    written.append(workflow)
     (out / "README.md").write_text(STUDENT_README.read_text())
     (out / "requirements.txt").write_text("\n".join(STUDENT_REQUIREMENTS) + "\n")
     return [*written, Path("README.md"), Path("requirements.txt")]

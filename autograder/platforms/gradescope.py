@@ -1,0 +1,148 @@
+"""A Gradescope autograder zip that runs our own grader (no otter needed), and the step it runs.
+
+The zip holds ``setup.sh`` (Gradescope runs it once, to build the image: Python 3.11 and the
+pinned dependencies), ``run_autograder`` (run for every submission), ``requirements.txt``, the
+``autograder`` package with its hidden graders, and ``solutions/`` (the grader recomputes its
+reference curves from them at start-up). ``run_autograder`` writes a zero-score ``results.json``
+before any student code can run, then replaces it with the real one when grading ends, so a
+submission that kills everything still leaves a result.
+
+A submission may be notebooks (each names its part in its metadata, or by its file name), module
+files such as ``training_loop.py``, or a folder holding them (``exercises/``).
+
+Paths are configurable for testing: ``AUTOGRADER_ROOT`` (default ``/autograder``, with Gradescope's
+``source/``, ``submission/`` and ``results/`` inside) and ``AUTOGRADER_PYTHON``.
+
+Example::
+
+    python -m autograder gradescope build/gradescope.zip --part training_loop
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tomllib
+import traceback
+import zipfile
+from pathlib import Path
+
+from autograder import PACKAGE_DIR, PROJECT_ROOT, SOLUTIONS_DIR
+from autograder.api import GRADED_MODULES
+
+CONFIG_NAME = "gradescope_config.json"
+PACKAGE_SUFFIXES = (".py", ".json", ".ini", ".yml")
+TORCH_INDEX = "https://download.pytorch.org/whl/cpu"  # torch's CPU wheels: PyPI's default pulls GBs of CUDA
+FAILED_OUTPUT = "The autograder could not finish grading this submission, so it scores 0 for now. Please tell your instructor."
+
+SETUP_SH = f"""\
+#!/usr/bin/env bash
+# Gradescope runs this once, as root, when it builds the autograder image.
+set -euo pipefail
+ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+apt-get install -y python3.11 python3.11-venv
+python3.11 -m venv "$ROOT/venv"
+"$ROOT/venv/bin/python" -m pip install --upgrade pip
+"$ROOT/venv/bin/python" -m pip install --extra-index-url {TORCH_INDEX} -r "$ROOT/source/requirements.txt"
+"""
+
+RUN_AUTOGRADER = """\
+#!/usr/bin/env bash
+# Gradescope runs this for every submission. AUTOGRADER_ROOT and AUTOGRADER_PYTHON can point it elsewhere (for tests).
+set -u
+ROOT="${AUTOGRADER_ROOT:-/autograder}"
+PYTHON="${AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}"
+mkdir -p "$ROOT/results"
+# A zero score before any student code runs: whatever happens next, Gradescope has a result.
+cat > "$ROOT/results/results.json" <<'JSON'
+{"score": 0, "output": "Grading did not finish, so this submission scores 0 for now.", "tests": [], "visibility": "visible"}
+JSON
+cd "$ROOT/source" || exit 1
+PYTHONPATH="$ROOT/source" timeout 3600 "$PYTHON" -m autograder.platforms.gradescope --root "$ROOT"
+"""
+
+
+def grader_files() -> list[tuple[Path, Path]]:
+    """(path inside a bundle, path here) for everything grading needs: the package and ``solutions/*.py``."""
+    files = []
+    for path in sorted(PACKAGE_DIR.rglob("*")):
+        if path.is_file() and path.suffix in PACKAGE_SUFFIXES and "__pycache__" not in path.parts:
+            files.append((Path("autograder") / path.relative_to(PACKAGE_DIR), path))
+    files += [(Path("solutions") / path.name, path) for path in sorted(SOLUTIONS_DIR.glob("*.py"))]
+    return files
+
+
+def pinned_requirements() -> list[str]:
+    """The project's pinned run-time dependencies, from ``pyproject.toml``."""
+    return list(tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]["dependencies"])
+
+
+def build_zip(out: Path, parts: list[str] | None = None) -> Path:
+    """Write the autograder zip; ``parts`` limits grading (and the maximum score) to those parts."""
+    parts = list(parts or GRADED_MODULES)
+    unknown = [part for part in parts if part not in GRADED_MODULES]
+    if unknown:
+        raise ValueError(f"unknown part(s) {unknown}; the parts are {', '.join(GRADED_MODULES)}")
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for name, text in (("setup.sh", SETUP_SH), ("run_autograder", RUN_AUTOGRADER)):
+            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            info.external_attr = 0o100755 << 16  # executable, as Gradescope requires
+            bundle.writestr(info, text)
+        bundle.writestr("requirements.txt", "\n".join(pinned_requirements()) + "\n")
+        bundle.writestr(CONFIG_NAME, json.dumps({"parts": parts}, indent=1) + "\n")
+        for relative, source in grader_files():
+            bundle.write(source, str(relative))
+    return out
+
+
+def run(root: Path) -> dict:
+    """Grade ``root/submission`` and write ``root/results/results.json``; returns what was written."""
+    from autograder.grade import GRADERS_DIR, warm_judge
+    from autograder.judge.client import ForkServer, Submission
+    from autograder.judge.results import gradescope_json, write_atomic
+    from autograder.judge.runner import run_graders
+    from autograder.platforms.folders import folder_modules
+
+    config_path = root / "source" / CONFIG_NAME
+    parts = json.loads(config_path.read_text())["parts"] if config_path.is_file() else list(GRADED_MODULES)
+    folder = root / "submission"
+    with ForkServer() as server:
+        warm_judge()
+        submission = Submission(server, folder, folder_modules(folder))
+        try:
+            report = run_graders(submission, GRADERS_DIR)
+        finally:
+            submission.close()
+    report.tests = [test for test in report.tests if test.module in parts]
+    results = gradescope_json(report)
+    results["output"] = f"Graded parts: {', '.join(parts)}. " + results["output"]
+    write_atomic(root / "results" / "results.json", json.dumps(results, indent=2))
+    for test in report.grader_errors:  # for the instructor, in Gradescope's autograder output
+        print(f"GRADER ERROR in {test.name}:\n{test.grader_error}")
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Grade a Gradescope submission (what run_autograder calls).")
+    parser.add_argument("--root", default="/autograder", help="the folder holding source/, submission/ and results/")
+    root = Path(parser.parse_args(argv).root)
+    try:
+        results = run(root)
+    except Exception:  # noqa: BLE001 - whatever broke, the student gets a zero with an explanation, the instructor the traceback
+        traceback.print_exc(file=sys.stdout)
+        from autograder.judge.results import write_atomic
+
+        failed = {"score": 0, "output": FAILED_OUTPUT, "tests": [], "visibility": "visible"}
+        write_atomic(root / "results" / "results.json", json.dumps(failed, indent=2))
+        return 1
+    print(f"score {results['score']:g}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,210 @@
+"""One part's notebook, built from ``solutions/<part>.py`` and its narrative, and the plain student flavour.
+
+:func:`part_cells` lays the part out as platform-neutral :class:`Cell` s (Markdown, provided code,
+solution code with its ``### BEGIN SOLUTION`` fences, checks, demos); each flavour renders them
+its own way. Checks and demos are wrapped in ``if __name__ == "__main__":`` so that they run in
+Jupyter but not when the grader loads the notebook (a hanging trainer called by a demo would
+otherwise cost the student every test, not only the hanging ones).
+
+Notebooks are written as nbformat 4.5 JSON with stable cell ids and no outputs, so that the same
+sources always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder import SOLUTIONS_DIR
+from autograder.api import GRADED_MODULES, STUDENT_API
+from autograder.platforms import narrative
+from autograder.stubs import BEGIN, make_stub
+
+GUARD = 'if __name__ == "__main__":  # runs in Jupyter; the grader skips it\n'
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+LANGUAGE_INFO = {"name": "python", "version": "3.11"}
+TITLES = {
+    "backprop": "Part 1: Backpropagation by hand",
+    "training_loop": "Part 2: The training loop",
+    "validation": "Part 3: Validation loss",
+    "early_stopping": "Part 4: Early stopping",
+    "regularization": "Part 5: Dropout and L2 regularisation",
+    "putting_it_together": "Part 6: Putting it all together",
+}
+
+
+class BuildError(ValueError):
+    """A narrative that does not match its solution file."""
+
+
+@dataclass
+class Cell:
+    """A platform-neutral cell.
+
+    ``role`` is "markdown", "provided", "solution", "check" or "demo"; ``source`` is Markdown or code
+    (a solution cell holds the solution with its fences; checks and demos are unguarded here);
+    ``key`` is a stable, unique identifier within the notebook; ``names`` the functions a solution
+    cell defines.
+    """
+
+    role: str
+    source: str
+    key: str
+    names: tuple[str, ...] = ()
+    metadata: dict = field(default_factory=dict)
+
+    @property
+    def is_code(self) -> bool:
+        return self.role != "markdown"
+
+
+def _definitions(path: Path) -> tuple[dict[str, str], str]:
+    """Top-level definitions of a module (name -> source) and its import lines (no ``__future__``)."""
+    source = path.read_text()
+    lines = source.splitlines()
+    tree = ast.parse(source)
+    found: dict[str, str] = {}
+    imports: list[str] = []
+    for node in tree.body:
+        start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+        end = node.end_lineno
+        while end < len(lines) and lines[end].strip().startswith("#") and len(lines[end]) - len(lines[end].lstrip()) > node.col_offset:
+            end += 1  # comments that close the body, such as "### END SOLUTION"
+        text = "\n".join(lines[start - 1 : end])
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+            continue
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            imports.append(text)
+        elif isinstance(node, ast.FunctionDef | ast.ClassDef):
+            found[node.name] = text
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    found[target.id] = text
+    return found, "\n".join(imports)
+
+
+def guarded(code: str) -> str:
+    """Wrap code so that it runs in Jupyter (where ``__name__`` is "__main__") but not in the grader.
+
+    Example:
+        >>> print(guarded("print(1)"), end="")
+        if __name__ == "__main__":  # runs in Jupyter; the grader skips it
+            print(1)
+    """
+    return GUARD + textwrap.indent(code.strip("\n"), "    ") + "\n"
+
+
+def part_cells(part: str, solutions: Path = SOLUTIONS_DIR, narratives: Path | None = None) -> list[Cell]:
+    """The cells of one part's notebook, solutions included (each flavour hides them its own way)."""
+    if part not in GRADED_MODULES:
+        raise BuildError(f"unknown part {part!r}")
+    definitions, imports = _definitions(solutions / f"{part}.py")
+    chapter, chapter_imports = _definitions(solutions / "chapter.py")
+    blocks = narrative.load(part, narratives or solutions / "notebooks")
+    cells: list[Cell] = []
+    placed: list[str] = []
+    counts: dict[str, int] = {}
+
+    def key(role: str, names: tuple[str, ...] = ()) -> str:
+        counts[role] = counts.get(role, 0) + 1
+        return f"{role}-{'-'.join(names)}" if names else f"{role}-{counts[role]}"
+
+    for block in blocks:
+        if block.kind == "markdown":
+            cells.append(Cell("markdown", block.text, key("markdown")))
+        elif block.kind in ("check", "demo"):
+            cells.append(Cell(block.kind, block.text, key(block.kind)))
+        elif block.kind == "chapter":
+            missing = [name for name in block.names if name not in chapter]
+            if missing:
+                raise BuildError(f"{part}: chapter.py defines no {', '.join(missing)}")
+            code = "\n\n\n".join([chapter_imports, *(chapter[name] for name in block.names)])
+            cells.append(Cell("provided", code, key("chapter", block.names)))
+        else:
+            texts = []
+            for name in block.names:
+                if name == "imports" and block.kind == "provided":
+                    texts.append(imports)
+                    continue
+                if name not in definitions:
+                    raise BuildError(f"{part}: solutions/{part}.py defines no {name}")
+                has_solution = BEGIN in definitions[name]
+                if has_solution != (block.kind == "solution"):
+                    want = "solution" if has_solution else "provided"
+                    raise BuildError(f"{part}: {name} must be placed with <!-- {want}: ... -->")
+                texts.append(definitions[name])
+                placed.append(name)
+            role = "solution" if block.kind == "solution" else "provided"
+            names = tuple(n for n in block.names if n != "imports")
+            cells.append(Cell(role, "\n\n\n".join(texts), key(role, names or ("imports",)), names=names))
+    required = set(STUDENT_API[part]) | {name for name, text in definitions.items() if BEGIN in text}
+    unplaced = sorted(required - set(placed))
+    twice = sorted({name for name in placed if placed.count(name) > 1})
+    if unplaced or twice:
+        raise BuildError(f"{part}: the narrative must place each solution function once (missing {unplaced}, twice {twice})")
+    return cells
+
+
+def notebook(cells: list[dict], part: str, extra_metadata: dict | None = None) -> dict:
+    """An nbformat 4.5 notebook holding ``cells``, with metadata naming its part.
+
+    ``metadata.autograder.module`` is what ``python -m autograder grade`` reads to know which part a
+    submitted notebook is.
+    """
+    metadata = {"autograder": {"module": part}, "kernelspec": KERNELSPEC, "language_info": LANGUAGE_INFO}
+    metadata.update(extra_metadata or {})
+    return {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}
+
+
+def markdown_cell(source: str, cell_id: str, metadata: dict | None = None) -> dict:
+    return {"cell_type": "markdown", "id": cell_id, "metadata": metadata or {}, "source": source}
+
+
+def code_cell(source: str, cell_id: str, metadata: dict | None = None) -> dict:
+    return {"cell_type": "code", "execution_count": None, "id": cell_id, "metadata": metadata or {}, "outputs": [], "source": source}
+
+
+def raw_cell(source: str, cell_id: str, metadata: dict | None = None) -> dict:
+    return {"cell_type": "raw", "id": cell_id, "metadata": metadata or {}, "source": source}
+
+
+def dumps(nb: dict) -> str:
+    """The notebook as text, the way Jupyter writes it (one-space indent, sorted keys)."""
+    return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def plain_notebook(part: str, solutions: Path = SOLUTIONS_DIR) -> dict:
+    """The student notebook with no grading dependency: stubs instead of solutions, checks and demos to run.
+
+    Example:
+        >>> nb = plain_notebook("validation")
+        >>> nb["metadata"]["autograder"]["module"]
+        'validation'
+    """
+    cells = []
+    for cell in part_cells(part, solutions):
+        if cell.role == "markdown":
+            cells.append(markdown_cell(cell.source, cell.key))
+        elif cell.role == "solution":
+            cells.append(code_cell(make_stub(cell.source + "\n").rstrip("\n"), cell.key))
+        elif cell.role in ("check", "demo"):
+            cells.append(code_cell(guarded(cell.source).rstrip("\n"), cell.key))
+        else:
+            cells.append(code_cell(cell.source, cell.key))
+    return notebook(cells, part)
+
+
+def write_plain(out: Path, solutions: Path = SOLUTIONS_DIR) -> list[Path]:
+    """Write ``<part>.ipynb`` for every part into ``out``; returns the files."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for part in GRADED_MODULES:
+        path = out / f"{part}.ipynb"
+        path.write_text(dumps(plain_notebook(part, solutions)))
+        written.append(path)
+    return written
