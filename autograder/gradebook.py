@@ -98,6 +98,8 @@ def grade_class(
 
     submissions = find_submissions(class_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() == 0:  # grades are private: closed to other users, the sandbox's unprivileged one included
+        out_dir.chmod(out_dir.stat().st_mode & ~0o007)
     rows: dict[str, Row] = {}
     todo = []
     for student, path in submissions.items():

@@ -44,8 +44,8 @@ ISOLATION_VARIABLE = "AUTOGRADER_ISOLATION"  # "namespaces" (default), "user" or
 WEAK_ISOLATION = {
     "user": (
         "sandbox: namespaces are not available here ({reason}), so student code runs as the unprivileged user "
-        "{uid} with the hidden files made unreadable to it, but it shares this machine's file system (it can "
-        "write world-writable folders such as /tmp) and sees its processes. Network is {network}."
+        "id {uid}, with the hidden files and the class folder made unreadable to it; but it shares this machine's "
+        "file system (it can write world-writable folders such as /tmp) and sees its processes. Network is {network}."
     ),
     "none": (
         "sandbox: WEAK ISOLATION ({reason}). Student code runs as the grader's own user: it can read the hidden "
@@ -110,7 +110,7 @@ class ForkServer:
             [sys.executable, "-m", "autograder.sandbox.forkserver", str(theirs.fileno()), json.dumps(config)],
             pass_fds=[theirs.fileno()],
             env=env,
-            cwd=tempfile.gettempdir(),
+            cwd="/",
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -148,9 +148,12 @@ class ForkServer:
         network = "cut off by a seccomp filter" if self.isolation.get("network_filter") else "NOT cut off"
         return [template.format(network=network, **self.isolation)]
 
-    def prepare(self, workdir: Path) -> None:
-        """Give the copy of a submission to the child's user (the ``user`` level, where it is ``nobody``)."""
-        if self.isolation.get("level") == "user":
+    def prepare(self, workdir: Path, source: Path) -> None:
+        """At the ``user`` level: give the copy of a submission to the child's user, and close the folder
+        that holds the original (the class folder: other students' work) to other users."""
+        self._wait_ready()
+        if self.isolation["level"] == "user":
+            isolation.protect_folder(Path(source).resolve().parent)
             uid, gid = self.isolation["uid"], self.isolation["gid"]
             for path in [workdir, *workdir.rglob("*")]:
                 os.chown(path, uid, gid, follow_symlinks=False)
@@ -253,7 +256,7 @@ class Submission:
         self._discard_workdir()
         self.workdir = Path(tempfile.mkdtemp(prefix="submission-", dir=self.server.work))
         copy_submission(self.source, self.workdir)
-        self.server.prepare(self.workdir)
+        self.server.prepare(self.workdir, self.source)
         self.pid, self.sock = self.server.spawn(self.workdir, self.limits)
         self.spawns += 1
         for name, (how, payload) in self.modules.items():

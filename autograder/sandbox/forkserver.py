@@ -160,6 +160,8 @@ class Server:
 def main() -> None:
     control = socket.socket(fileno=int(sys.argv[1]))
     config = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {"level": "none"}
+    # `python -m` put the working folder first on sys.path: a child must never import from a shared folder.
+    sys.path[:] = [p for p in sys.path if p and os.path.abspath(p) != os.getcwd()]
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # no KeyboardInterrupt a child could send us
     sandbox = isolation.enter_server(config, control.fileno())  # may fork: we may now be process 1 of a PID namespace
     network_filter = _probe_seccomp()
@@ -171,6 +173,10 @@ def main() -> None:
     sandbox.enter_root()
     control.send(json.dumps({"ready": True, "isolation": {**sandbox.info, "network_filter": network_filter}}).encode())
     Server(control, sandbox, config, network_filter).serve()
+    if config.get("base"):  # the judge may have been killed: leave no copies of submissions behind
+        import shutil
+
+        shutil.rmtree(config["base"], ignore_errors=True)
     os._exit(0)  # skip the interpreter's teardown (a second with torch loaded): there is nothing to flush
 
 

@@ -16,9 +16,11 @@ and its own privileges allow (and at most the level the judge asks for):
     that is down). No process of a child can outlive its fork server: when
     process 1 of a PID namespace ends, the kernel kills the rest.
 ``user`` (root, namespaces refused, as in a default Docker container)
-    Each child runs as ``nobody``; the judge makes the hidden material
-    unreadable to others (see :func:`protect`). Orphans are caught by the fork
-    server as child subreaper and killed.
+    Each child runs as an unprivileged user id of its own fork server (no
+    two fork servers share one, so parallel workers' children cannot signal
+    each other or read each other's copies); the judge makes the hidden
+    material and the class folder unreadable to others (see :func:`protect`).
+    Orphans are caught by the fork server as child subreaper and killed.
 ``none`` (an ordinary user without user namespaces)
     The child runs as the judge's own user: it can read what the user can
     read, and signal the user's processes. Not a security boundary; the
@@ -86,6 +88,12 @@ def _umount(target: str) -> None:
 
 def prctl(option: int, value: int) -> None:
     _check(_libc.prctl(option, ctypes.c_ulong(value), 0, 0, 0), f"prctl {option}")
+
+
+def anonymous_ids() -> tuple[int, int]:
+    """A user and group id no account uses, one per fork server (the ``user`` level): 2,100,000,000 + its pid."""
+    number = 2_100_000_000 + os.getpid() % 100_000_000
+    return number, number
 
 
 def unprivileged_ids() -> tuple[int, int]:
@@ -260,14 +268,14 @@ def enter_server(config: dict, keep_fd: int) -> Server:
         reason = _probe(config)
         if not reason:
             _unshare_all()
-            _become_process_one(keep_fd)
+            _become_process_one(keep_fd, config["base"])
             uid, gid = unprivileged_ids() if root else (os.getuid(), os.getgid())
             newroot = _prepare_root(config)
             return Server("namespaces", uid=uid, gid=gid, newroot=newroot)
     else:
         reason = "namespaces not requested"
     if root and LEVELS.index(wanted) >= LEVELS.index("user"):
-        uid, gid = unprivileged_ids()
+        uid, gid = anonymous_ids()
         return Server("user", reason, uid, gid)
     if root:
         reason = (reason + "; " if reason else "") + "running student code as root was requested"
@@ -313,8 +321,9 @@ def _probe(config: dict) -> str:
     return b"".join(chunks).decode(errors="replace")
 
 
-def _become_process_one(keep_fd: int) -> None:
-    """Fork; the parent (outside the new PID namespace) waits and exits with the child's status."""
+def _become_process_one(keep_fd: int, base: str) -> None:
+    """Fork; the parent (outside the new PID namespace) waits, removes the judge's private folder
+    (even when the judge was killed and could not) and exits with the child's status."""
     pid = os.fork()
     if pid:
         os.close(keep_fd)
@@ -325,6 +334,9 @@ def _become_process_one(keep_fd: int) -> None:
                 break
             except InterruptedError:
                 continue
+        import shutil
+
+        shutil.rmtree(base, ignore_errors=True)
         os._exit(max(os.waitstatus_to_exitcode(status), 0))
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # if the waiting parent is killed, the whole namespace goes with us
 
@@ -409,6 +421,13 @@ def _mount_points_under(target: str) -> list[str]:
 
 
 # ---------------------------------------------------------------- the judge's side
+
+
+def protect_folder(folder: Path) -> list[str]:
+    """Close ``folder`` to other users, keeping it traversable if the Python environment lies inside it."""
+    venv = Path(sys.prefix).resolve()
+    inside = venv.is_relative_to(Path(folder).resolve())
+    return protect([], [folder]) if inside else protect([folder])
 
 
 def protect(paths: list[Path], traversable: list[Path] = ()) -> list[str]:

@@ -1,0 +1,6 @@
+
+
+# ---- attack: end the process during the import
+import os
+
+os._exit(0)

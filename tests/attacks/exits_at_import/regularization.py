@@ -1,0 +1,4 @@
+
+
+# ---- attack: KeyboardInterrupt during the import
+raise KeyboardInterrupt

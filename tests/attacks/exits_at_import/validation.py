@@ -1,0 +1,4 @@
+
+
+# ---- attack: end the import with SystemExit
+raise SystemExit(0)
