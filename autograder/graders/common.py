@@ -249,7 +249,8 @@ def check_modes(student: dict, module: str) -> None:
         )
     if forwards(student, "train", mode="eval"):
         fail(
-            "After the first validation, your trainer trained the model in eval mode (dropout off during training).",
+            "Your trainer trained the model in eval mode (dropout off during training): the model came in eval mode, "
+            "or stayed in it after a validation.",
             hint="call model.train() again before each epoch's training.",
             module=module,
         )

@@ -62,7 +62,8 @@ def _trainer(
 
 
 SMALL = {"hidden": 4, "seed": 7}
-DROPOUT = {"hidden": 6, "seed": 8, "dropout": 0.4}
+# Models with dropout arrive in eval mode (as after someone evaluated them): the trainer must call model.train() itself.
+DROPOUT = {"hidden": 6, "seed": 8, "dropout": 0.4, "handed_over": "eval"}
 SGD = {"name": "sgd", "lr": 0.05}
 ADAM = {"name": "adam", "lr": 0.02}
 
@@ -77,10 +78,14 @@ SCRIPT_STOP_AT_6 = [9.0, 4.0, 1.0, 2.25, 4.0, 6.25, 9.0, 12.25, 16.0, 20.25]
 SCRIPT_RESET_STOP_AT_8 = [6.25, 4.0, 6.25, 9.0, 6.25, 9.0, 12.25, 16.0, 20.25, 25.0]
 SCRIPT_PLATEAU = [4.0, 4.0, 4.0, 4.0, 4.0, 4.0]
 SCRIPT_FALLING = [9.0, 6.25, 4.0, 2.25, 1.0]
-SCRIPT_PATIENCE_1_STOP_AT_3 = [4.0, 1.0, 2.25, 4.0, 6.25]
+# Rising from the first epoch on: the increase at epoch 2 must count (no comparison is skipped but the first).
+SCRIPT_PATIENCE_1_STOP_AT_2 = [1.0, 2.25, 4.0, 6.25, 9.0]
 # For BCE with target 0 (values are log(1 + e**logit)). With patience 3 the chapter's rule stops at
 # epoch 9; "best so far" stops at 6, a count never reset at 7, ">=" at 5, patience off by one at 8 or 10.
 SCRIPT_BCE_STOP_AT_9 = [0.9, 0.7, 0.7, 0.8, 0.85, 0.75, 0.8, 0.9, 1.0, 1.1]
+# Rising from the start, patience 3: stops at epoch 4; skipping the comparison at epoch 2 stops at 5, a
+# previous loss that starts at 0 (the first epoch counted as an increase) at 3.
+SCRIPT_BCE_STOP_AT_4 = [0.7, 0.75, 0.8, 0.85, 0.9, 1.0, 1.1]
 
 _ES = "early_stopping.trainer"
 _ZEROS = {"valid_targets": "zeros"}
@@ -123,12 +128,12 @@ SCENARIOS: dict[str, Scenario] = {
         SMALL,
         SGD,
         {"epochs": 5, "patience": 1},
-        script=SCRIPT_PATIENCE_1_STOP_AT_3,
+        script=SCRIPT_PATIENCE_1_STOP_AT_2,
     ),
     "putting_it_together.curves": _trainer(
         "putting_it_together.trainer",
         _images(24, 8, 10, 4),
-        {"hidden": 8, "seed": 9, "dropout": 0.3, "activation": "leaky_relu"},
+        {"hidden": 8, "seed": 9, "dropout": 0.3, "activation": "leaky_relu", "handed_over": "eval"},
         {"name": "adam", "lr": 0.05},
         {"epochs": 4, "patience": 10},
         criterion="bce",
@@ -138,8 +143,17 @@ SCENARIOS: dict[str, Scenario] = {
         _images(16, 8, 6, 3, seed=6, **_ZEROS),
         {"hidden": 4, "seed": 10, "activation": "leaky_relu"},
         {"name": "adam", "lr": 0.01},
-        {"epochs": 10, "patience": 3},
+        {"epochs": 10, "patience": 3, "verbose": True},
         criterion="bce",
         script=SCRIPT_BCE_STOP_AT_9,
+    ),
+    "putting_it_together.stop_at_4": _trainer(
+        "putting_it_together.trainer",
+        _images(16, 8, 6, 3, seed=7, **_ZEROS),
+        {"hidden": 4, "seed": 11, "activation": "leaky_relu"},
+        {"name": "adam", "lr": 0.01},
+        {"epochs": 7, "patience": 3},
+        criterion="bce",
+        script=SCRIPT_BCE_STOP_AT_4,
     ),
 }

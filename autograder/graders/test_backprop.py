@@ -268,7 +268,7 @@ def autograd_scalar(name: str, x: np.ndarray) -> np.ndarray:
 
 
 def student_numerical(submission, name: str, x: np.ndarray, h: float | None) -> dict:
-    spec = {"function": name, "x": x, "h": h}
+    spec = {"function": name, "x": x, "h": h, "dtype": str(x.dtype)}
     return result_of(submission.scenario("numerical_gradient", ["backprop.numerical_gradient"], spec), "backprop.numerical_gradient")
 
 
@@ -303,6 +303,16 @@ def test_numerical_gradient_accuracy(submission):
                     hint="grad[i] = (f(x + h e_i) - f(x - h e_i)) / (2h), changing only element i each time.",
                     module=MODULE,
                 )
+    # A point given as integers (dtype int64): x[i] + h written back into an integer array is cut to an integer.
+    x = np.array([1, -2, 0, 2, 1])
+    got = values.array(student_numerical(submission, "coupled_quadratic", x, None)["result"], "numerical_gradient's result")
+    if got.shape != x.shape or values.relative_error(got, autograd_scalar("coupled_quadratic", x.astype(float))) > 1e-7:
+        fail(
+            "For an x whose entries are integers (an integer array), your estimate is wrong: the nudged points x ± h "
+            "need a float array, and the gradient is a float array too.",
+            hint="work on a float copy, point = np.array(x, dtype=float), and fill grad = np.zeros_like(point).",
+            module=MODULE,
+        )
 
 
 @graded("backprop.numerical_gradient: leaves the caller's x unchanged", points=1)

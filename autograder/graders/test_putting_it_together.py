@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from autograder.graders import common
@@ -62,7 +64,7 @@ def test_linear_block_output(submission):
         )
 
 
-@graded("putting_it_together.classifier: one logit per image, built from linear blocks", points=2)
+@graded("putting_it_together.classifier: one logit per image, built from linear blocks", points=1)
 def test_classifier(submission):
     X = np.random.default_rng(22).uniform(0, 1, size=(5, 64))
     report = result_of(
@@ -112,10 +114,64 @@ def test_accuracies(submission, book):
     )
 
 
+STOP_MESSAGE = re.compile(r"stopped early at epoch (\d+)\D+?(\d+) consecutive", re.IGNORECASE)
+
+
 @graded("putting_it_together.trainer: stops early by the chapter's rule", points=2)
 def test_early_stopping(submission, book):
-    # The accuracies have a test of their own: here only when it stops, and the losses and weights on the way.
-    check_stop(submission, book, "putting_it_together.stop_at_9", target=TRAINER, names=("train_loss", "valid_loss"))
+    # The accuracies have a test of their own: here only when it stops (two scripts: one rises from the
+    # first epoch on), the losses and weights on the way, and the message.
+    for key in ("putting_it_together.stop_at_9", "putting_it_together.stop_at_4"):
+        student = check_stop(submission, book, key, target=TRAINER, names=("train_loss", "valid_loss"))
+    student = common.run_student(submission, "putting_it_together.stop_at_9")
+    said = STOP_MESSAGE.search(" ".join(student["stdout"].split()))
+    want = STOP_MESSAGE.search(book.result("putting_it_together.stop_at_9")["stdout"])
+    if said is None or said.groups() != want.groups():
+        fail(
+            "When it stops early, your trainer should print part 4's message, \"Stopped early at epoch N - val loss increased "
+            'for K consecutive epochs!", with N the epoch it stopped at (counted from 1) and K the patience.',
+            module=MODULE,
+        )
+
+
+# A number as printed: 0.693, .69, 69.3%, 6.93e-01; integers without a decimal point or % are not figures.
+PRINTED_NUMBER = re.compile(r"(?<![\w.])(-?(?:\d+(?:\.\d*)?[eE][-+]?\d+|\d+\.\d*|\.\d+|\d+(?=%)))(%?)")
+
+
+def shows(line: str, figure: float) -> bool:
+    """Whether ``line`` prints ``figure`` to the precision it uses (rounded or cut), as a fraction or a percentage."""
+    for number, percent in PRINTED_NUMBER.findall(line):
+        mantissa, _, exponent = number.lower().partition("e")
+        decimals = len(mantissa.partition(".")[2]) - (int(exponent) if exponent else 0)
+        step = 10.0**-decimals
+        value, target = float(number), figure * 100 if percent else figure
+        if abs(value - target) <= step + 1e-9 * max(1.0, abs(target)):
+            return True
+    return False
+
+
+@graded("putting_it_together.trainer: with verbose=True, prints one line per epoch with its four figures", points=1)
+def test_verbose(submission, book):
+    student = common.run_student(submission, "putting_it_together.stop_at_9")
+    history = common.curves(student["returned"], TRAINER)
+    epochs = len(history["valid_loss"])
+    lines = [line for line in student["stdout"].splitlines() if line.strip() and "stopped early" not in line.lower()]
+    if len(lines) != epochs:
+        fail(
+            f"With verbose=True your trainer printed {len(lines)} line(s) besides the stop message over {epochs} epochs: "
+            "it should print one line per epoch.",
+            hint="after each epoch's validation: if verbose: print(...) the epoch's training and validation loss and accuracy.",
+            module=MODULE,
+        )
+    for epoch, line in enumerate(lines):
+        missing = [common.READABLE[name] for name, values_ in history.items() if not shows(line, values_[epoch])]
+        if missing:
+            fail(
+                f"With verbose=True, your line for epoch {epoch + 1} does not show that epoch's {', '.join(missing)} "
+                "(as returned in your dict).",
+                hint="print the four figures just appended, history[name][-1], each as a number (for instance with :.3f).",
+                module=MODULE,
+            )
 
 
 @graded("putting_it_together.trainer: validates in eval mode, without a graph or updates", points=2)

@@ -370,6 +370,8 @@ def run_trainer(spec: dict, trainer: Callable) -> dict:
     X_train, y_train, X_valid, y_valid = build_data(spec["data"])
     inputs = int(np.prod(X_train.shape[1:]))
     model = build_model(spec["model"], inputs)
+    if spec["model"].get("handed_over") == "eval":  # as after someone evaluated it: the trainer must switch to train mode itself
+        model.eval()
     tracker = Tracker(model)
     _watch(model, tracker, script=spec.get("script"), criterion=spec["criterion"])
     optimizer = build_optimizer(spec["optimizer"], model)
@@ -650,7 +652,7 @@ def run_numerical_gradient(spec: dict, numerical_gradient: Callable) -> dict:
         calls[0] += 1
         return float(function(np.asarray(v, dtype=float), np))
 
-    x = np.array(spec["x"], dtype=float)
+    x = np.array(spec["x"], dtype=spec.get("dtype", "float64"))
     kwargs = {} if spec.get("h") is None else {"h": spec["h"]}
     result = numerical_gradient(f, x, **kwargs)
     return {"result": result, "x_after": x, "calls": calls[0]}

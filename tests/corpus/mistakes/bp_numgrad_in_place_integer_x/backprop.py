@@ -1,4 +1,4 @@
-"""A student who nudges the caller's x in place, puts every element back exactly, and copies the dicts in sgd_step."""
+"""A student who nudges the caller's x in place, puts every element back exactly, and deep-copies in sgd_step."""
 import copy
 
 import numpy as np

@@ -48,7 +48,8 @@ def trainer(model, criterion, optimizer, trainloader, validloader, epochs=5, pat
         model.train()
 
         if verbose:
-            print(f"epoch {epoch + 1}: train loss {results['train_loss'][-1]:.3f}, valid accuracy {results['valid_accuracy'][-1]:.3f}")
+            print(f"epoch {epoch + 1}: train loss {results['train_loss'][-1]:.3f}, valid loss {results['valid_loss'][-1]:.3f}, "
+                  f"train accuracy {results['train_accuracy'][-1]:.3f}, valid accuracy {results['valid_accuracy'][-1]:.3f}")
         if results["valid_loss"][-1] > min(results["valid_loss"]):
             increases += 1
         else:

@@ -49,7 +49,8 @@ def trainer(model, criterion, optimizer, trainloader, validloader, epochs=5, pat
         model.train()
 
         if verbose:
-            print(f"epoch {epoch + 1}: train loss {results['train_loss'][-1]:.3f}, valid accuracy {results['valid_accuracy'][-1]:.3f}")
+            print(f"epoch {epoch + 1}: train loss {results['train_loss'][-1]:.3f}, valid loss {results['valid_loss'][-1]:.3f}, "
+                  f"train accuracy {results['train_accuracy'][-1]:.3f}, valid accuracy {results['valid_accuracy'][-1]:.3f}")
         if epoch > 0 and results["valid_loss"][-1] > results["valid_loss"][-2]:
             increases += 1
         else:

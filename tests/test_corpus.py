@@ -1,0 +1,64 @@
+"""The graders proven on corpora of submissions (issue: prove the graders).
+
+Every submission of ``tests/corpus/`` (see :mod:`tests.proving`) is graded
+once, through ``python -m autograder grade-class`` as an instructor runs it,
+and each outcome is checked: a mistake loses exactly the points of the tests
+its ``expected.json`` names, with the stated phrase in the feedback; a
+right-but-different submission gets 100.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from autograder.api import GRADED_MODULES
+from tests.proving import Entry, grade_class, load_entries, materialise, problems, read_results
+from tests.test_graders_meta import graded_marks
+
+ENTRIES = load_entries()
+MISTAKES = [e for e in ENTRIES if e.kind == "mistakes"]
+VARIANTS = [e for e in ENTRIES if e.kind == "variants"]
+TEST_NAMES = {mark["name"] for mark in graded_marks()}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """Both corpora graded in one grade-class run; returns the output folder."""
+    root = tmp_path_factory.mktemp("corpus")
+    materialise(ENTRIES, root / "class")
+    process, _ = grade_class(root / "class", root / "graded")
+    assert process.returncode == 0, process.stdout[-3000:] + process.stderr[-3000:]
+    return root / "graded"
+
+
+def test_the_corpora_are_large_and_cover_every_module():
+    assert len(MISTAKES) >= 40 and len(VARIANTS) >= 15
+    for module in GRADED_MODULES:
+        assert sum(module in e.modules for e in MISTAKES) >= 4, module
+        assert any(module in e.modules for e in VARIANTS), module
+
+
+def test_entries_are_well_formed():
+    for entry in ENTRIES:
+        assert entry.files and all(m in GRADED_MODULES for m in entry.modules), entry.name
+        assert len(entry.about) > 20, entry.name
+        assert set(entry.fails) <= TEST_NAMES, (entry.name, set(entry.fails) - TEST_NAMES)
+        if entry.kind == "mistakes":
+            # one mistake, in one module: every test it should fail grades that module
+            assert len(entry.modules) == 1 and entry.fails and entry.feedback, entry.name
+            assert {name.partition(".")[0] for name in entry.fails} == set(entry.modules), entry.name
+        else:
+            assert not entry.fails, entry.name
+
+
+@pytest.mark.parametrize("entry", MISTAKES, ids=[e.name for e in MISTAKES])
+def test_a_mistake_loses_exactly_its_points_and_is_named(entry: Entry, graded):
+    results, report = read_results(graded, entry)
+    assert problems(entry, results, report, TEST_NAMES) == []
+
+
+@pytest.mark.parametrize("entry", VARIANTS, ids=[e.name for e in VARIANTS])
+def test_a_right_but_different_submission_gets_full_marks(entry: Entry, graded):
+    results, report = read_results(graded, entry)
+    assert problems(entry, results, report, TEST_NAMES) == []
+    assert results["score"] == 100
