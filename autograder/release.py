@@ -17,6 +17,7 @@ PUBLIC_PACKAGE_FILES = (
     "api.py",
     "cli.py",
     "grade.py",
+    "notebooks.py",
     "sandbox/*.py",
     "judge/*.py",
     "checks/*.py",

@@ -1,0 +1,102 @@
+"""GitHub Classroom (issue 5): the workflow student repositories carry, and the commands behind it, run here
+on a student repository made by ``python -m autograder release``."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from autograder.api import GRADED_MODULES
+from autograder.platforms.classroom import WORKFLOW
+from autograder.platforms.graded_tests import part_points
+from autograder.platforms.notebook_builder import plain_notebook
+from tests.conftest import ROOT, run_cli
+from tests.notebook_work import fill, write
+
+
+def workflow() -> dict:
+    return yaml.safe_load(WORKFLOW.read_text())
+
+
+def grade_step() -> dict:
+    (job,) = workflow()["jobs"].values()
+    return next(step for step in job["steps"] if step.get("id") == "grade")
+
+
+def test_workflow_grades_every_push_and_reports_the_score():
+    document = workflow()
+    assert "push" in document[True]  # YAML reads the key `on` as True
+    (job,) = document["jobs"].values()
+    steps = job["steps"]
+    uses = [step.get("uses", "") for step in steps]
+    assert uses[0].startswith("actions/checkout@") and any(use.startswith("actions/setup-python@") for use in uses)
+    python = next(step for step in steps if step.get("uses", "").startswith("actions/setup-python@"))
+    assert python["with"]["python-version"] == "3.11"
+    assert any("-r requirements.txt" in step.get("run", "") for step in steps)
+    assert "python -m autograder classroom" in grade_step()["run"]
+    reporter = steps[-1]
+    assert reporter["uses"].startswith("classroom-resources/autograding-grading-reporter@")
+    assert reporter["env"]["GRADE_RESULTS"] == "${{ steps.grade.outputs.result }}" and reporter["with"]["runners"] == "grade"
+    assert document["permissions"]["checks"] == "write"
+
+
+def student_repository(tmp_path: Path) -> Path:
+    repo = tmp_path / "student-repo"
+    process = run_cli("release", str(repo))
+    assert process.returncode == 0, process.stderr
+    assert (repo / ".github" / "workflows" / "classroom.yml").read_text() == WORKFLOW.read_text()
+    assert sorted(path.stem for path in (repo / "notebooks").glob("*.ipynb")) == sorted(GRADED_MODULES)
+    return repo
+
+
+def run_grade_step(repo: Path, submission: str) -> tuple[dict, str, subprocess.CompletedProcess]:
+    """Run the workflow's grade step as GitHub Actions would, in the student's repository."""
+    outputs, summary = repo.parent / "github_output", repo.parent / "step_summary"
+    outputs.write_text("")
+    summary.write_text("")
+    env = dict(
+        os.environ,
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        SUBMISSION=submission,
+        GITHUB_OUTPUT=str(outputs),
+        GITHUB_STEP_SUMMARY=str(summary),
+        GITHUB_WORKSPACE=str(repo),
+    )
+    process = subprocess.run(["bash", "-e", "-c", grade_step()["run"]], cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+    assert process.returncode == 0, process.stdout[-2000:] + process.stderr[-2000:]
+    (line,) = [line for line in outputs.read_text().splitlines() if line.startswith("result=")]
+    return json.loads(base64.b64decode(line.partition("=")[2])), summary.read_text(), process
+
+
+def test_with_the_hidden_graders_the_workflow_scores_the_students_work(tmp_path):
+    repo = student_repository(tmp_path)
+    for part in GRADED_MODULES:  # the student has solved every part in exercises/
+        (repo / "exercises" / f"{part}.py").write_text((ROOT / "solutions" / f"{part}.py").read_text())
+    grader = repo / ".grader"  # what the "Fetch the hidden graders" step checks out: the instructor's project
+    grader.mkdir()
+    for name in ("autograder", "solutions"):
+        (grader / name).symlink_to(ROOT / name)
+    result, summary, _ = run_grade_step(repo, "exercises")
+    assert result["version"] == 1 and result["status"] == "pass" and result["max_score"] == 100
+    assert sum(test["score"] for test in result["tests"]) == 100
+    assert "## Autograding: 100 / 100" in summary and "hidden graders" in summary
+
+    # Students who hand in notebooks: SUBMISSION=notebooks, here with only part 2 done.
+    write(repo / "notebooks" / "training_loop.ipynb", fill(plain_notebook("training_loop"), "training_loop"))
+    result, summary, _ = run_grade_step(repo, "notebooks")
+    assert result["status"] == "fail" and sum(test["score"] for test in result["tests"]) == part_points("training_loop")
+    assert f"| training_loop | {part_points('training_loop'):g} / {part_points('training_loop'):g} |" in summary
+
+
+def test_without_the_hidden_graders_the_workflow_runs_the_public_checks(tmp_path):
+    repo = student_repository(tmp_path)
+    result, summary, process = run_grade_step(repo, "exercises")
+    assert result["status"] == "fail" and result["max_score"] == len(result["tests"]) > 0
+    assert sum(test["score"] for test in result["tests"]) == 0
+    assert "public checks only" in summary and "Autograding (public checks only): 0 /" in process.stdout
