@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: setup test demo lint exercises references clean
+.PHONY: setup test demo lint exercises notebooks references clean
 
 $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
@@ -28,6 +28,10 @@ demo: setup
 
 exercises: setup
 	$(PY) -m autograder build-exercises
+
+# After a change to solutions/, solutions/notebooks/ or the graders: rewrite notebooks/ (a test fails until then).
+notebooks: setup
+	$(PY) -m autograder notebooks
 
 references: setup
 	$(PY) -m autograder references --write
