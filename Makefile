@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: setup test demo lint exercises notebooks references clean
+.PHONY: setup test demo lint exercises notebooks references clean mutation
 
 $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
@@ -35,6 +35,11 @@ notebooks: setup
 
 references: setup
 	$(PY) -m autograder references --write
+
+# Mutation testing of the hidden graders (5 to 10 minutes on 2 cores): every small change to solutions/
+# must lose points, or be listed with its reason in tests/mutation_equivalent.json. See README, Proving the graders.
+mutation: setup
+	$(PY) -m tests.mutation
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -152,7 +152,7 @@ def shows(line: str, figure: float) -> bool:
 
 @graded("putting_it_together.trainer: with verbose=True, prints one line per epoch with its four figures", points=1)
 def test_verbose(submission, book):
-    student = common.run_student(submission, "putting_it_together.stop_at_9")
+    student = common.run_student(submission, "putting_it_together.curves")
     history = common.curves(student["returned"], TRAINER)
     epochs = len(history["valid_loss"])
     lines = [line for line in student["stdout"].splitlines() if line.strip() and "stopped early" not in line.lower()]
