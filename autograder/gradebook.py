@@ -118,7 +118,6 @@ def grade_class(
 
     for student, _path, _options in todo:  # zero until graded: a run killed now leaves no stale or forged result
         save_student(out_dir / student, unfinished_report(), UNFINISHED)
-        rows[student] = Row(student, {}, 0.0, UNFINISHED)
     write_gradebook()
     if todo:
         with Pool(min(workers or os.cpu_count() or 1, len(todo))) as pool:
