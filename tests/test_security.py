@@ -170,8 +170,12 @@ def test_a_killed_grade_leaves_zero_or_the_judges_own_results(arena):
     materialise(attacking.load(["exhaust_time"]), arena / "class")
     results = arena / "results.json"
     command = [sys.executable, "-m", "autograder", "grade", str(arena / "class" / "exhaust_time"), "--results", str(results)]
-    judge = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    env = {**os.environ, "GRADER_API_TOKEN": SECRET}
+    judge = subprocess.Popen(
+        command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     sandbox: list[int] = []
+    environments: list[bytes] = []
     try:
         deadline = time.monotonic() + 120
         seen_empty = False
@@ -182,6 +186,7 @@ def test_a_killed_grade_leaves_zero_or_the_judges_own_results(arena):
                 seen_empty = True
             if data and len(data["tests"]) > 4:  # some tests are graded, and the rest under way
                 sandbox = descendants(judge.pid)
+                environments = [_environ(pid) for pid in sandbox]
                 break
             time.sleep(0.05)
         assert seen_empty, "no zero results.json before the first test finished"
@@ -193,10 +198,20 @@ def test_a_killed_grade_leaves_zero_or_the_judges_own_results(arena):
     assert names[-1] == "grading: not finished" and "not your score" in data["tests"][-1]["output"]
     assert data["score"] == sum(t["score"] for t in data["tests"]) <= 100
     assert len(sandbox) >= 3, sandbox  # the fork server's waiter, the fork server, the child
+    # The scrubbed environment: the grader's token is in no sandbox process's /proc/PID/environ.
+    assert all(SECRET.encode() not in text for text in environments)
+    assert os.geteuid() != 0 or all(b"PATH=" in text for text in environments), "the environments could not be read"
     deadline = time.monotonic() + 10  # the fork server notices that its judge is gone, and takes every child with it
     while alive(sandbox) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert alive(sandbox) == [] and leftovers() == []
+
+
+def _environ(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/environ").read_bytes()
+    except OSError:
+        return b""
 
 
 def _stat(pid: int) -> list[str]:
