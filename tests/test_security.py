@@ -119,6 +119,10 @@ def test_attacks_as_root_without_namespaces(arena):
     finally:
         for path, mode in modes.items():  # the grader closed the project to other users: open it again
             path.chmod(mode)
+        for path in set(PROJECT_ROOT.iterdir()) - set(modes):  # made meanwhile (by someone else): as its group
+            if not path.is_symlink():
+                mode = stat.S_IMODE(path.lstat().st_mode)
+                path.chmod(mode | (mode & 0o050) >> 3)
     assert any("unprivileged user id" in note for note in facts["notes"]), facts["notes"]
     assert facts["seconds"] < 150
 
