@@ -96,6 +96,7 @@ def grade(part: str, notebook: str | None = None, fresh: bool = False) -> dict[s
 
     Graded once per notebook content; ``fresh`` grades again in any case.
     """
+    __tracebackhide__ = True  # IPython and pytest leave this frame out of the student's traceback
     path = find_notebook(part, notebook)
     key = (part, hashlib.sha256(path.read_bytes()).hexdigest())
     if fresh or key not in _RESULTS:
@@ -111,9 +112,20 @@ def grade(part: str, notebook: str | None = None, fresh: bool = False) -> dict[s
     return outcome
 
 
+def _short_tracebacks() -> None:
+    """Under nbgrader, report a failed test as its message only: an ordinary traceback would show the
+    hidden test's own lines in the student's feedback."""
+    shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    if shell is not None and hasattr(shell, "InteractiveTB"):
+        shell.InteractiveTB.set_mode("Minimal")
+
+
 def check(part: str, test: str, notebook: str | None = None, fresh: bool = False) -> None:
     """Pass (return None) if graded test ``test`` passed for this notebook; else raise AssertionError
     with the grader's feedback for the student."""
+    __tracebackhide__ = True
+    if os.environ.get("NBGRADER_EXECUTION"):
+        _short_tracebacks()
     results = grade(part, notebook, fresh)
     result = results.get(test)
     if result is None:

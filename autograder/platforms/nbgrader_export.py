@@ -36,6 +36,12 @@ c.CourseDirectory.course_id = "training-neural-networks"
 c.Execute.timeout = 600
 # The same stub as exercises/ (nbgrader's default, written out so that it stays so).
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}
+
+# Feedback without the hidden tests' code (nbgrader's default feedback shows it).
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades  # noqa: E402
+
+c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, ClearHiddenTests]
 """
 GRADING_INTRO = """## Grading
 
