@@ -79,7 +79,11 @@ def with_server(env: dict, socket_path: Path) -> dict:
 
 def run_tool(args: list[str], cwd: Path, env: dict, timeout: float = 600) -> subprocess.CompletedProcess:
     process = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
-    assert process.returncode == 0, f"{' '.join(args)} failed:\n{process.stdout[-3000:]}\n{process.stderr[-3000:]}"
+    if process.returncode != 0:
+        log = cwd / f"failed-{args[0]}-{args[1]}-{time.monotonic_ns()}.log"
+        log.write_text(process.stdout + "\n--- stderr ---\n" + process.stderr)
+        errors = [line for line in (process.stdout + process.stderr).splitlines() if "Error" in line or "error" in line]
+        pytest.fail(f"{' '.join(args)} exited {process.returncode} (full log: {log}):\n" + "\n".join(errors[-25:]), pytrace=False)
     return process
 
 
