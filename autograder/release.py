@@ -28,7 +28,16 @@ PUBLIC_PACKAGE_FILES = (
     "platforms/folders.py",
 )
 STUDENT_README = PACKAGE_DIR / "student_readme.md"
-STUDENT_REQUIREMENTS = ("torch==2.13.0", "numpy==2.4.6", "scikit-learn==1.9.1", "pytest==9.2.0", "hypothesis==6.170.17", "rich==15.0.0")
+# matplotlib: the notebooks' demos plot.
+STUDENT_REQUIREMENTS = (
+    "torch==2.13.0",
+    "numpy==2.4.6",
+    "scikit-learn==1.9.1",
+    "pytest==9.2.0",
+    "hypothesis==6.170.17",
+    "rich==15.0.0",
+    "matplotlib==3.11.2",
+)
 
 
 def public_files() -> list[Path]:

@@ -39,7 +39,6 @@ from autograder import SOLUTIONS_DIR
 from autograder.api import GRADED_MODULES
 from autograder.platforms.graded_tests import GradedTest, graded_tests
 from autograder.platforms.notebook_builder import Cell, code_cell, dumps, guarded, markdown_cell, notebook, part_cells, raw_cell
-from autograder.release import STUDENT_REQUIREMENTS
 from autograder.stubs import BEGIN, END
 
 PYTHON_VERSION = "3.11"
@@ -114,7 +113,9 @@ def hidden_test(part: str, test: GradedTest) -> str:
 
 def assignment_config(part: str) -> str:
     """The ``# ASSIGNMENT CONFIG`` cell: tests in exception format, support files for the autograder only."""
-    requirements = "".join(f"\n    - {json.dumps(line)}" for line in (TORCH_INDEX, *STUDENT_REQUIREMENTS))
+    from autograder.platforms.gradescope import pinned_requirements
+
+    requirements = "".join(f"\n    - {json.dumps(line)}" for line in (TORCH_INDEX, *pinned_requirements()))
     return (
         "# ASSIGNMENT CONFIG\n"
         f"name: {part}\n"
