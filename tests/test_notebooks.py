@@ -29,7 +29,13 @@ def source(cell: dict) -> str:
     return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
 
-GENERIC = {"with torch.no_grad():", "optimizer.zero_grad()", "optimizer.step()", "model.train()", "model.eval()"}  # the chapter shows these too
+GENERIC = {
+    "with torch.no_grad():",
+    "optimizer.zero_grad()",
+    "optimizer.step()",
+    "model.train()",
+    "model.eval()",
+}  # the chapter shows these too
 
 
 def solution_lines() -> set[str]:
