@@ -10,8 +10,8 @@ and its own privileges allow (and at most the level the judge asks for):
     directories only: the project (hidden graders, reference curves,
     solutions, ``.git``, tests), the judge's results, the class folder and
     home directories are not in it. Each child gets its own mount namespace
-    with a private, size-limited tmpfs on ``/tmp`` holding its copy of the
-    submission, runs as ``nobody`` (root) or without capabilities (user
+    with a private, size-limited tmpfs holding its copy of the submission and
+    serving as its ``/tmp``, runs as ``nobody`` (root) or without capabilities (user
     namespace), and has no network (a network namespace with only a loopback
     that is down). No process of a child can outlive its fork server: when
     process 1 of a PID namespace ends, the kernel kills the rest.
@@ -45,6 +45,7 @@ from pathlib import Path
 LEVELS = ("none", "user", "namespaces")
 UNPRIVILEGED_USER = "nobody"
 INBOX = "/inbox"  # where the judge's copies of submissions appear inside the namespaces' root
+SCRATCH = "/scratch"  # the child's private tmpfs: its copy of the submission, and what it sees as /tmp
 TMP_MB = 64  # the child's whole writable space (its copy of the submission and /tmp), namespaces level
 
 CLONE_NEWNS = 0x00020000
@@ -160,9 +161,16 @@ class Server:
         work = source
         if self.level == "namespaces":
             _check(_libc.unshare(CLONE_NEWNS), "unshare")
-            _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={TMP_MB}m,mode=1777")
-            work = "/tmp/submission"
+            _mount("tmpfs", SCRATCH, "tmpfs", MS_NOSUID | MS_NODEV, f"size={TMP_MB}m,mode=0755")
+            work = SCRATCH + "/submission"
             _copy_tree(source, work, self.uid, self.gid)
+            os.mkdir(SCRATCH + "/tmp", 0o1777)
+            os.chmod(SCRATCH + "/tmp", 0o1777)
+            os.environ["TMPDIR"] = SCRATCH + "/tmp"
+            if not _mount_points_under("/tmp"):
+                # /tmp becomes the same private space. (When Python itself lives under /tmp, as in a
+                # project cloned there, /tmp keeps that read-only view and TMPDIR points to the scratch.)
+                _mount(SCRATCH + "/tmp", "/tmp", None, MS_BIND)
             _umount(INBOX)
         prctl(PR_SET_NO_NEW_PRIVS, 1)
         if self.root_user and os.geteuid() == 0:
@@ -384,7 +392,8 @@ def _prepare_root(config: dict, probe: bool = False) -> str:
     _mount("tmpfs", newroot + "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=1777")
     os.makedirs(newroot + "/proc")
     _mount("proc", newroot + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
-    os.makedirs(newroot + "/tmp")
+    os.makedirs(newroot + "/tmp", exist_ok=True)  # it exists already when Python lives under /tmp
+    os.makedirs(newroot + SCRATCH)
     os.makedirs(newroot + INBOX)
     _bind(os.path.join(base, "work"), newroot + INBOX)
     for path in masks:
