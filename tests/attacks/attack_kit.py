@@ -37,14 +37,17 @@ def processes():
 
 
 def ancestors():
-    """This process's parent, its parent, and so on: the fork server, then the grader (where visible)."""
+    """This process's parent, its parent, and so on up to the grader itself: the fork server, the worker,
+    ``python -m autograder ...`` (where visible). Whatever started the grader (a shell, make, a test
+    runner, with their own folders) is the instructor's business, not the grader's traces."""
     chain, pid = [], os.getppid()
     while pid > 1 and len(chain) < 20:
         chain.append(str(pid))
         stat = quietly(read, f"/proc/{pid}/stat", default=b"") or b""
         fields = stat.rpartition(b")")[2].split()
         pid = int(fields[1]) if len(fields) > 1 else 0
-    return chain
+    graders = [i for i, p in enumerate(chain) if b"autograder" in (quietly(read, f"/proc/{p}/cmdline", default=b"") or b"")]
+    return chain[: graders[-1] + 1] if graders else chain
 
 
 def command_lines():
@@ -92,7 +95,7 @@ def places():
             target = quietly(os.readlink, f"/proc/{pid}/{link}")
             if target:
                 add(f"/proc/{pid}/{link}")
-    for guess in ("/work/main", "/autograder/source", "/autograder", "/inbox", "/root"):
+    for guess in ("/autograder/source", "/autograder", "/inbox", "/root"):  # Gradescope's layout, the sandbox's inbox
         add(guess)
     return seen
 
