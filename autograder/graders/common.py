@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
+
 import numpy as np
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 
 from autograder.graders import diagnoses
 from autograder.graders.scenarios import SCENARIOS
@@ -24,6 +29,43 @@ GIVEN = settings(
     suppress_health_check=list(HealthCheck),
     print_blob=False,
 )
+
+_DRAWN: dict[str, list[dict]] = {}
+
+
+def drawn(key: str, strategy: st.SearchStrategy) -> list:
+    """The examples hypothesis draws from ``strategy`` with the GIVEN settings, drawn once per process."""
+    if key not in _DRAWN:
+        found: list = []
+
+        @GIVEN
+        @given(strategy)
+        def collect(example: object) -> None:
+            found.append(example)
+
+        collect()
+        _DRAWN[key] = found
+    return _DRAWN[key]
+
+
+def cases(**strategies: st.SearchStrategy) -> Callable:
+    """Like ``@given(**strategies)`` with the GIVEN settings, but the examples are drawn once per process and
+    reused for every submission a worker grades (drawing them costs more than checking them). The test
+    runs on each example in turn and stops at the first failure; a regrade sees the same examples."""
+
+    def decorate(test: Callable) -> Callable:
+        key = f"{test.__module__}.{test.__qualname__}"
+
+        @functools.wraps(test)
+        def run(submission: Submission) -> None:
+            for example in drawn(key, st.fixed_dictionaries(strategies)):
+                test(submission, **example)
+
+        run.__signature__ = inspect.Signature([inspect.Parameter("submission", inspect.Parameter.POSITIONAL_OR_KEYWORD)])
+        return run
+
+    return decorate
+
 
 CURVE_RTOL, CURVE_ATOL = 1e-5, 1e-7
 PARAM_RTOL, PARAM_ATOL = 1e-5, 1e-6

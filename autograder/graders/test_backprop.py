@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from autograder.graders.common import GIVEN, explain
+from autograder.graders.common import cases, explain
 from autograder.graders.diagnoses import diagnose_call
 from autograder.judge import values
 from autograder.judge.grading import fail, graded, record, result_of
@@ -105,8 +104,7 @@ def test_forward_chapter(submission):
 
 
 @graded("backprop.forward_pass: random points and parameters", points=3)
-@given(x=x_strategy, y=moderate, params=params_strategy)
-@GIVEN
+@cases(x=x_strategy, y=moderate, params=params_strategy)
 def test_forward_random(submission, x, y, params):
     got = student_dict(submission, "forward_pass", FORWARD_KEYS, x, y, params)
     want, _ = autograd_tiny(x, y, params)
@@ -140,8 +138,7 @@ def test_backward_chapter(submission):
 
 
 @graded("backprop.backward_pass: random points and parameters, x other than 1", points=6)
-@given(x=x_strategy, y=moderate, params=params_strategy)
-@GIVEN
+@cases(x=x_strategy, y=moderate, params=params_strategy)
 def test_backward_random(submission, x, y, params):
     got = student_dict(submission, "backward_pass", KEYS, x, y, params)
     _, want = autograd_tiny(x, y, params)
@@ -215,8 +212,7 @@ def student_network_gradients(submission, case: dict, shaped: bool) -> dict[str,
 
 
 @graded("backprop.network_gradients: every gradient has its parameter's shape", points=2)
-@given(case=network_case())
-@GIVEN
+@cases(case=network_case())
 def test_network_gradient_shapes(submission, case):
     got = student_network_gradients(submission, case, shaped=False)
     expected = {
@@ -237,8 +233,7 @@ def test_network_gradient_shapes(submission, case):
 
 
 @graded("backprop.network_gradients: matches autograd with n samples, d inputs, h hidden units", points=5)
-@given(case=network_case())
-@GIVEN
+@cases(case=network_case())
 def test_network_gradient_values(submission, case):
     got = student_network_gradients(submission, case, shaped=True)
     want = autograd_network(case)
@@ -361,8 +356,7 @@ def torch_sgd(params: dict, grads: dict, lr: float) -> dict[str, np.ndarray]:
 
 
 @graded("backprop.sgd_step: matches torch.optim.SGD's step", points=2)
-@given(case=sgd_case())
-@GIVEN
+@cases(case=sgd_case())
 def test_sgd_step(submission, case):
     params, grads, lr = case
     value = result_of(submission.call("backprop.sgd_step", params, grads, lr), "backprop.sgd_step")["result"]
@@ -379,8 +373,7 @@ def test_sgd_step(submission, case):
 
 
 @graded("backprop.sgd_step: returns a new dict and changes neither input", points=1)
-@given(case=sgd_case())
-@GIVEN
+@cases(case=sgd_case())
 def test_sgd_step_pure(submission, case):
     params, grads, lr = case
     reply = result_of(submission.call("backprop.sgd_step", params, grads, lr, return_args=True), "backprop.sgd_step")
