@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: setup test demo lint exercises notebooks references clean mutation
+.PHONY: setup test demo lint exercises notebooks references clean mutation bench
 
 $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
@@ -40,6 +40,11 @@ references: setup
 # must lose points, or be listed with its reason in tests/mutation_equivalent.json. See README, Proving the graders.
 mutation: setup
 	$(PY) -m tests.mutation
+
+# The grading benchmark (about 10 minutes): one submission cold and warm, a class of 200 with warm workers,
+# and otter run / nbgrader autograde on the same notebooks. Writes benchmarks/RESULTS.md, which the README quotes.
+bench: setup
+	$(PY) benchmarks/bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,155 @@
+"""The grading benchmark: ``make bench`` (or ``python benchmarks/bench.py``).
+
+Times, in one run and on this machine:
+
+1. one submission from the command line, cold (``grade``) and through a warm
+   service (``serve`` + ``grade --server``), with the grader's own overhead:
+   the wall time minus the time the graded tests themselves took (the
+   student's functions and the judge's reference work);
+2. a class of N submissions (right, partly right, wrong, untouched) graded
+   with ``grade-class`` and W warm workers, with each worker's memory after
+   every submission (peak, and growth from the first to the last);
+3. ``otter run`` and ``nbgrader autograde`` against our grader on the same
+   notebooks (see :mod:`benchmarks.platforms`).
+
+It prints a table and writes it to ``benchmarks/RESULTS.md``, which the README quotes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.make_class import make_class  # noqa: E402
+
+PYTHON = sys.executable
+
+
+def cli(*args: str, timeout: float = 3600) -> tuple[float, subprocess.CompletedProcess]:
+    """Run ``python -m autograder ...``; returns (wall seconds, process)."""
+    started = time.perf_counter()
+    process = subprocess.run([PYTHON, "-m", "autograder", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    return time.perf_counter() - started, process
+
+
+def one_submission(work: Path, repeats: int) -> dict:
+    """Cold and warm single grades of the reference solutions, with the grader's overhead."""
+    report = work / "one.json"
+    cold = []
+    for _ in range(repeats):
+        seconds, process = cli("grade", "solutions", "--json", str(report))
+        assert process.returncode == 0, process.stderr
+        cold.append(seconds)
+    socket_path = work / "bench.sock"
+    server = subprocess.Popen(
+        [PYTHON, "-m", "autograder", "serve", "--socket", str(socket_path)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        server.stdout.readline()  # "grading service ready ..."
+        warm, overhead = [], []
+        for _ in range(repeats):
+            seconds, process = cli("grade", "solutions", "--server", str(socket_path), "--json", str(report))
+            assert process.returncode == 0, process.stderr
+            tests = sum(t["seconds"] for t in json.loads(report.read_text())["tests"])
+            warm.append(seconds)
+            overhead.append(seconds - tests)
+    finally:
+        server.terminate()
+        server.wait()
+    return {
+        "cold_s": statistics.median(cold),
+        "warm_s": statistics.median(warm),
+        "warm_overhead_s": statistics.median(overhead),
+        "warm_tests_s": statistics.median(warm) - statistics.median(overhead),
+    }
+
+
+def whole_class(work: Path, n: int, workers: int) -> dict:
+    """Grade a class of ``n`` submissions with ``workers`` warm workers; memory per worker after each."""
+    from autograder.gradebook import grade_class
+
+    klass = work / "class"
+    kinds = make_class(klass, n)
+    samples: dict[int, list[tuple[float, float]]] = {}
+    per_submission = []
+
+    def progress(student: str, row, result: dict) -> None:
+        samples.setdefault(result["worker"], []).append((result["rss_mb"], result["peak_rss_mb"]))
+        per_submission.append(result["report"]["seconds"])
+
+    started = time.perf_counter()
+    rows = grade_class(klass, work / "graded", regrade=True, workers=workers, progress=progress)
+    seconds = time.perf_counter() - started
+    by_kind: dict[str, list[float]] = {}
+    for row in rows:
+        by_kind.setdefault(kinds[row.student], []).append(row.total)
+    return {
+        "n": n,
+        "workers": workers,
+        "class_s": seconds,
+        "per_submission_s": statistics.mean(per_submission),
+        "mean_score_by_kind": {kind: statistics.mean(scores) for kind, scores in by_kind.items()},
+        "peak_rss_mb": max(peak for series in samples.values() for _, peak in series),
+        "rss_growth_mb": max(series[-1][0] - series[0][0] for series in samples.values()),
+        "rss_first_last_mb": {pid: (round(series[0][0]), round(series[-1][0])) for pid, series in samples.items()},
+    }
+
+
+def render(results: dict) -> str:
+    one, klass = results["one"], results["class"]
+    lines = [
+        f"Benchmark of {date.today().isoformat()} on {results['machine']}",
+        "",
+        "| what | measured | target |",
+        "| --- | --- | --- |",
+        f"| one submission, full hidden suite, `grade` from the command line (cold: two interpreters start) | {one['cold_s']:.2f} s | |",
+        f"| one submission through a warm service (`serve` + `grade --server`) | {one['warm_s']:.2f} s | at most 1.5 s |",
+        f"| of which the grader's own overhead (wall minus the graded tests) | {one['warm_overhead_s']:.2f} s | at most 0.3 s |",
+        f"| a class of {klass['n']} submissions, {klass['workers']} workers | {klass['class_s']:.1f} s ({klass['per_submission_s']:.2f} s per submission per worker) | at most 120 s for 200 |",
+        f"| peak memory per worker | {klass['peak_rss_mb']:.0f} MB | reported |",
+        f"| memory growth per worker, first to last submission | {klass['rss_growth_mb']:+.0f} MB | no growth |",
+    ]
+    for row in results.get("platforms", []):
+        lines.append(row)
+    lines += ["", "Mean score by kind of submission: " + ", ".join(f"{k} {v:.1f}" for k, v in klass["mean_score_by_kind"].items())]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=200, help="submissions in the class")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--repeats", type=int, default=3, help="single-submission runs to take the median of")
+    parser.add_argument("--platform-n", type=int, default=8, help="notebooks for the otter and nbgrader comparison")
+    parser.add_argument("--skip-platforms", action="store_true", help="only our grader (no otter, no nbgrader)")
+    parser.add_argument("--out", default=str(ROOT / "benchmarks" / "RESULTS.md"))
+    args = parser.parse_args(argv)
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+        work = Path(scratch)
+        results = {"machine": machine, "one": one_submission(work, args.repeats), "class": whole_class(work, args.n, args.workers)}
+        if not args.skip_platforms:
+            from benchmarks.platforms import compare_platforms
+
+            results["platforms"] = compare_platforms(work, args.platform_n)
+    text = render(results)
+    print(text)
+    Path(args.out).write_text(text)
+    (Path(args.out).with_suffix(".json")).write_text(json.dumps(results, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
