@@ -102,8 +102,13 @@ def whole_class(work: Path, n: int, workers: int) -> dict:
         "per_submission_s": statistics.mean(per_submission),
         "mean_score_by_kind": {kind: statistics.mean(scores) for kind, scores in by_kind.items()},
         "peak_rss_mb": max(peak for series in samples.values() for _, peak in series),
-        "rss_growth_mb": max(series[-1][0] - series[0][0] for series in samples.values()),
-        "rss_first_last_mb": {pid: (round(series[0][0]), round(series[-1][0])) for pid, series in samples.items()},
+        # A leak grows with every submission; caches (hypothesis examples, pictures, torch's allocator)
+        # fill during the first few dozen and then stay: so warm-up and growth are reported apart.
+        "rss_warmup_mb": max(series[len(series) // 4][0] - series[0][0] for series in samples.values()),
+        "rss_growth_mb": max(series[-1][0] - series[len(series) // 4][0] for series in samples.values()),
+        "rss_first_quarter_last_mb": {
+            pid: (round(series[0][0]), round(series[len(series) // 4][0]), round(series[-1][0])) for pid, series in samples.items()
+        },
     }
 
 
@@ -119,7 +124,8 @@ def render(results: dict) -> str:
         f"| of which the grader's own overhead (wall minus the graded tests) | {one['warm_overhead_s']:.2f} s | at most 0.3 s |",
         f"| a class of {klass['n']} submissions, {klass['workers']} workers | {klass['class_s']:.1f} s ({klass['per_submission_s']:.2f} s per submission per worker) | at most 120 s for 200 |",
         f"| peak memory per worker | {klass['peak_rss_mb']:.0f} MB | reported |",
-        f"| memory growth per worker, first to last submission | {klass['rss_growth_mb']:+.0f} MB | no growth |",
+        f"| memory per worker: warm-up over its first quarter of the class (caches filling) | {klass['rss_warmup_mb']:+.0f} MB | |",
+        f"| memory growth per worker over the other three quarters | {klass['rss_growth_mb']:+.0f} MB | no growth |",
     ]
     for row in results.get("platforms", []):
         lines.append(row)
@@ -132,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=200, help="submissions in the class")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--repeats", type=int, default=3, help="single-submission runs to take the median of")
-    parser.add_argument("--platform-n", type=int, default=8, help="notebooks for the otter and nbgrader comparison")
+    parser.add_argument("--platform-n", type=int, default=20, help="notebooks for the otter and nbgrader comparison")
     parser.add_argument("--skip-platforms", action="store_true", help="only our grader (no otter, no nbgrader)")
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "RESULTS.md"))
     args = parser.parse_args(argv)

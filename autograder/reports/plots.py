@@ -6,12 +6,11 @@ bytes; nothing here knows about the grader.
 
 from __future__ import annotations
 
+import functools
 import io
+import json
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 READABLE = {
@@ -25,13 +24,33 @@ SIZE = (7.0, 3.2)  # inches; at 100 dpi a curves picture is 700 x 320 pixels
 DPI = 100
 
 
+def _fixed_margins(figure) -> None:
+    # tight_layout measures every text box and costs more than drawing: fixed margins that fit these
+    # pictures' labels make a class's reports about twice as fast.
+    figure.subplots_adjust(left=0.09, right=0.98, bottom=0.16, top=0.86, wspace=0.28)
+
+
+def cached(draw):
+    """Draw each distinct picture once: the same details (a right student's curves, say) give the same bytes."""
+
+    @functools.lru_cache(maxsize=64)
+    def from_text(text: str) -> bytes:
+        return draw(json.loads(text))
+
+    @functools.wraps(draw)
+    def wrapper(detail: dict) -> bytes:
+        return from_text(json.dumps(detail, sort_keys=True))
+
+    return wrapper
+
+
 def _png(figure) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI)
-    plt.close(figure)
+    figure.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 
+@cached
 def curves_png(detail: dict) -> bytes:
     """The student's curves (solid) over the reference's (dashed), losses left and accuracies right.
 
@@ -41,7 +60,8 @@ def curves_png(detail: dict) -> bytes:
     student, reference = detail["student"], detail.get("reference") or {}
     groups = [[n for n in ("train_loss", "valid_loss") if n in student], [n for n in ("train_accuracy", "valid_accuracy") if n in student]]
     groups = [group for group in groups if group]
-    figure, axes = plt.subplots(1, len(groups), figsize=SIZE, squeeze=False)
+    figure = Figure(figsize=SIZE)
+    axes = figure.subplots(1, len(groups), squeeze=False)
     for axis, names in zip(axes[0], groups):
         for name in names:
             colour = COLOURS[name.split("_")[0]]
@@ -69,33 +89,37 @@ def curves_png(detail: dict) -> bytes:
         axis.grid(alpha=0.3)
         axis.legend(fontsize=7)
     figure.suptitle(detail.get("title", ""), fontsize=10)
-    figure.tight_layout()
+    _fixed_margins(figure)
     return _png(figure)
 
 
+@cached
 def dropout_png(detail: dict) -> bytes:
     """Bars of the fraction of zeros and the survivors' scale: the student's function against the expected values.
 
     ``detail``: {"p": float, "zero_fraction": {"student", "expected"}, "scale": {"student", "expected"}}.
     """
-    figure, axes = plt.subplots(1, 2, figsize=SIZE)
+    figure = Figure(figsize=SIZE)
+    axes = figure.subplots(1, 2)
     for axis, key, label in ((axes[0], "zero_fraction", "fraction of zeros"), (axes[1], "scale", "survivors / x")):
         values = detail[key]
         bars = axis.bar(["yours", "expected"], [values["student"] or 0.0, values["expected"]], color=["#1f77b4", "#aaaaaa"])
         axis.bar_label(bars, fmt="%.3f")
+        axis.margins(y=0.15)  # room above the bars for their labels
         axis.set_title(label, fontsize=9)
     figure.suptitle(f"dropout with p = {detail['p']}", fontsize=10)
-    figure.tight_layout()
+    _fixed_margins(figure)
     return _png(figure)
 
 
 def histogram_png(totals: list[float]) -> bytes:
     """The class's scores in bins of 10 points."""
-    figure, axis = plt.subplots(figsize=SIZE)
+    figure = Figure(figsize=SIZE)
+    axis = figure.subplots()
     axis.hist(totals, bins=range(0, 111, 10), color="#1f77b4", edgecolor="white")
     axis.set_xlabel("score")
     axis.set_ylabel("students")
     axis.set_xlim(0, 110)
     axis.set_title(f"{len(totals)} submissions", fontsize=10)
-    figure.tight_layout()
+    _fixed_margins(figure)
     return _png(figure)
