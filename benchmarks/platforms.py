@@ -46,13 +46,15 @@ def tool_env(home: Path, server: Path | None = None) -> dict[str, str]:
 
 def timed(args: list[str], cwd: Path, env: dict, timeout: float = 1800) -> tuple[float, float]:
     """Run a command under GNU time; returns (wall seconds, peak memory MB of its largest process)."""
-    report = cwd / f".time-{time.monotonic_ns()}"
-    started = time.perf_counter()
-    process = subprocess.run([GNU_TIME, "-f", "%M", "-o", str(report), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
-    seconds = time.perf_counter() - started
-    if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} failed:\n{process.stdout[-2000:]}\n{process.stderr[-2000:]}")
-    numbers = re.findall(r"^(\d+)$", report.read_text(), flags=re.MULTILINE)
+    with tempfile.NamedTemporaryFile("r", prefix="time-", suffix=".txt") as report:  # not in cwd: that may be the project
+        started = time.perf_counter()
+        process = subprocess.run(
+            [GNU_TIME, "-f", "%M", "-o", report.name, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+        )
+        seconds = time.perf_counter() - started
+        if process.returncode != 0:
+            raise RuntimeError(f"{' '.join(args)} failed:\n{process.stdout[-2000:]}\n{process.stderr[-2000:]}")
+        numbers = re.findall(r"^(\d+)$", Path(report.name).read_text(), flags=re.MULTILINE)
     return seconds, int(numbers[-1]) / 1024 if numbers else 0.0
 
 
@@ -72,7 +74,9 @@ def run_otter(work: Path, n: int, env: dict) -> dict:
     from tests.notebook_work import fill, write
 
     cli("otter", str(work))
-    subprocess.run(["otter", "assign", f"{PART}.ipynb", "dist", "--no-pdfs", "--no-run-tests"], cwd=work, env=env, check=True, capture_output=True)
+    subprocess.run(
+        ["otter", "assign", f"{PART}.ipynb", "dist", "--no-pdfs", "--no-run-tests"], cwd=work, env=env, check=True, capture_output=True
+    )
     template = json.loads((work / "dist" / "student" / f"{PART}.ipynb").read_text())
     (archive,) = (work / "dist" / "autograder").glob("*.zip")
     seconds, peak, scores = 0.0, 0.0, {}
@@ -83,7 +87,12 @@ def run_otter(work: Path, n: int, env: dict) -> dict:
         wall, memory = timed(["otter", "run", "-a", str(archive), "-o", str(out), str(notebook)], work, env)
         seconds, peak = seconds + wall, max(peak, memory)
         scores[name] = sum(t["score"] for t in json.loads((out / "results.json").read_text())["tests"] if "max_score" in t)
-    return {"seconds": seconds, "peak_mb": peak, "scores": scores, "notebooks": {name: work / "submissions" / name / f"{PART}.ipynb" for name, _ in students(n)}}
+    return {
+        "seconds": seconds,
+        "peak_mb": peak,
+        "scores": scores,
+        "notebooks": {name: work / "submissions" / name / f"{PART}.ipynb" for name, _ in students(n)},
+    }
 
 
 def run_nbgrader(course: Path, n: int, env: dict) -> dict:
@@ -107,7 +116,9 @@ def run_ours(work: Path, notebooks: dict[str, Path]) -> dict:
     klass.mkdir(parents=True)
     for name, path in notebooks.items():
         (klass / f"{name}.ipynb").write_text(path.read_text())
-    seconds, peak = timed([sys.executable, "-m", "autograder", "grade-class", str(klass), "--out", str(work / "graded")], ROOT, dict(os.environ))
+    seconds, peak = timed(
+        [sys.executable, "-m", "autograder", "grade-class", str(klass), "--out", str(work / "graded")], ROOT, dict(os.environ)
+    )
     scores = {}
     for name in notebooks:
         results = json.loads((work / "graded" / name / "results.json").read_text())
@@ -120,7 +131,9 @@ def compare_platforms(work: Path, n: int) -> list[str]:
     work = Path(work) / "platforms"
     socket_dir = Path(tempfile.mkdtemp(prefix="ag-"))  # Unix socket paths must stay short
     socket_path = socket_dir / "grader.sock"
-    service = subprocess.Popen([sys.executable, "-m", "autograder", "serve", "--socket", str(socket_path)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    service = subprocess.Popen(
+        [sys.executable, "-m", "autograder", "serve", "--socket", str(socket_path)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
     try:
         service.stdout.readline()
         env = tool_env(work / "jupyter-home", socket_path)
