@@ -1,0 +1,51 @@
+"""The benchmark's own pieces, fast (the benchmark itself is ``make bench``, about 10 minutes).
+
+What could silently rot: a "wrong" submission that is no longer wrong because
+the solution it patches was reworded, and the table the README quotes.
+"""
+
+from __future__ import annotations
+
+from autograder import SOLUTIONS_DIR
+from benchmarks.bench import render
+from benchmarks.make_class import KINDS, MISTAKES, make_class
+
+
+def test_every_benchmark_mistake_still_patches_the_solution():
+    for name, old, new in MISTAKES:
+        text = (SOLUTIONS_DIR / name).read_text()
+        assert old in text, f"{name}: the benchmark's mistake no longer applies; update benchmarks/make_class.py"
+        assert old != new
+
+
+def test_the_class_mixes_every_kind_and_each_wrong_one_differs(tmp_path):
+    kinds = make_class(tmp_path / "class", 4 * len(MISTAKES))
+    assert sorted(set(kinds.values())) == sorted(KINDS)
+    solutions = {p.name: p.read_text() for p in SOLUTIONS_DIR.glob("*.py")}
+    for student, kind in kinds.items():
+        files = {p.name: p.read_text() for p in (tmp_path / "class" / student).glob("*.py")}
+        assert set(files) == set(solutions)
+        changed = [name for name in files if files[name] != solutions[name]]
+        expected = {"right": 0, "wrong": 1, "partly_right": 3, "untouched": 6}[kind]
+        assert len(changed) == expected, (student, changed)
+
+
+def test_the_table_states_each_target():
+    results = {
+        "machine": "x86_64, 2 cores, Python 3.11",
+        "one": {"cold_s": 6.0, "warm_s": 0.8, "warm_overhead_s": 0.2, "warm_tests_s": 0.6},
+        "class": {
+            "n": 200,
+            "workers": 2,
+            "class_s": 60.0,
+            "per_submission_s": 0.5,
+            "peak_rss_mb": 370.0,
+            "rss_warmup_mb": 10.0,
+            "rss_growth_mb": 0.0,
+            "mean_score_by_kind": {"right": 100.0},
+        },
+        "platforms": ["| the same 20 notebooks, `otter run` one by one | 250 s | ours at least 5x faster: 21.0x |"],
+    }
+    table = render(results)
+    for phrase in ("at most 1.5 s", "at most 0.3 s", "at most 120 s for 200", "no growth", "0.80 s", "60.0 s", "21.0x"):
+        assert phrase in table, phrase
