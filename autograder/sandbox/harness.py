@@ -497,16 +497,45 @@ def weight_decay_step(spec: dict) -> dict[str, np.ndarray]:
     return parameters_of(model)
 
 
-def _linear_layers(model: nn.Module) -> list[nn.Linear]:
-    return [m for m in model.modules() if isinstance(m, nn.Linear)]
+def _leaves(model: nn.Module, example: torch.Tensor | None = None) -> list[nn.Module]:
+    """The model's leaf modules in the order its forward calls them (registration order without an example).
+
+    A student's own nn.Module may create its output layer before its hidden one, or a Flatten last and
+    use it first: what the network computes is the call order. Leaves never called come last, in
+    registration order; if the forward raises, registration order it is (the graders report the error).
+    """
+    leaves = [m for m in model.modules() if not any(True for _ in m.children())]
+    if example is None:
+        return leaves
+    called: list[nn.Module] = []
+
+    def note(module: nn.Module, *_: Any) -> None:
+        if not any(module is seen for seen in called):
+            called.append(module)
+
+    hooks = [leaf.register_forward_hook(note) for leaf in leaves]
+    was_training = model.training
+    try:
+        model.eval()
+        with torch.no_grad():
+            model(example)
+    except Exception:  # noqa: BLE001 - the student's forward; its error shows in the graders' own calls
+        return leaves
+    finally:
+        for hook in hooks:
+            hook.remove()
+        model.train(was_training)
+    return called + [m for m in leaves if not any(m is seen for seen in called)]
 
 
-def layer_summary(model: nn.Module) -> list[dict]:
-    """Leaf modules in registration order, each with the facts the graders check."""
+def _linear_layers(model: nn.Module, example: torch.Tensor | None = None) -> list[nn.Linear]:
+    return [m for m in _leaves(model, example) if isinstance(m, nn.Linear)]
+
+
+def layer_summary(model: nn.Module, example: torch.Tensor | None = None) -> list[dict]:
+    """Leaf modules in the order the forward calls them on ``example`` (else registration order), with the facts the graders check."""
     summary = []
-    for module in model.modules():
-        if any(True for _ in module.children()):
-            continue
+    for module in _leaves(model, example):
         entry: dict[str, Any] = {"type": type(module).__name__}
         if isinstance(module, nn.Linear):
             entry.update(in_features=module.in_features, out_features=module.out_features, bias=module.bias is not None)
@@ -532,8 +561,9 @@ def run_network(spec: dict, network: Callable) -> dict:
     report: dict[str, Any] = {"kind": _kind(model), "is_module": isinstance(model, nn.Module)}
     if not isinstance(model, nn.Module):
         return report
-    report["layers"] = layer_summary(model)
-    linears = _linear_layers(model)
+    X = torch.tensor(spec["X"], dtype=torch.float32)
+    report["layers"] = layer_summary(model, X)
+    linears = _linear_layers(model, X)
     report["linear_shapes"] = [list(layer.weight.shape) for layer in linears]
     if len(linears) != 2:
         return report
@@ -543,7 +573,6 @@ def run_network(spec: dict, network: Callable) -> dict:
         first.bias.copy_(torch.tensor(spec["b1"], dtype=torch.float32))
         last.weight.copy_(torch.eye(hidden))
         last.bias.fill_(spec["offset"])
-    X = torch.tensor(spec["X"], dtype=torch.float32)
     model.eval()
     with torch.no_grad():
         report["eval"] = [model(X).to(torch.float64).numpy(), model(X).to(torch.float64).numpy()]
@@ -580,10 +609,10 @@ def run_classifier(spec: dict, classifier: Callable) -> dict:
     report: dict[str, Any] = {"kind": _kind(model), "is_module": isinstance(model, nn.Module)}
     if not isinstance(model, nn.Module):
         return report
-    report["layers"] = layer_summary(model)
+    X = torch.tensor(spec["X"], dtype=torch.float32)
+    report["layers"] = layer_summary(model, X)
     report["blocks"] = [[type(m).__name__ for m in child.children()] for child in model.modules() if isinstance(child, nn.Sequential)]
     model.eval()
-    X = torch.tensor(spec["X"], dtype=torch.float32)
     with torch.no_grad():
         out = model(X)
         again = model(X)
