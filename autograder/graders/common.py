@@ -67,6 +67,27 @@ def cases(**strategies: st.SearchStrategy) -> Callable:
     return decorate
 
 
+def cases_after(examples: list[dict], **strategies: st.SearchStrategy) -> Callable:
+    """Like :func:`cases`, but the fixed ``examples`` (keyword arguments of the test) run first.
+
+    For inputs a strategy may never draw, such as the chapter's own numbers; the drawn examples are
+    the ones :func:`cases` would draw for the same test.
+    """
+
+    def decorate(test: Callable) -> Callable:
+        key = f"{test.__module__}.{test.__qualname__}"
+
+        @functools.wraps(test)
+        def run(submission: Submission) -> None:
+            for example in [*examples, *drawn(key, st.fixed_dictionaries(strategies))]:
+                test(submission, **example)
+
+        run.__signature__ = inspect.Signature([inspect.Parameter("submission", inspect.Parameter.POSITIONAL_OR_KEYWORD)])
+        return run
+
+    return decorate
+
+
 CURVE_RTOL, CURVE_ATOL = 1e-5, 1e-7
 PARAM_RTOL, PARAM_ATOL = 1e-5, 1e-6
 
@@ -273,9 +294,10 @@ def check_ran(student: dict, module: str) -> None:
     """The behaviour checks below judge what the loop did: a trainer that never ran the model earns none of them."""
     if not forwards(student, "train") or not forwards(student, "valid"):
         fail(
-            "Your trainer did not run the grader's model over both the training and the validation data, "
-            "so how it trains and validates cannot be judged.",
-            hint="each epoch: a training pass over trainloader, then a validation pass over validloader.",
+            "Your trainer did not run the grader's model on batches while iterating over trainloader and over "
+            "validloader, so how it trains and validates cannot be judged. (Batches read out of a loader once, "
+            "for instance into a list reused every epoch, do not count as a pass over it.)",
+            hint="each epoch: a training pass `for X, y in trainloader:`, then a validation pass `for X, y in validloader:`.",
             module=module,
         )
 

@@ -38,6 +38,13 @@ def _early_stopping_mistakes(module: str, function: str = "trainer") -> list[Mis
             "previous epoch's loss, and a decrease resets the count",
         ),
         Mistake(
+            "patience_fixed",
+            module,
+            function,
+            (("if consecutive_increases == patience:", "if consecutive_increases == 3:"),),
+            "a patience written as the number 3: compare the count with the patience argument the trainer was given",
+        ),
+        Mistake(
             "patience_plus_one",
             module,
             function,
@@ -50,6 +57,19 @@ def _early_stopping_mistakes(module: str, function: str = "trainer") -> list[Mis
             function,
             (("if consecutive_increases == patience:", "if consecutive_increases == patience - 1:"),),
             "stopping one epoch early: stop when the count of consecutive increases reaches patience, not patience - 1",
+        ),
+        Mistake(
+            "equal_keeps_count",
+            module,
+            function,
+            (
+                (
+                    "        else:\n            consecutive_increases = 0\n",
+                    "        elif epoch == 0 or valid_loss[-1] < valid_loss[-2]:\n            consecutive_increases = 0\n",
+                ),
+            ),
+            "a count of increases that an equal loss does not reset: anything but a strict increase, an equal loss "
+            "included, sets the count back to 0",
         ),
         Mistake(
             "no_reset",
@@ -83,6 +103,38 @@ def _early_stopping_mistakes(module: str, function: str = "trainer") -> list[Mis
 
 
 NO_EVAL = "running validation in training mode: call model.eval() before the validation loop (dropout must be off there)"
+
+
+def _other_loader_mistakes(module: str) -> list[Mistake]:
+    """Dividing a sum of batch losses by the other loader's number of batches (a copy-paste slip)."""
+    sums = {"putting_it_together": ("loss_sum", "accuracy_sum")}.get(module, ("train_batch_loss", "valid_batch_loss"))
+    mine = {"train": "trainloader", "valid": "validloader"}
+    found = []
+    for phase, other in (("valid", "trainloader"), ("train", "validloader")):
+        if module == "putting_it_together":
+            key = "valid_loss" if phase == "valid" else "train_loss"
+            patches = tuple(
+                (
+                    f'history["{key.replace("loss", name)}"].append({total} / len({mine[phase]}))',
+                    f'history["{key.replace("loss", name)}"].append({total} / len({other}))',
+                )
+                for name, total in (("loss", sums[0]), ("accuracy", sums[1]))
+            )
+        else:
+            total = sums[0] if phase == "train" else sums[1]
+            patches = ((f"{phase}_loss.append({total} / len({mine[phase]}))", f"{phase}_loss.append({total} / len({other}))"),)
+        found.append(
+            Mistake(
+                f"{phase}_over_{other}",
+                module,
+                "trainer",
+                patches,
+                f"dividing the {'validation' if phase == 'valid' else 'training'} sum by len({other}): each pass's sum "
+                f"is divided by its own loader's number of batches, len({mine[phase]})",
+            )
+        )
+    return found
+
 
 MISTAKES: list[Mistake] = [
     # ---- backprop
@@ -286,11 +338,14 @@ MISTAKES: list[Mistake] = [
         (("valid_loss.append(valid_batch_loss / len(validloader))", "valid_loss.append(valid_batch_loss / len(validloader.dataset))"),),
         "dividing the validation losses by the number of samples: divide by the number of batches, len(validloader)",
     ),
+    *_other_loader_mistakes("validation"),
     # ---- early_stopping
     *_early_stopping_mistakes("early_stopping"),
+    *_other_loader_mistakes("early_stopping"),
     Mistake("no_eval", "early_stopping", "trainer", (("        model.eval()\n", ""),), NO_EVAL),
     # ---- putting_it_together
     *_early_stopping_mistakes("putting_it_together"),
+    *_other_loader_mistakes("putting_it_together"),
     Mistake("no_eval", "putting_it_together", "trainer", (("        model.eval()\n", ""),), NO_EVAL),
     Mistake(
         "accuracy_from_logits",

@@ -87,8 +87,20 @@ SCRIPT_BCE_STOP_AT_9 = [0.9, 0.7, 0.7, 0.8, 0.85, 0.75, 0.8, 0.9, 1.0, 1.1]
 # previous loss that starts at 0 (the first epoch counted as an increase) at 3.
 SCRIPT_BCE_STOP_AT_4 = [0.7, 0.75, 0.8, 0.85, 0.9, 1.0, 1.1]
 
+# Plateaus between rises, patience 3: the chapter's rule never stops (an equal loss resets the count, so
+# it never passes 1), while "equal keeps the count" or a count never reset stop at epoch 6 and "equal
+# counts as an increase" at 4. Stopping mistakes that have nothing to do with equal losses (patience off
+# by one, the last epoch dropped, the first epoch counted) run all 7 epochs here, as the rule does.
+SCRIPT_EQUAL_BETWEEN_RISES = [4.0, 6.25, 6.25, 9.0, 9.0, 12.25, 12.25]
+# Part 6 with patience 2 (the other scripts use 3, so a hard-coded 3 shows): stops at epoch 6; equal
+# keeps the count: 5; a hard-coded patience of 3: 7; best instead of previous: 4.
+SCRIPT_BCE_PATIENCE_2_STOP_AT_6 = [0.8, 0.7, 0.75, 0.75, 0.8, 0.85, 0.9, 1.0]
+
 _ES = "early_stopping.trainer"
 _ZEROS = {"valid_targets": "zeros"}
+# Every trainer scenario has a different number of training and validation batches (here 2 and 3), so
+# dividing one sum by the other loader's length shows.
+_SCRIPTED_DATA = _regression(8, 4, n_valid=6, valid_batch=2, **_ZEROS)
 
 SCENARIOS: dict[str, Scenario] = {
     "train_step.one": _train_step(1),
@@ -103,28 +115,23 @@ SCENARIOS: dict[str, Scenario] = {
         {"epochs": 2},
         validation=False,
     ),
-    "validation.plain": _trainer("validation.trainer", _regression(12, 4, n_valid=7, valid_batch=3), SMALL, SGD, {"epochs": 4}),
+    "validation.plain": _trainer("validation.trainer", _regression(12, 4, n_valid=7, valid_batch=2), SMALL, SGD, {"epochs": 4}),
     "validation.dropout": _trainer(
-        "validation.trainer", _regression(12, 4, n_valid=7, valid_batch=3, seed=12), DROPOUT, ADAM, {"epochs": 4}
+        "validation.trainer", _regression(12, 4, n_valid=7, valid_batch=2, seed=12), DROPOUT, ADAM, {"epochs": 4}
     ),
     "early_stopping.real": _trainer(
-        _ES, _regression(12, 4, n_valid=7, valid_batch=3, seed=13), DROPOUT, ADAM, {"epochs": 4, "patience": 10}
+        _ES, _regression(12, 4, n_valid=7, valid_batch=2, seed=13), DROPOUT, ADAM, {"epochs": 4, "patience": 10}
     ),
-    "early_stopping.stop_at_6": _trainer(
-        _ES, _regression(8, 4, n_valid=4, valid_batch=2, **_ZEROS), SMALL, SGD, {"epochs": 10, "patience": 3}, script=SCRIPT_STOP_AT_6
+    "early_stopping.stop_at_6": _trainer(_ES, _SCRIPTED_DATA, SMALL, SGD, {"epochs": 10, "patience": 3}, script=SCRIPT_STOP_AT_6),
+    "early_stopping.reset": _trainer(_ES, _SCRIPTED_DATA, SMALL, SGD, {"epochs": 10, "patience": 3}, script=SCRIPT_RESET_STOP_AT_8),
+    "early_stopping.plateau": _trainer(_ES, _SCRIPTED_DATA, SMALL, SGD, {"epochs": 6, "patience": 2}, script=SCRIPT_PLATEAU),
+    "early_stopping.equal_between_rises": _trainer(
+        _ES, _SCRIPTED_DATA, SMALL, SGD, {"epochs": 7, "patience": 3}, script=SCRIPT_EQUAL_BETWEEN_RISES
     ),
-    "early_stopping.reset": _trainer(
-        _ES, _regression(8, 4, n_valid=4, valid_batch=2, **_ZEROS), SMALL, SGD, {"epochs": 10, "patience": 3}, script=SCRIPT_RESET_STOP_AT_8
-    ),
-    "early_stopping.plateau": _trainer(
-        _ES, _regression(8, 4, n_valid=4, valid_batch=2, **_ZEROS), SMALL, SGD, {"epochs": 6, "patience": 2}, script=SCRIPT_PLATEAU
-    ),
-    "early_stopping.falling": _trainer(
-        _ES, _regression(8, 4, n_valid=4, valid_batch=2, **_ZEROS), SMALL, SGD, {"epochs": 5, "patience": 2}, script=SCRIPT_FALLING
-    ),
+    "early_stopping.falling": _trainer(_ES, _SCRIPTED_DATA, SMALL, SGD, {"epochs": 5, "patience": 2}, script=SCRIPT_FALLING),
     "early_stopping.patience_1": _trainer(
         _ES,
-        _regression(8, 4, n_valid=4, valid_batch=2, **_ZEROS),
+        _SCRIPTED_DATA,
         SMALL,
         SGD,
         {"epochs": 5, "patience": 1},
@@ -132,7 +139,7 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     "putting_it_together.curves": _trainer(
         "putting_it_together.trainer",
-        _images(24, 8, 10, 4),
+        _images(24, 8, 10, 3),
         {"hidden": 8, "seed": 9, "dropout": 0.3, "activation": "leaky_relu", "handed_over": "eval"},
         {"name": "adam", "lr": 0.05},
         {"epochs": 4, "patience": 10, "verbose": True},  # its four figures change every epoch
@@ -140,7 +147,7 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     "putting_it_together.stop_at_9": _trainer(
         "putting_it_together.trainer",
-        _images(16, 8, 6, 3, seed=6, **_ZEROS),
+        _images(16, 8, 6, 2, seed=6, **_ZEROS),
         {"hidden": 4, "seed": 10, "activation": "leaky_relu"},
         {"name": "adam", "lr": 0.01},
         {"epochs": 10, "patience": 3},
@@ -149,11 +156,20 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     "putting_it_together.stop_at_4": _trainer(
         "putting_it_together.trainer",
-        _images(16, 8, 6, 3, seed=7, **_ZEROS),
+        _images(16, 8, 6, 2, seed=7, **_ZEROS),
         {"hidden": 4, "seed": 11, "activation": "leaky_relu"},
         {"name": "adam", "lr": 0.01},
         {"epochs": 7, "patience": 3},
         criterion="bce",
         script=SCRIPT_BCE_STOP_AT_4,
+    ),
+    "putting_it_together.patience_2": _trainer(
+        "putting_it_together.trainer",
+        _images(16, 8, 6, 2, seed=8, **_ZEROS),
+        {"hidden": 4, "seed": 12, "activation": "leaky_relu"},
+        {"name": "adam", "lr": 0.01},
+        {"epochs": 8, "patience": 2},
+        criterion="bce",
+        script=SCRIPT_BCE_PATIENCE_2_STOP_AT_6,
     ),
 }

@@ -28,7 +28,9 @@ def test_reset(submission, book):
 
 @graded("early_stopping.trainer: an equal loss is not an increase", points=1)
 def test_plateau(submission, book):
+    # A flat run, and a plateau between rises: equal neither adds to the count nor keeps it.
     check_stop(submission, book, "early_stopping.plateau")
+    check_stop(submission, book, "early_stopping.equal_between_rises")
 
 
 @graded("early_stopping.trainer: runs every epoch while the loss keeps falling", points=1)

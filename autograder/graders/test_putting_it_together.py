@@ -121,7 +121,7 @@ STOP_MESSAGE = re.compile(r"stopped early at epoch (\d+)\D+?(\d+) consecutive", 
 def test_early_stopping(submission, book):
     # The accuracies have a test of their own: here only when it stops (two scripts: one rises from the
     # first epoch on), the losses and weights on the way, and the message.
-    for key in ("putting_it_together.stop_at_9", "putting_it_together.stop_at_4"):
+    for key in ("putting_it_together.stop_at_9", "putting_it_together.stop_at_4", "putting_it_together.patience_2"):
         student = check_stop(submission, book, key, target=TRAINER, names=("train_loss", "valid_loss"))
     student = common.run_student(submission, "putting_it_together.stop_at_9")
     said = STOP_MESSAGE.search(" ".join(student["stdout"].split()))
@@ -150,8 +150,17 @@ def shows(line: str, figure: float) -> bool:
     return False
 
 
-@graded("putting_it_together.trainer: with verbose=True, prints one line per epoch with its four figures", points=1)
+@graded("putting_it_together.trainer: with verbose=True, prints one line per epoch with its four figures, and none without", points=1)
 def test_verbose(submission, book):
+    quiet = common.run_student(submission, "putting_it_together.stop_at_9")  # verbose left at its default, False
+    chatter = [line for line in quiet["stdout"].splitlines() if line.strip() and "stopped early" not in line.lower()]
+    if chatter:
+        fail(
+            f"With verbose=False your trainer still printed {len(chatter)} line(s) besides the stop message: "
+            "print the epoch's figures only if verbose.",
+            hint="wrap the per-epoch print in `if verbose:`.",
+            module=MODULE,
+        )
     student = common.run_student(submission, "putting_it_together.curves")
     history = common.curves(student["returned"], TRAINER)
     epochs = len(history["valid_loss"])
