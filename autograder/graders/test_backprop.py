@@ -11,10 +11,10 @@ import torch
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from autograder.graders.common import cases, explain
+from autograder.graders.common import cases, cases_after, explain
 from autograder.graders.diagnoses import diagnose_call
 from autograder.judge import values
-from autograder.judge.grading import fail, graded, record, result_of
+from autograder.judge.grading import GradingFailure, fail, graded, record, result_of
 from autograder.sandbox.harness import SCALAR_FUNCTIONS
 
 MODULE = "backprop"
@@ -81,6 +81,23 @@ def test_sigmoid(submission):
         fail(
             "sigmoid of a (3, 4) array should be the sigmoid of each element, in an array of the same shape.",
             hint="use np.exp, which works elementwise (math.exp only takes single numbers).",
+            module=MODULE,
+        )
+    # Far from 0 too, compared relatively: clipping z "against overflow" (say to [-10, 10]) makes another
+    # function there, sigmoid(-15) = 4.5e-5 instead of 3.1e-7. The absolute 1e-12 only forgives the rounding
+    # of the tanh form 0.5 * (1 + tanh(z / 2)), about 1e-17 next to sigmoid(-30) = 9.4e-14.
+    z = np.array([-30.0, -20.0, -15.0, -12.0, 12.0, 15.0, 20.0, 30.0])
+    got = values.array(
+        result_of(submission.call("backprop.sigmoid", z), "backprop.sigmoid")["result"], "sigmoid of an array of large |z|", z.shape
+    )
+    want = torch.sigmoid(torch.tensor(z)).numpy()
+    wrong = [i for i in range(z.size) if not values.close(got[i], want[i], 1e-6, 1e-12)]
+    if wrong:
+        i = wrong[0]
+        fail(
+            f"Far from 0 your sigmoid is not the logistic function: sigmoid({z[i]:g}) gave {got[i]:.6g}, "
+            f"but 1 / (1 + e^(-z)) is {want[i]:.6g}.",
+            hint="do not clip or cut off z: 1 / (1 + np.exp(-z)) is right for every z.",
             module=MODULE,
         )
 
@@ -254,6 +271,8 @@ def test_network_gradient_values(submission, case):
 # ------------------------------------------------------------------ numerical_gradient
 
 NUMERICAL_CASES = [("coupled_quadratic", (5,), 1), ("log_sum_exp", (4,), 2), ("matrix", (3, 2), 3), ("cube", (2, 3, 2), 4)]
+# Points given in Fortran order (the transpose of a C-ordered array), where a flattened copy is not a view.
+FORTRAN_CASES = [("matrix", (3, 4), 5), ("cube", (2, 3, 4), 6)]
 
 
 def autograd_scalar(name: str, x: np.ndarray) -> np.ndarray:
@@ -262,8 +281,9 @@ def autograd_scalar(name: str, x: np.ndarray) -> np.ndarray:
     return t.grad.numpy()
 
 
-def student_numerical(submission, name: str, x: np.ndarray, h: float | None) -> dict:
-    spec = {"function": name, "x": x, "h": h, "dtype": str(x.dtype)}
+def student_numerical(submission, name: str, x: np.ndarray, h: float | None, order: str = "C") -> dict:
+    """The student's numerical_gradient on a catalogue function at x; order "F" hands it x in Fortran order (like W.T)."""
+    spec = {"function": name, "x": x, "h": h, "dtype": str(x.dtype), "order": order}
     return result_of(submission.scenario("numerical_gradient", ["backprop.numerical_gradient"], spec), "backprop.numerical_gradient")
 
 
@@ -308,13 +328,32 @@ def test_numerical_gradient_accuracy(submission):
             hint="work on a float copy, point = np.array(x, dtype=float), and fill grad = np.zeros_like(point).",
             module=MODULE,
         )
+    # A point that is not C-contiguous, as a transpose W.T is: np.array(x) keeps its (Fortran) order, and then
+    # reshape(-1) or ravel() is a copy, not a view of the point.
+    for name, shape, seed in FORTRAN_CASES:
+        x = np.random.default_rng(seed).uniform(-1.5, 1.5, size=shape[::-1]).T
+        got = values.array(student_numerical(submission, name, x, None, order="F")["result"], "numerical_gradient's result")
+        error = values.relative_error(got, autograd_scalar(name, x))
+        if got.shape != x.shape or error > 1e-7:
+            zeros = got.shape == x.shape and not np.any(got)
+            fail(
+                f"For an x that is not C-contiguous (a transposed matrix, x = W.T, of shape {x.shape}), your estimate is "
+                + (
+                    "all zeros: your nudges never reached the point f was called on. reshape(-1) or ravel() of such an "
+                    "array (and of np.array(x), which keeps its order) is a copy, not a view."
+                    if zeros
+                    else f"wrong (relative error {error:.1e})."
+                ),
+                hint="nudge the point itself, point[index] for index in np.ndindex(point.shape), not a flattened view of it.",
+                module=MODULE,
+            )
 
 
 @graded("backprop.numerical_gradient: leaves the caller's x unchanged", points=1)
 def test_numerical_gradient_keeps_x(submission):
-    for name, shape, seed in NUMERICAL_CASES:
+    for (name, shape, seed), order in [*((case, "C") for case in NUMERICAL_CASES), *((case, "F") for case in FORTRAN_CASES)]:
         x = np.random.default_rng(seed + 10).uniform(-1.5, 1.5, size=shape)
-        report = student_numerical(submission, name, x, 1e-4)
+        report = student_numerical(submission, name, x, 1e-4, order=order)
         after = values.array(report["x_after"], "x after the call")
         if after.shape != x.shape or not np.array_equal(after, x):
             fail(
@@ -348,18 +387,44 @@ def sgd_case(draw):
 
 
 def torch_sgd(params: dict, grads: dict, lr: float) -> dict[str, np.ndarray]:
-    tensors = {k: torch.nn.Parameter(torch.tensor(v)) for k, v in params.items()}
+    """torch.optim.SGD's step, in float64; a float parameter becomes a 0-d tensor (its result has shape ())."""
+    tensors = {k: torch.nn.Parameter(torch.tensor(np.asarray(v, dtype=np.float64))) for k, v in params.items()}
     for k, t in tensors.items():
-        t.grad = torch.tensor(grads[k])
+        t.grad = torch.tensor(np.asarray(grads[k], dtype=np.float64))
     torch.optim.SGD(list(tensors.values()), lr=lr).step()
     return {k: t.detach().numpy() for k, t in tensors.items()}
 
 
+# The docstring allows floats as well as arrays: the chapter's step is on the seven floats, and a dict may mix both.
+SGD_FIXED = [
+    {"case": (dict(CHAPTER), autograd_tiny(1.0, 3.0, CHAPTER)[1], 0.1)},
+    {
+        "case": (
+            {"w": 0.75, "hidden.weight": np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]])},
+            {"w": -2.0, "hidden.weight": np.array([[1.0, 0.5, -0.25], [-2.0, 0.0, 3.0]])},
+            0.5,
+        )
+    },
+]
+
+
 @graded("backprop.sgd_step: matches torch.optim.SGD's step", points=2)
-@cases(case=sgd_case())
+@cases_after(SGD_FIXED, case=sgd_case())
 def test_sgd_step(submission, case):
     params, grads, lr = case
-    value = result_of(submission.call("backprop.sgd_step", params, grads, lr), "backprop.sgd_step")["result"]
+    outcome = submission.call("backprop.sgd_step", params, grads, lr)
+    floats = [k for k, v in params.items() if isinstance(v, float)]
+    if not outcome.ok and floats:
+        try:
+            result_of(outcome, "backprop.sgd_step")
+        except GradingFailure as error:
+            fail(
+                f"Given parameters that are floats, not arrays ({', '.join(floats)}), as the docstring allows and as in the "
+                f"chapter's step sgd_step(CHAPTER_PARAMS, backward_pass(1, 3, CHAPTER_PARAMS), 0.1): {error}",
+                hint="p - lr * g works for floats and arrays alike, and makes a new value without copying; a float has no .copy().",
+                module=MODULE,
+            )
+    value = result_of(outcome, "backprop.sgd_step")["result"]
     table = values.mapping(value, "what sgd_step returned", list(params))
     want = torch_sgd(params, grads, lr)
     got = {k: values.array(table[k], f'sgd_step(...)["{k}"]', want[k].shape) for k in want}

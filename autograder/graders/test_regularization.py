@@ -51,12 +51,49 @@ def record_dropout(report: dict, p: float) -> None:
     )
 
 
+def check_shared_mask(zeros: np.ndarray, p: float) -> None:
+    """Each element is dropped on its own draw: no row (sample) and no column (feature) may be dropped as a whole.
+
+    A mask drawn once per feature and shared by every row gives columns that are all zeros or all kept (so
+    does zeroing a random choice of columns); one draw per row gives such rows. With independent draws every
+    row's and every column's zero fraction lies within 6 standard deviations of p (fails about once in 10^7).
+    """
+    rows, columns = zeros.mean(axis=1), zeros.mean(axis=0)
+    whole = {"row": np.isin(rows, (0.0, 1.0)), "column": np.isin(columns, (0.0, 1.0))}
+    if whole["column"].all() and not whole["row"].all():
+        fail(
+            f"With p = {p}, every column of your output is either all zeros or all kept: your mask is shared across rows "
+            "(one draw per feature, or a choice of features, used for every sample), so whole features are dropped together "
+            "instead of each element on its own.",
+            hint="draw one random number per element, shaped like x: keep = torch.rand_like(x) >= p.",
+            module=MODULE,
+        )
+    if whole["row"].all() and not whole["column"].all():
+        fail(
+            f"With p = {p}, every row of your output is either all zeros or all kept: your mask has one draw per row "
+            "(per sample), so whole samples are dropped together instead of each element on its own.",
+            hint="draw one random number per element, shaped like x: keep = torch.rand_like(x) >= p.",
+            module=MODULE,
+        )
+    for name, fractions, size in (("row", rows, zeros.shape[1]), ("column", columns, zeros.shape[0])):
+        bound = 6 * np.sqrt(p * (1 - p) / size)
+        if 0 < p < 1 and np.any(np.abs(fractions - p) > bound) and abs(float(zeros.mean()) - p) <= 0.02:
+            worst = fractions[np.argmax(np.abs(fractions - p))]
+            fail(
+                f"With p = {p}, one {name} of your output has {worst:.0%} of its elements zeroed: far more or fewer than "
+                "chance allows. Your elements are not dropped independently of each other.",
+                hint="draw one random number per element, shaped like x: keep = torch.rand_like(x) >= p.",
+                module=MODULE,
+            )
+
+
 @graded("regularization.dropout: zeroes each element with probability p", points=2, hidden=False)
 def test_dropout_fraction(submission):
     for p in (0.3, 0.7):
         report = dropout_report(submission, p)
         record_dropout(report, p)
         out = dropout_output(report)
+        check_shared_mask(out == 0, p)
         fraction = float(np.mean(out == 0))
         halves = [float(np.mean(half == 0)) for half in np.array_split(out.reshape(-1), 2)]
         if abs(fraction - p) > 0.02 or any(abs(h - p) > 0.03 for h in halves):
@@ -152,9 +189,12 @@ def test_dropout_random(submission):
 
 # ------------------------------------------------------------------ l2_penalty
 
+# The model is the judge's Linear-sigmoid-Linear times a learnable gain, a parameter of no nn.Linear: "every
+# parameter of the model" means that one too (a penalty summed over nn.Linear layers only leaves it out).
 L2 = {
     "data": {"kind": "regression", "seed": 19, "n_train": 8, "features": 3, "batch_size": 8},
     "model": {"hidden": 3, "seed": 4},
+    "gain": 1.5,
     "lam": 0.3,
     "lr": 0.1,
 }
@@ -165,7 +205,7 @@ def l2_report(submission) -> dict:
 
 
 def judge_model() -> torch.nn.Module:
-    return harness.build_model(L2["model"], L2["data"]["features"])
+    return harness.build_l2_model(L2, L2["data"]["features"])
 
 
 @graded("regularization.l2_penalty: lam / 2 times the sum of squares of every parameter", points=2)
@@ -180,10 +220,16 @@ def test_l2_value(submission):
     want = lam / 2 * sum(squares.values())
     if not values.close(got, want, 1e-5, 1e-8):
         weights_only = lam / 2 * sum(v for k, v in squares.items() if k.endswith("weight"))
+        linear_only = lam / 2 * sum(v for k, v in squares.items() if k.endswith(("weight", "bias")))
         if values.close(got, 2 * want, 1e-5, 1e-8):
             cause = " It is twice the expected value: the factor 1/2 is missing."
         elif values.close(got, weights_only, 1e-5, 1e-8):
             cause = " It leaves the biases out: weight_decay, which the penalty must match, covers every parameter."
+        elif values.close(got, linear_only, 1e-5, 1e-8):
+            cause = (
+                " It leaves out the model's parameter that belongs to no nn.Linear layer (a learnable gain): every "
+                "parameter counts, whatever module holds it, as with weight_decay."
+            )
         else:
             cause = ""
         fail(

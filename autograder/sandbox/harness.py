@@ -466,10 +466,28 @@ def run_dropout(spec: dict, dropout: Callable) -> dict:
     return report
 
 
+class GainedNet(nn.Module):
+    """The judge's model times a learnable gain: a bare ``nn.Parameter`` that belongs to no ``nn.Linear``."""
+
+    def __init__(self, net: nn.Module, gain: float) -> None:
+        super().__init__()
+        self.net = net
+        self.gain = nn.Parameter(torch.tensor([gain]))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x) * self.gain
+
+
+def build_l2_model(spec: dict, inputs: int) -> nn.Module:
+    """The model of an l2 scenario: the judge's model, wrapped with a gain when the spec gives one."""
+    model = build_model(spec["model"], inputs)
+    return model if spec.get("gain") is None else GainedNet(model, spec["gain"])
+
+
 def run_l2(spec: dict, l2_penalty: Callable) -> dict:
     """The penalty's value and nature, then one SGD step on MSE + penalty."""
     X, y, _, _ = build_data(spec["data"])
-    model = build_model(spec["model"], X.shape[1])
+    model = build_l2_model(spec, X.shape[1])
     penalty = l2_penalty(model, spec["lam"])
     report: dict[str, Any] = {"kind": _kind(penalty)}
     if isinstance(penalty, torch.Tensor):
@@ -489,7 +507,7 @@ def run_l2(spec: dict, l2_penalty: Callable) -> dict:
 def weight_decay_step(spec: dict) -> dict[str, np.ndarray]:
     """The judge's answer for :func:`run_l2`: one step of ``SGD(weight_decay=lam)`` on the MSE alone."""
     X, y, _, _ = build_data(spec["data"])
-    model = build_model(spec["model"], X.shape[1])
+    model = build_l2_model(spec, X.shape[1])
     optimizer = torch.optim.SGD(model.parameters(), lr=spec["lr"], weight_decay=spec["lam"])
     optimizer.zero_grad()
     nn.functional.mse_loss(model(X).flatten(), y).backward()
@@ -682,6 +700,8 @@ def run_numerical_gradient(spec: dict, numerical_gradient: Callable) -> dict:
         return float(function(np.asarray(v, dtype=float), np))
 
     x = np.array(spec["x"], dtype=spec.get("dtype", "float64"))
+    if spec.get("order") == "F":  # laid out as a transpose W.T is: not C-contiguous, so its reshape(-1) is a copy
+        x = np.asfortranarray(x)
     kwargs = {} if spec.get("h") is None else {"h": spec["h"]}
     result = numerical_gradient(f, x, **kwargs)
     return {"result": result, "x_after": x, "calls": calls[0]}
