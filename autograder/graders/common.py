@@ -313,9 +313,10 @@ def check_modes(student: dict, module: str) -> None:
         )
     if forwards(student, "train", mode="eval"):
         fail(
-            "Your trainer trained the model in eval mode (dropout off during training): the model came in eval mode, "
-            "or stayed in it after a validation.",
-            hint="call model.train() again before each epoch's training.",
+            "Your trainer ran the model in eval mode (dropout off) on the training data: either it trained in eval mode "
+            "(the model came in eval mode, or stayed in it after a validation), or it measured the training loss "
+            "with an extra pass in eval mode, which the chapter's trainer does not do.",
+            hint="call model.train() again before each epoch's training; the training loss is the mean of that pass's batch losses.",
             module=module,
         )
 
