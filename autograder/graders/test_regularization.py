@@ -222,7 +222,7 @@ def test_l2_value(submission):
         weights_only = lam / 2 * sum(v for k, v in squares.items() if k.endswith("weight"))
         linear_only = lam / 2 * sum(v for k, v in squares.items() if k.endswith(("weight", "bias")))
         if values.close(got, 2 * want, 1e-5, 1e-8):
-            cause = " It is twice the expected value: the factor 1/2 is missing."
+            cause = " It is twice the expected value: the factor 1/2 is missing, or each parameter is counted twice (model.parameters() already holds every layer's)."
         elif values.close(got, weights_only, 1e-5, 1e-8):
             cause = " It leaves the biases out: weight_decay, which the penalty must match, covers every parameter."
         elif values.close(got, linear_only, 1e-5, 1e-8):
