@@ -297,7 +297,11 @@ def network_report(submission) -> tuple[dict, dict, np.ndarray]:
 def test_network_structure(submission):
     report, spec, activation = network_report(submission)
     out = values.array(report["eval"][0], "the network's output", activation.shape)
-    if not values.close(out, activation + spec["offset"], 1e-5, 1e-6):
+    offset, p = spec["offset"], spec["p"]
+    # Dropout left on in eval mode (the next test's mistake) still shows the right structure: every element
+    # is either dropped or the scaled activation.
+    dropout_on = np.isclose(out, offset, rtol=0, atol=1e-6) | np.isclose(out, activation / (1 - p) + offset, rtol=1e-5, atol=1e-6)
+    if not values.close(out, activation + spec["offset"], 1e-5, 1e-6) and not np.all(dropout_on):
         fail(
             "In eval mode your network is not Linear, then sigmoid, then Linear.",
             hint="the hidden activation is torch.sigmoid (or nn.Sigmoid()).",
