@@ -52,19 +52,7 @@ def cases(**strategies: st.SearchStrategy) -> Callable:
     """Like ``@given(**strategies)`` with the GIVEN settings, but the examples are drawn once per process and
     reused for every submission a worker grades (drawing them costs more than checking them). The test
     runs on each example in turn and stops at the first failure; a regrade sees the same examples."""
-
-    def decorate(test: Callable) -> Callable:
-        key = f"{test.__module__}.{test.__qualname__}"
-
-        @functools.wraps(test)
-        def run(submission: Submission) -> None:
-            for example in drawn(key, st.fixed_dictionaries(strategies)):
-                test(submission, **example)
-
-        run.__signature__ = inspect.Signature([inspect.Parameter("submission", inspect.Parameter.POSITIONAL_OR_KEYWORD)])
-        return run
-
-    return decorate
+    return cases_after([], **strategies)
 
 
 def cases_after(examples: list[dict], **strategies: st.SearchStrategy) -> Callable:

@@ -107,30 +107,23 @@ NO_EVAL = "running validation in training mode: call model.eval() before the val
 
 def _other_loader_mistakes(module: str) -> list[Mistake]:
     """Dividing a sum of batch losses by the other loader's number of batches (a copy-paste slip)."""
-    sums = {"putting_it_together": ("loss_sum", "accuracy_sum")}.get(module, ("train_batch_loss", "valid_batch_loss"))
-    mine = {"train": "trainloader", "valid": "validloader"}
+    if module == "putting_it_together":
+        lines = {
+            phase: [f'history["{phase}_{n}"].append({n}_sum / len({phase}loader))' for n in ("loss", "accuracy")]
+            for phase in ("train", "valid")
+        }
+    else:
+        lines = {phase: [f"{phase}_loss.append({phase}_batch_loss / len({phase}loader))"] for phase in ("train", "valid")}
     found = []
-    for phase, other in (("valid", "trainloader"), ("train", "validloader")):
-        if module == "putting_it_together":
-            key = "valid_loss" if phase == "valid" else "train_loss"
-            patches = tuple(
-                (
-                    f'history["{key.replace("loss", name)}"].append({total} / len({mine[phase]}))',
-                    f'history["{key.replace("loss", name)}"].append({total} / len({other}))',
-                )
-                for name, total in (("loss", sums[0]), ("accuracy", sums[1]))
-            )
-        else:
-            total = sums[0] if phase == "train" else sums[1]
-            patches = ((f"{phase}_loss.append({total} / len({mine[phase]}))", f"{phase}_loss.append({total} / len({other}))"),)
+    for phase, other, words in (("valid", "train", "validation"), ("train", "valid", "training")):
         found.append(
             Mistake(
-                f"{phase}_over_{other}",
+                f"{phase}_over_{other}loader",
                 module,
                 "trainer",
-                patches,
-                f"dividing the {'validation' if phase == 'valid' else 'training'} sum by len({other}): each pass's sum "
-                f"is divided by its own loader's number of batches, len({mine[phase]})",
+                tuple((line, line.replace(f"len({phase}loader)", f"len({other}loader)")) for line in lines[phase]),
+                f"dividing the {words} sum by len({other}loader): each pass's sum is divided by its own loader's "
+                f"number of batches, len({phase}loader)",
             )
         )
     return found

@@ -525,11 +525,10 @@ def _leaves(model: nn.Module, example: torch.Tensor | None = None) -> list[nn.Mo
     leaves = [m for m in model.modules() if not any(True for _ in m.children())]
     if example is None:
         return leaves
-    called: list[nn.Module] = []
+    called: dict[int, nn.Module] = {}  # by id, in the order of first call
 
     def note(module: nn.Module, *_: Any) -> None:
-        if not any(module is seen for seen in called):
-            called.append(module)
+        called.setdefault(id(module), module)
 
     hooks = [leaf.register_forward_hook(note) for leaf in leaves]
     was_training = model.training
@@ -543,17 +542,17 @@ def _leaves(model: nn.Module, example: torch.Tensor | None = None) -> list[nn.Mo
         for hook in hooks:
             hook.remove()
         model.train(was_training)
-    return called + [m for m in leaves if not any(m is seen for seen in called)]
+    return [*called.values(), *(m for m in leaves if id(m) not in called)]
 
 
-def _linear_layers(model: nn.Module, example: torch.Tensor | None = None) -> list[nn.Linear]:
-    return [m for m in _leaves(model, example) if isinstance(m, nn.Linear)]
+def _linear_layers(leaves: list[nn.Module]) -> list[nn.Linear]:
+    return [m for m in leaves if isinstance(m, nn.Linear)]
 
 
-def layer_summary(model: nn.Module, example: torch.Tensor | None = None) -> list[dict]:
-    """Leaf modules in the order the forward calls them on ``example`` (else registration order), with the facts the graders check."""
+def layer_summary(leaves: list[nn.Module]) -> list[dict]:
+    """Leaf modules (as :func:`_leaves` orders them), each with the facts the graders check."""
     summary = []
-    for module in _leaves(model, example):
+    for module in leaves:
         entry: dict[str, Any] = {"type": type(module).__name__}
         if isinstance(module, nn.Linear):
             entry.update(in_features=module.in_features, out_features=module.out_features, bias=module.bias is not None)
@@ -580,8 +579,9 @@ def run_network(spec: dict, network: Callable) -> dict:
     if not isinstance(model, nn.Module):
         return report
     X = torch.tensor(spec["X"], dtype=torch.float32)
-    report["layers"] = layer_summary(model, X)
-    linears = _linear_layers(model, X)
+    leaves = _leaves(model, X)  # one probe forward, shared by both
+    report["layers"] = layer_summary(leaves)
+    linears = _linear_layers(leaves)
     report["linear_shapes"] = [list(layer.weight.shape) for layer in linears]
     if len(linears) != 2:
         return report
@@ -607,9 +607,10 @@ def run_linear_block(spec: dict, linear_block: Callable) -> dict:
     report: dict[str, Any] = {"kind": _kind(block), "is_sequential": isinstance(block, nn.Sequential)}
     if not isinstance(block, nn.Module):
         return report
-    report["layers"] = layer_summary(block)
+    leaves = _leaves(block)
+    report["layers"] = layer_summary(leaves)
     report["children"] = [type(child).__name__ for child in block.children()]
-    linears = _linear_layers(block)
+    linears = _linear_layers(leaves)
     if len(linears) == 1 and list(linears[0].weight.shape) == [spec["outputs"], spec["inputs"]]:
         with torch.no_grad():
             linears[0].weight.copy_(torch.tensor(spec["W"], dtype=torch.float32))
@@ -628,7 +629,7 @@ def run_classifier(spec: dict, classifier: Callable) -> dict:
     if not isinstance(model, nn.Module):
         return report
     X = torch.tensor(spec["X"], dtype=torch.float32)
-    report["layers"] = layer_summary(model, X)
+    report["layers"] = layer_summary(_leaves(model, X))
     report["blocks"] = [[type(m).__name__ for m in child.children()] for child in model.modules() if isinstance(child, nn.Sequential)]
     model.eval()
     with torch.no_grad():
