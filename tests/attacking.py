@@ -38,6 +38,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.sandbox import isolation
+
 ROOT = Path(__file__).resolve().parents[1]
 ATTACKS = ROOT / "tests" / "attacks"
 KIT = ATTACKS / "attack_kit.py"
@@ -224,6 +226,7 @@ def as_user(command: list[str], uid: int) -> list[str]:
     """``command`` run as ``uid`` (from root). If the interpreter's folders are closed to ``uid`` (this machine's
     Python lives under /root), it runs in a private mount namespace where only those folders are opened."""
     drop = _drop(uid)
+    isolation.reach(Path(sys.prefix))  # a project cloned into a private folder: its environment, as the sandbox does
     if python_runs_as(uid):
         return [*drop, *command]
     prefix = Path(sys.base_prefix).resolve()

@@ -134,6 +134,7 @@ class ForkServer:
         if self.isolation["level"] == "user":
             closed, traversable = hidden_paths()
             isolation.protect(closed, traversable)
+            isolation.reach(Path(sys.prefix))
             for folder in (self.base, self.work):
                 folder.chmod(0o711)  # nobody may enter its own copy below, not list the others
         self._ready = True

@@ -439,6 +439,23 @@ def protect_folder(folder: Path) -> list[str]:
     return protect([], [folder]) if inside else protect([folder])
 
 
+def reach(path: Path) -> list[str]:
+    """Let other users traverse (not list) every folder above ``path``; returns the folders changed.
+
+    At the ``user`` level the child reads package data from the virtual environment at run time
+    (scikit-learn's digits, for one), so a project cloned into a private folder (``mktemp -d`` makes
+    them 0700) must stay reachable down to its environment. Only the "x" bit is added: names below
+    cannot be listed, and everything :func:`protect` closed stays closed.
+    """
+    changed = []
+    for folder in reversed(Path(path).resolve().parents):
+        mode = folder.stat().st_mode
+        if not mode & 0o001:
+            folder.chmod(stat.S_IMODE(mode) | 0o001)
+            changed.append(str(folder))
+    return changed
+
+
 def protect(paths: list[Path], traversable: list[Path] = ()) -> list[str]:
     """Make ``paths`` unreadable to other users (the ``user`` level, where the child is ``nobody``).
 
