@@ -1,8 +1,4 @@
-"""Autograder for the chapter "Training Neural Networks".
-
-This package file imports nothing hidden: the sandboxed child and the student
-bundle import it too.
-"""
+"""The autograder for "Training Neural Networks": its paths only, so that every module, the sandboxed child and the student bundle may import it."""
 
 from pathlib import Path
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
 from autograder import PROJECT_ROOT
-from autograder.api import GRADED_MODULES
+from autograder.course.parts import NAMES, part
 from autograder.gradebook import Row, grade_class
 
 EXAMPLES = PROJECT_ROOT / "examples" / "submissions"
@@ -17,28 +18,26 @@ def expected_grade(student: str) -> dict:
 
 
 def matches(row: Row, expected: dict) -> bool:
-    return row.total == expected["total"] and all(row.parts.get(m, 0) == expected["parts"][m] for m in GRADED_MODULES)
+    """Whether a graded row is the expected grade; a part missing from ``expected["parts"]`` counts as 0."""
+    return row.total == expected["total"] and all(row.parts.get(m, 0) == expected["parts"].get(m, 0) for m in NAMES)
 
 
 def run_demo(out: Path) -> int:
     """Grade the examples (afresh), print the gradebook, and say whether each grade is the expected one."""
     rows = grade_class(EXAMPLES, out, regrade=True)
-    short = {
-        "backprop": "backprop",
-        "training_loop": "loop",
-        "validation": "valid",
-        "early_stopping": "early",
-        "regularization": "reg",
-        "putting_it_together": "all",
-    }
-    print(f"{'student':28s} " + " ".join(f"{short[m]:>8s}" for m in GRADED_MODULES) + "    total  expected")
+    print(f"{'student':28s} " + " ".join(f"{part(m).short:>8s}" for m in NAMES) + "    total  expected")
     all_match = True
     for row in rows:
         expected = expected_grade(row.student)
         ok = matches(row, expected)
         all_match &= ok
-        cells = " ".join(f"{row.parts.get(m, 0):8g}" for m in GRADED_MODULES)
+        cells = " ".join(f"{row.parts.get(m, 0):8g}" for m in NAMES)
         print(f"{row.student:28s} {cells} {row.total:8g}  {expected['total']:g} {'ok' if ok else 'DIFFERENT'}")
         print(f"{'':28s} {expected['about']}")
     print(f"\nGradebook: {out / 'gradebook.csv'}; each student's feedback: {out}/<student>/results.json")
     return 0 if all_match else 1
+
+
+def main(args: argparse.Namespace) -> int:
+    """``python -m autograder demo``: grade the example students; exit 1 when a grade is not the expected one."""
+    return run_demo(Path(args.out))

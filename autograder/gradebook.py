@@ -10,6 +10,7 @@ recorded and the class goes on.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
@@ -18,8 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.api import GRADED_MODULES
-from autograder.judge.results import GradeReport, gradescope_json, write_atomic
+from autograder.course import config
+from autograder.errors import GRADER_EXIT, USAGE_EXIT, InputError
+from autograder.judge.results import GradeReport, write_atomic
+from autograder.outputs import UNFINISHED, Context, unfinished_report, write_outputs
 
 RESULTS_NAME = "results.json"  # Gradescope's format, what the student sees
 REPORT_NAME = "report.json"  # our full report, grader errors and status included
@@ -50,12 +53,14 @@ def row_from_report(student: str, report: GradeReport, status: str) -> Row:
     return Row(student, parts, report.score, status)
 
 
-def gradebook_csv(rows: list[Row]) -> str:
+def gradebook_csv(rows: list[Row], parts: tuple[str, ...] | None = None) -> str:
+    """The gradebook: one row per student, a column per assigned part (default: the course in force)."""
+    parts = parts or config.active().parts
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["student", *GRADED_MODULES, "total", "status"])
+    writer.writerow(["student", *parts, "total", "status"])
     for row in rows:
-        writer.writerow([row.student, *(f"{row.parts.get(m, 0):g}" for m in GRADED_MODULES), f"{row.total:g}", row.status])
+        writer.writerow([row.student, *(f"{row.parts.get(m, 0):g}" for m in parts), f"{row.total:g}", row.status])
     return out.getvalue()
 
 
@@ -71,10 +76,10 @@ def load_row(student: str, folder: Path) -> Row | None:
         return None  # absent or damaged: grade it (again)
 
 
-def save_student(folder: Path, report: GradeReport, status: str) -> None:
-    """The student's files: our full report (with its status) and Gradescope's results.json."""
-    write_atomic(folder / REPORT_NAME, json.dumps({"status": status, **report.to_dict()}, indent=2))
-    write_atomic(folder / RESULTS_NAME, json.dumps(gradescope_json(report), indent=2))
+def save_student(folder: Path, report: GradeReport, status: str, rendered: dict[str, bytes] | None = None) -> None:
+    """The student's files: our full report (with its status), Gradescope's results.json and, when drawn, the feedback report."""
+    targets = {"json": folder / REPORT_NAME, "results": folder / RESULTS_NAME, "report": folder if rendered is not None else None}
+    write_outputs(report, targets, Context(student=folder.name, status=status, rendered=rendered))
 
 
 def grade_class(
@@ -114,8 +119,6 @@ def grade_class(
     def write_gradebook() -> None:
         write_atomic(out_dir / GRADEBOOK_NAME, gradebook_csv([rows[s] for s in submissions if s in rows]))
 
-    from autograder.grade import UNFINISHED, unfinished_report
-
     for student, _path, _options in todo:  # zero until graded: a run killed now leaves no stale or forged result
         save_student(out_dir / student, unfinished_report(), UNFINISHED)
     write_gradebook()
@@ -123,11 +126,7 @@ def grade_class(
         with Pool(min(workers or os.cpu_count() or 1, len(todo))) as pool:
             for student, result in pool.grade(todo):
                 report = GradeReport.from_dict(result["report"])
-                save_student(out_dir / student, report, result["status"])
-                if reports:
-                    from autograder.reports.render import write_files
-
-                    write_files(out_dir / student, result.get("files", {}))
+                save_student(out_dir / student, report, result["status"], result.get("files", {}) if reports else None)
                 rows[student] = row_from_report(student, report, result["status"])
                 write_gradebook()
                 if progress:
@@ -173,3 +172,53 @@ def summary(rows: list[Row], seconds: float | None = None) -> str:
         lines.append(f"{len(trouble)} need a look:")
         lines += [f"  {row.student}: {row.status}" for row in trouble]
     return "\n".join(lines)
+
+
+def main(args: argparse.Namespace) -> int:
+    """``python -m autograder grade-class DIR``: grade the class with a progress bar, then print the summary."""
+    import time
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    from autograder.graders.catalog import checked_course
+    from autograder.session import graders_missing
+
+    if graders_missing("grade-class"):
+        return USAGE_EXIT
+    class_dir = Path(args.class_dir)
+    if not class_dir.is_dir():
+        raise InputError(f"{class_dir} is not a folder: give the folder that holds one sub-folder (or notebook) per student")
+    checked_course()
+    out = Path(args.out or class_dir.with_name(class_dir.name + "-graded"))
+    console = Console()
+    columns = (
+        TextColumn("grading"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[last]}"),
+    )
+    started = time.monotonic()
+    with Progress(*columns, console=console, disable=not console.is_terminal) as bar:
+        task = bar.add_task("grading", total=len(find_submissions(class_dir)), last="")
+
+        def progress(student: str, row: Row, result: dict) -> None:
+            bar.update(task, advance=1, last=f"{student}: {row.total:g}")
+            if not console.is_terminal:
+                print(f"{student:30s} {row.total:6g}  {row.status}", flush=True)
+
+        rows = grade_class(
+            class_dir,
+            out,
+            regrade=args.regrade,
+            workers=args.workers,
+            progress=progress,
+            reports=not args.no_reports,
+            show_hidden=args.show_hidden,
+        )
+    print("\n" + summary(rows, time.monotonic() - started))
+    print(f"gradebook: {out / GRADEBOOK_NAME}")
+    return GRADER_EXIT if any(row.status.startswith("grader error") for row in rows) else 0

@@ -6,6 +6,7 @@ into the bundle by accident; a test searches the bundle for leaks anyway.
 
 from __future__ import annotations
 
+import argparse
 import shutil
 from pathlib import Path
 
@@ -16,16 +17,22 @@ PUBLIC_PACKAGE_FILES = (
     "__main__.py",
     "api.py",
     "cli.py",
+    "errors.py",
+    "discovery.py",
+    "session.py",
+    "outputs.py",
+    "selfcheck.py",
     "grade.py",
     "notebooks.py",
+    "course/*.py",
     "sandbox/*.py",
     "judge/*.py",
     "checks/*.py",
     "checks/pytest.ini",
+    "reports/*.py",
     "platforms/__init__.py",
     "platforms/classroom.py",
     "platforms/classroom.yml",
-    "platforms/folders.py",
 )
 STUDENT_README = PACKAGE_DIR / "student_readme.md"
 # matplotlib: the notebooks' demos plot.
@@ -73,3 +80,10 @@ def release(out: Path) -> list[Path]:
     (out / "README.md").write_text(STUDENT_README.read_text())
     (out / "requirements.txt").write_text("\n".join(STUDENT_REQUIREMENTS) + "\n")
     return [*written, Path("README.md"), Path("requirements.txt")]
+
+
+def main(args: argparse.Namespace) -> int:
+    """``python -m autograder release OUT``: write the student bundle."""
+    files = release(Path(args.out))
+    print(f"wrote the student bundle to {args.out} ({len(files)} files)")
+    return 0

@@ -16,6 +16,7 @@ child, exactly as without the service.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import socket
@@ -83,3 +84,13 @@ def request_grade(server: Path, path: Path, select: str | None = None, timeout: 
     if "error" in answer:
         raise ValueError(answer["error"])
     return answer
+
+
+def main(args: argparse.Namespace) -> int:
+    """``python -m autograder serve --socket PATH``: keep a warm grader answering ``grade --server``."""
+    from autograder.session import graders_missing
+
+    if graders_missing("serve"):
+        return 2
+    serve(Path(args.socket), ready=lambda message: print(message, flush=True))
+    return 0

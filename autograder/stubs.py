@@ -7,6 +7,7 @@ indentation; everything else (signatures, docstrings, provided code) is kept.
 
 from __future__ import annotations
 
+import argparse
 import re
 from pathlib import Path
 
@@ -75,3 +76,16 @@ def build_exercises(solutions_dir: Path, exercises_dir: Path, check: bool = Fals
             if not check:
                 stale.unlink()
     return differing
+
+
+def main(args: argparse.Namespace) -> int:
+    """``python -m autograder build-exercises [--check]``: write (or compare) exercises/; exit 1 when out of date."""
+    changed = build_exercises(Path(args.solutions), Path(args.exercises), check=args.check)
+    if args.check:
+        if changed:
+            print(f"exercises/ is out of date for: {', '.join(changed)}. Run: python -m autograder build-exercises")
+            return 1
+        print("exercises/ matches solutions/.")
+        return 0
+    print(f"wrote {len(changed)} file(s): {', '.join(changed) or 'nothing changed'}")
+    return 0

@@ -41,11 +41,9 @@ class Worker:
     """A warm judge in the current process: fork server started, references computed."""
 
     def __init__(self) -> None:
-        from autograder.grade import warm_judge
-        from autograder.judge.client import ForkServer
+        from autograder.session import GradingSession
 
-        self.server = ForkServer()
-        warm_judge()
+        self.session = GradingSession()
         self._warm_graders()
         # What exists now (torch, the graders, the references) lives as long as the worker: frozen, the
         # garbage collector stops scanning it, so collecting after every submission costs about 15 ms
@@ -68,14 +66,14 @@ class Worker:
         With ``reports``, also the student's feedback files (HTML, Markdown, figures) under "files",
         drawn here so that a class's pictures are drawn in parallel too.
         """
-        from autograder.grade import grade_submission
+        from autograder.errors import InputError
         from autograder.judge.results import GradeReport, TestResult
 
         started = time.monotonic()
         try:
-            report = grade_submission(self.server, Path(path), select=select)
+            report = self.session.grade(Path(path), select=select)
             status = "graded" if not report.grader_errors else f"grader error in {len(report.grader_errors)} test(s)"
-        except (ValueError, OSError) as error:
+        except (InputError, ValueError, OSError) as error:
             report = GradeReport(tests=[TestResult("submission: could not be graded", 0.0, 0.0, False, str(error))])
             status = f"not gradable: {error}"
         report.seconds = time.monotonic() - started
@@ -89,7 +87,7 @@ class Worker:
         return result
 
     def close(self) -> None:
-        self.server.close()
+        self.session.close()
 
 
 def _die_with_parent() -> None:

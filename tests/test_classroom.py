@@ -13,8 +13,8 @@ from pathlib import Path
 import yaml
 
 from autograder.api import GRADED_MODULES
+from autograder.graders.catalog import part_points
 from autograder.platforms.classroom import WORKFLOW
-from autograder.platforms.graded_tests import part_points
 from autograder.platforms.notebook_builder import plain_notebook
 from tests.conftest import ROOT, run_cli
 from tests.notebook_work import fill, write

@@ -10,33 +10,36 @@ import numpy as np
 
 from autograder import PACKAGE_DIR, references
 from autograder.api import GRADED_MODULES, STUDENT_API
-from autograder.graders.diagnoses import MISTAKES
-from autograder.graders.scenarios import SCENARIOS
+from autograder.course import config
+from autograder.course.parts import PARTS
+from autograder.graders.catalog import all_tests
+from autograder.graders.material import mistakes, scenarios
 from tests.conftest import run_cli
 
 GRADERS = PACKAGE_DIR / "graders"
-PLANNED = {"backprop": 30, "training_loop": 12, "validation": 12, "early_stopping": 14, "regularization": 17, "putting_it_together": 15}
+SCENARIOS = scenarios()
+MISTAKES = mistakes()
 
 
 def graded_marks() -> list[dict]:
-    """Every @graded(...) decorator in the grader modules, read from the source."""
+    """Every @graded(...) decorator in the grader modules, read from the source (wherever it sits under graders/)."""
     marks = []
-    for path in sorted(GRADERS.glob("test_*.py")):
+    for path in sorted(GRADERS.rglob("test_*.py")):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "graded":
                 name = node.args[0].value
                 keywords = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
-                marks.append({"name": name, "file": path.name, **keywords})
+                marks.append({"name": name, "file": str(path.relative_to(GRADERS)), **keywords})
     return marks
 
 
-def test_points_add_up_to_100_as_planned():
-    marks = graded_marks()
+def test_points_add_up_to_the_registry_and_to_100():
     per_module: dict[str, float] = {}
-    for mark in marks:
+    for mark in graded_marks():
         per_module[mark["name"].partition(".")[0]] = per_module.get(mark["name"].partition(".")[0], 0) + mark["points"]
-    assert per_module == PLANNED
+    assert per_module == {part.name: part.points for part in PARTS}
     assert sum(per_module.values()) == 100
+    assert sum(test.points for test in all_tests(course=config.Course())) == 100
 
 
 def test_names_start_with_a_graded_function_and_are_unique():
@@ -49,9 +52,9 @@ def test_names_start_with_a_graded_function_and_are_unique():
         assert len(words) > 10, name
 
 
-def test_each_grader_file_grades_its_own_module():
+def test_each_part_folder_grades_its_own_part():
     for mark in graded_marks():
-        assert mark["file"] == f"test_{mark['name'].partition('.')[0]}.py"
+        assert mark["file"].startswith(f"{mark['name'].partition('.')[0]}/test_"), mark
 
 
 def test_reference_curves_reproduce_here():
@@ -139,7 +142,7 @@ def test_every_trainer_mistake_shows_in_some_scenario():
 
 def test_the_reference_clears_the_digits_bar_with_room_to_spare():
     """The 90% bar of part 6 must be reachable: the reference gets well above it on every seed tried."""
-    from autograder.graders.test_putting_it_together import DIGITS, DIGITS_BAR
+    from autograder.graders.putting_it_together.test_putting_it_together import DIGITS, DIGITS_BAR
     from autograder.sandbox import harness
 
     solution = references.load_solution("putting_it_together")

@@ -15,7 +15,7 @@ import pytest
 
 from autograder import SOLUTIONS_DIR
 from autograder.api import GRADED_MODULES, STUDENT_API
-from autograder.platforms.graded_tests import graded_tests, part_points
+from autograder.graders.catalog import graded_tests, part_points
 from autograder.platforms.nbgrader_export import nbgrader_notebook
 from autograder.platforms.notebook_builder import guarded, part_cells, plain_notebook
 from autograder.platforms.otter_export import otter_master

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.platforms.graded_tests import graded_tests, part_points
+from autograder.graders.catalog import graded_tests, part_points
 from autograder.platforms.notebook_builder import plain_notebook
 from tests.conftest import ROOT, run_cli
 from tests.notebook_work import KINDS, fill, write

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.graders.scenarios import SCENARIOS
+from autograder.graders.material import scenarios
 from autograder.judge.results import GradeReport
 from autograder.reports import plots
 from tests.conftest import ROOT, run_cli
@@ -106,7 +106,7 @@ def hidden_scenarios(report: GradeReport) -> set[str]:
     """Scenario keys whose data only hidden tests record (visible tests draw some scenarios too)."""
     visible = {d.get("scenario") for t in report.tests if not t.hidden for d in t.details}
     hidden = {d.get("scenario") for t in report.tests if t.hidden for d in t.details}
-    return {key for key in hidden - visible if key in SCENARIOS}
+    return {key for key in hidden - visible if key in scenarios()}
 
 
 def numbers_of(values: list[float]) -> set[str]:

@@ -10,8 +10,9 @@ import numpy as np
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from autograder.course.parts import Curves, part
 from autograder.graders import diagnoses
-from autograder.graders.scenarios import SCENARIOS
+from autograder.graders.material import scenarios
 from autograder.judge import values
 from autograder.judge.client import Submission
 from autograder.judge.grading import GradingFailure, fail, record, result_of
@@ -79,19 +80,24 @@ def cases_after(examples: list[dict], **strategies: st.SearchStrategy) -> Callab
 CURVE_RTOL, CURVE_ATOL = 1e-5, 1e-7
 PARAM_RTOL, PARAM_ATOL = 1e-5, 1e-6
 
-CURVE_NAMES = {
-    "training_loop.trainer": ("train_loss",),
-    "validation.trainer": ("train_loss", "valid_loss"),
-    "early_stopping.trainer": ("train_loss", "valid_loss"),
-    "putting_it_together.trainer": ("train_loss", "valid_loss", "train_accuracy", "valid_accuracy"),
-}
-
 READABLE = {
     "train_loss": "training loss",
     "valid_loss": "validation loss",
     "train_accuracy": "training accuracy",
     "valid_accuracy": "validation accuracy",
 }
+_COUNT = {2: "two", 3: "three", 4: "four"}
+
+
+def readable(name: str) -> str:
+    """A curve's name in words: "valid_loss" -> "validation loss"."""
+    return READABLE.get(name, name.replace("_", " "))
+
+
+def curve_spec(target: str) -> Curves:
+    """What the trainer ``target`` ("module.function") returns, from the course registry."""
+    module, _, function = target.partition(".")
+    return part(module).curves[function]
 
 
 def probe(submission: Submission, key: str, runner: str, targets: list[str], spec: dict) -> dict:
@@ -103,25 +109,27 @@ def probe(submission: Submission, key: str, runner: str, targets: list[str], spe
 
 def run_student(submission: Submission, key: str) -> dict:
     """The student's result in the reference scenario ``key``."""
-    scenario = SCENARIOS[key]
+    scenario = scenarios()[key]
     return probe(submission, key, scenario.runner, list(scenario.targets), scenario.spec)
 
 
 def curves(returned: object, target: str) -> dict[str, list[float]]:
     """The curves a trainer returned, by name, checked for type: lists of numbers, never tensors."""
-    names = CURVE_NAMES[target]
-    if target == "putting_it_together.trainer":
+    spec = curve_spec(target)
+    names = spec.names
+    if spec.form == "dict":
         table = values.mapping(returned, f"the dict {target} returned", list(names))
         raw = [table[name] for name in names]
-    elif len(names) == 1:
+    elif spec.form == "list":
         raw = [returned]
     else:
-        if not isinstance(returned, (tuple, list)) or len(returned) != 2:
-            fail(f"{target} should return a tuple of two lists, (train_loss, valid_loss).", module=target.partition(".")[0])
+        if not isinstance(returned, (tuple, list)) or len(returned) != len(names):
+            count = _COUNT.get(len(names), str(len(names)))
+            fail(f"{target} should return a tuple of {count} lists, ({', '.join(names)}).", module=target.partition(".")[0])
         raw = list(returned)
     result = {}
     for name, entries in zip(names, raw):
-        what = f"the {READABLE[name]} list"
+        what = f"the {readable(name)} list"
         if isinstance(entries, (list, tuple)) and any(isinstance(e, TensorData) for e in entries):
             fail(
                 f"{what} holds tensors, not floats: each tensor keeps its whole autograd graph alive.",
@@ -176,7 +184,7 @@ def explain(cause: str | None) -> str:
 
 def record_curves(key: str, got: dict[str, list[float]], want: dict[str, list[float]]) -> None:
     """Keep both runs' curves (and where each stopped) for the feedback report's picture."""
-    epochs = SCENARIOS[key].spec["kwargs"].get("epochs", 0)
+    epochs = scenarios()[key].spec["kwargs"].get("epochs", 0)
     first = next(iter(want))
 
     def stopped(curves: dict[str, list[float]]) -> int | None:
@@ -187,7 +195,7 @@ def record_curves(key: str, got: dict[str, list[float]], want: dict[str, list[fl
         {
             "kind": "curves",
             "scenario": key,
-            "title": f"{SCENARIOS[key].targets[0]} on the grader's model and data (scenario {key})",
+            "title": f"{scenarios()[key].targets[0]} on the grader's model and data (scenario {key})",
             "student": got,
             "reference": want,
             "stopped": {"student": stopped(got), "reference": stopped(want)},
@@ -212,7 +220,7 @@ def compare_run(
 
     Returns the student's result for further checks.
     """
-    scenario = SCENARIOS[key]
+    scenario = scenarios()[key]
     target = scenario.targets[0]
     module = target.partition(".")[0]
     student = run_student(submission, key)
@@ -221,7 +229,7 @@ def compare_run(
     record_curves(key, got, want)
     names = names or tuple(want)
     problems = [
-        f"the {READABLE[n]}: {first_difference(got[n], want[n])}"
+        f"the {readable(n)}: {first_difference(got[n], want[n])}"
         for n in names
         if not (len(got[n]) == len(want[n]) and values.close(got[n], want[n], CURVE_RTOL, CURVE_ATOL))
     ]
@@ -254,7 +262,7 @@ def check_stop(
     ran, should = len(got["valid_loss"]), len(want["valid_loss"])
     if ran != should or any(len(v) != ran for v in got.values()):
         record_curves(key, got, want)
-        cause = diagnoses.diagnose_scenario(key, SCENARIOS[key], student, same_run(target, names))
+        cause = diagnoses.diagnose_scenario(key, scenarios()[key], student, same_run(target, names))
         when = "stopped too early" if ran < should else ("ran too long" if ran > should else "returned lists of different lengths")
         fail(
             f"With the grader's scripted validation losses, your trainer {when} (it returned {ran} epochs of validation losses)."

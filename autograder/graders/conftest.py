@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.graders.scenarios import SCENARIOS
+from autograder.graders.material import mistakes, scenarios
 from autograder.references import ReferenceBook
 
-BOOK = ReferenceBook(SCENARIOS)
+BOOK = ReferenceBook(scenarios())
+mistakes()  # every known mistake checked against its solution when the graders load, not at its first use
 
 
 @pytest.fixture(scope="session")

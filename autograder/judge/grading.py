@@ -19,16 +19,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from autograder.course.parts import NAMES, part
 from autograder.judge.client import Failure, Outcome
-
-SECTIONS = {
-    "backprop": "section 1.1 (backpropagation by hand)",
-    "training_loop": "section 2 (the training loop)",
-    "validation": "section 2.1 (validation loss)",
-    "early_stopping": "section 2.2 (early stopping)",
-    "regularization": "section 3 (dropout and L2 regularisation)",
-    "putting_it_together": "section 4 (putting it all together)",
-}
 
 
 @dataclass(frozen=True)
@@ -65,7 +57,7 @@ def graded(name: str, points: float, hidden: bool = True, budget: float = 60.0) 
     ``budget`` bounds the wall-clock seconds all the test's calls into the student's code may take together.
     """
     module, _, rest = name.partition(".")
-    if module not in SECTIONS or ":" not in rest:
+    if module not in NAMES or ":" not in rest:
         raise ValueError(f"grader name {name!r} must start with 'module.function:' for a graded module")
     return pytest.mark.graded(name=name, points=points, hidden=hidden, budget=budget)
 
@@ -75,8 +67,8 @@ def fail(message: str, hint: str = "", module: str = "") -> None:
     parts = [message.strip()]
     if hint:
         parts.append(f"Try this: {hint.strip()}")
-    if module in SECTIONS:
-        parts.append(f"See the chapter, {SECTIONS[module]}.")
+    if module in NAMES:
+        parts.append(f"See the chapter, {part(module).section}.")
     raise GradingFailure("\n".join(parts))
 
 

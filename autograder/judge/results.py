@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
-from autograder.api import GRADED_MODULES
+from autograder.course.parts import NAMES
 
 
 @dataclass
@@ -25,6 +25,7 @@ class TestResult:
     grader_error: str = ""  # for the instructor: a traceback when the grader itself broke
     seconds: float = 0.0  # how long the test ran (the student's code and the judge's own work)
     details: list[dict] = field(default_factory=list)  # plain data for reports: curves, gradient tables, dropout figures
+    visibility: str = "visible"  # when the student sees it on Gradescope: "visible", "after_due_date" or "hidden"
 
     @property
     def module(self) -> str:
@@ -51,7 +52,7 @@ class GradeReport:
 
     def by_module(self) -> dict[str, tuple[float, float]]:
         """module -> (points, max points), in the chapter's order."""
-        parts = {module: [0.0, 0.0] for module in GRADED_MODULES}
+        parts = {module: [0.0, 0.0] for module in NAMES}
         for test in self.tests:
             entry = parts.setdefault(test.module, [0.0, 0.0])
             entry[0] += test.points
@@ -79,7 +80,7 @@ def gradescope_json(report: GradeReport) -> dict:
                 "status": status,
                 "output": test.message if not test.passed else "",
                 "output_format": "md",
-                "visibility": "visible",
+                "visibility": test.visibility,
             }
         )
     return {

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.api import GRADED_MODULES
+from autograder.course import config
+from autograder.course.parts import NAMES
 from autograder.judge.client import Submission
 from autograder.judge.grading import CURRENT, DETAILS, GradingFailure, TestContext
 from autograder.judge.results import GradeReport, TestResult
@@ -45,8 +46,11 @@ class GraderPlugin:
 
     name = "autograder-grading"
 
-    def __init__(self, submission: Submission, on_result: Callable[[TestResult], None] | None = None) -> None:
+    def __init__(
+        self, submission: Submission, on_result: Callable[[TestResult], None] | None = None, course: config.Course | None = None
+    ) -> None:
         self._submission = submission
+        self._course = course or config.Course()
         self._on_result = on_result
         self.results: list[TestResult] = []
         self.notes: list[str] = []
@@ -64,15 +68,19 @@ class GraderPlugin:
     def pytest_configure(self, config: pytest.Config) -> None:
         config.addinivalue_line("markers", "graded(name, points, hidden, budget): a graded behaviour")
 
-    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         unmarked = [item.nodeid for item in items if item.get_closest_marker("graded") is None]
         if unmarked:
             raise pytest.UsageError(f"grader tests without @graded: {unmarked}")
+        unassigned = [item for item in items if not self._course.assigned(_name(item).partition(".")[0])]
+        if unassigned:  # parts not assigned this term are not graded at all
+            config.hook.pytest_deselected(items=unassigned)
+            items[:] = [item for item in items if item not in unassigned]
         for item in items:
             # Our reports carry the student message; pytest's own traceback rendering would only cost time.
             item.repr_failure = lambda excinfo: "see the grading message"
-        order = {module: index for index, module in enumerate(GRADED_MODULES)}
-        items.sort(key=lambda item: order.get(item.get_closest_marker("graded").kwargs["name"].partition(".")[0], len(order)))
+        order = {module: index for index, module in enumerate(NAMES)}
+        items.sort(key=lambda item: order.get(_name(item).partition(".")[0], len(order)))
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -99,13 +107,15 @@ class GraderPlugin:
         if not (call.when == "call" or (report.failed and call.when == "setup")):
             return
         marker = item.get_closest_marker("graded")
-        points = float(marker.kwargs["points"])
+        name = marker.kwargs["name"]
+        points = float(self._course.points_for(name, marker.kwargs["points"]))
         result = TestResult(
-            name=marker.kwargs["name"],
+            name=name,
             points=0.0,
             max_points=points,
             passed=False,
             hidden=marker.kwargs.get("hidden", True),
+            visibility=self._course.visibility_for(name),
             seconds=round(call.duration, 6),
             details=self._details.pop(item.nodeid, []),
         )
@@ -123,15 +133,24 @@ class GraderPlugin:
             self._on_result(result)
 
 
+def _name(item: pytest.Item) -> str:
+    return item.get_closest_marker("graded").kwargs["name"]
+
+
 def run_graders(
-    submission: Submission, tests: Path, select: str | None = None, on_result: Callable[[TestResult], None] | None = None
+    submission: Submission,
+    tests: Path,
+    select: str | None = None,
+    on_result: Callable[[TestResult], None] | None = None,
+    course: config.Course | None = None,
 ) -> GradeReport:
     """Run the grader tests under ``tests`` (a folder with a ``pytest.ini``) against ``submission``.
 
-    ``on_result`` is called with each test's result as soon as it is known.
+    ``on_result`` is called with each test's result as soon as it is known. ``course`` sets this
+    term's points, visibility and assigned parts (default: as the graders declare them).
     """
     started = time.monotonic()
-    plugin = GraderPlugin(submission, on_result)
+    plugin = GraderPlugin(submission, on_result, course)
     args = [
         str(tests),
         "-c",

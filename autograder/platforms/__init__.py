@@ -1,7 +1,6 @@
-"""The notebook platforms: one notebook per part for nbgrader, otter-grader and plain Jupyter, plus
-Gradescope and GitHub Classroom entry points, all generated from ``solutions/``.
+"""Exports to the platforms (nbgrader, otter-grader, plain Jupyter, Gradescope, CI), generated from ``solutions/``; used by the command line, never by the child.
 
-- :mod:`~autograder.platforms.graded_tests`: the graded behaviours of each part, read from the hidden graders;
+- the graded behaviours of each part come from :mod:`autograder.graders.catalog`;
 - :mod:`~autograder.platforms.narrative`: the notebooks' text and layout (``solutions/notebooks/<part>.md``);
 - :mod:`~autograder.platforms.notebook_builder`: one part's cells, and the plain student notebook;
 - :mod:`~autograder.platforms.nbgrader_export`: an nbgrader course directory;

@@ -13,42 +13,25 @@ The workflow that calls it is ``classroom.yml`` beside this file; the student bu
 
 from __future__ import annotations
 
+import argparse
 import base64
 import json
 from pathlib import Path
 
-from autograder import PACKAGE_DIR
 from autograder.judge.results import GradeReport
 
 WORKFLOW = Path(__file__).with_name("classroom.yml")
 WORKFLOW_TARGET = Path(".github") / "workflows" / "classroom.yml"
 
 
-def hidden_graders_present() -> bool:
-    return (PACKAGE_DIR / "graders" / "pytest.ini").is_file()
-
-
 def grade(path: Path) -> tuple[GradeReport, bool]:
     """Grade ``path`` (a folder of modules or notebooks, or one file); returns the report and whether it
     used the hidden graders (else the public checks, one point each)."""
-    from autograder.grade import submission_modules
-    from autograder.judge.client import ForkServer, Submission
-    from autograder.judge.runner import run_graders
-    from autograder.platforms.folders import folder_modules
+    from autograder.session import CHECKS_DIR, GRADERS_DIR, GradingSession, graders_present
 
-    path = Path(path)
-    modules = folder_modules(path) if path.is_dir() else submission_modules(path)
-    hidden = hidden_graders_present()
-    with ForkServer() as server:
-        if hidden:
-            from autograder.grade import GRADERS_DIR, warm_judge
-
-            warm_judge()
-        submission = Submission(server, path, modules)
-        try:
-            report = run_graders(submission, GRADERS_DIR if hidden else PACKAGE_DIR / "checks")
-        finally:
-            submission.close()
+    hidden = graders_present()
+    with GradingSession(GRADERS_DIR if hidden else CHECKS_DIR) as session:
+        report = session.grade(Path(path))
     if not hidden:
         for test in report.tests:
             test.max_points, test.points = 1.0, 1.0 if test.passed else 0.0
@@ -106,3 +89,18 @@ def write_outputs(report: GradeReport, hidden: bool, github_output: Path | None,
         with open(summary, "a") as stream:
             stream.write(summary_markdown(report, hidden))
     return result
+
+
+def main(args: argparse.Namespace) -> int:
+    """``python -m autograder classroom PATH``: grade in CI, print the table, write the step's outputs; exit 0 once graded."""
+    from autograder.errors import InputError
+    from autograder.judge.results import render_table
+
+    path = Path(args.path)
+    if not path.exists():
+        raise InputError(f"{path} does not exist")
+    report, hidden = grade(path)
+    what = "hidden graders" if hidden else "public checks only"
+    print(render_table(report, title=f"Autograding ({what}): {report.score:g} / {report.max_score:g}"))
+    write_outputs(report, hidden, Path(args.github_output) if args.github_output else None, Path(args.summary) if args.summary else None)
+    return 0

@@ -21,6 +21,7 @@ Example::
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import tomllib
@@ -30,6 +31,7 @@ from pathlib import Path
 
 from autograder import PACKAGE_DIR, PROJECT_ROOT, SOLUTIONS_DIR
 from autograder.api import GRADED_MODULES
+from autograder.course import config
 
 CONFIG_NAME = "gradescope_config.json"
 PACKAGE_SUFFIXES = (".py", ".json", ".ini", ".yml")
@@ -97,27 +99,22 @@ def build_zip(out: Path, parts: list[str] | None = None) -> Path:
         bundle.writestr(CONFIG_NAME, json.dumps({"parts": parts}, indent=1) + "\n")
         for relative, source in grader_files():
             bundle.write(source, str(relative))
+        course = config.course_path()
+        if course is not None:  # this term's points and visibility travel with the grader
+            bundle.write(course, "course.toml")
     return out
 
 
 def run(root: Path) -> dict:
     """Grade ``root/submission`` and write ``root/results/results.json``; returns what was written."""
-    from autograder.grade import GRADERS_DIR, warm_judge
-    from autograder.judge.client import ForkServer, Submission
     from autograder.judge.results import gradescope_json, write_atomic
-    from autograder.judge.runner import run_graders
-    from autograder.platforms.folders import folder_modules
+    from autograder.session import GradingSession
 
     config_path = root / "source" / CONFIG_NAME
     parts = json.loads(config_path.read_text())["parts"] if config_path.is_file() else list(GRADED_MODULES)
-    folder = root / "submission"
-    with ForkServer() as server:
-        warm_judge()
-        submission = Submission(server, folder, folder_modules(folder))
-        try:
-            report = run_graders(submission, GRADERS_DIR)
-        finally:
-            submission.close()
+    course = config.active()  # the zip's own course.toml, when the instructor had one
+    with GradingSession(course=dataclasses.replace(course, parts=tuple(p for p in course.parts if p in parts))) as session:
+        report = session.grade(root / "submission")
     report.tests = [test for test in report.tests if test.module in parts]
     results = gradescope_json(report)
     results["output"] = f"Graded parts: {', '.join(parts)}. " + results["output"]
@@ -127,7 +124,8 @@ def run(root: Path) -> dict:
     return results
 
 
-def main(argv: list[str] | None = None) -> int:
+def run_main(argv: list[str] | None = None) -> int:
+    """What ``run_autograder`` calls: grade the submission, always leave a results.json; exit 1 when grading broke."""
     parser = argparse.ArgumentParser(description="Grade a Gradescope submission (what run_autograder calls).")
     parser.add_argument("--root", default="/autograder", help="the folder holding source/, submission/ and results/")
     root = Path(parser.parse_args(argv).root)
@@ -144,5 +142,16 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def main(args: argparse.Namespace) -> int:
+    """``python -m autograder gradescope ZIP [--part P]``: build the Gradescope autograder zip."""
+    from autograder.session import graders_missing
+
+    if graders_missing("gradescope"):
+        return 2
+    out = build_zip(Path(args.out), args.part)
+    print(f"wrote the Gradescope autograder {out} (parts: {', '.join(args.part or ['all'])})")
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_main())

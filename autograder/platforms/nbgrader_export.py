@@ -17,12 +17,13 @@ Instructor workflow (in the course directory)::
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
 from autograder import SOLUTIONS_DIR
 from autograder.api import GRADED_MODULES
-from autograder.platforms.graded_tests import graded_tests
+from autograder.graders.catalog import graded_tests
 from autograder.platforms.notebook_builder import code_cell, dumps, guarded, markdown_cell, notebook, part_cells
 
 SCHEMA_VERSION = 3
@@ -112,3 +113,10 @@ def write_course(course: Path, solutions: Path = SOLUTIONS_DIR, config: bool = T
         config_path.write_text(NBGRADER_CONFIG)
         written.append(config_path)
     return written
+
+
+def main(args: argparse.Namespace) -> int:
+    """``python -m autograder nbgrader COURSE``: an nbgrader course directory."""
+    written = write_course(Path(args.course))
+    print(f"wrote {len(written)} files to the nbgrader course {args.course}; then, there: nbgrader generate_assignment <part>")
+    return 0

@@ -12,6 +12,7 @@ sources always give the same bytes.
 
 from __future__ import annotations
 
+import argparse
 import ast
 import json
 import textwrap
@@ -26,14 +27,6 @@ from autograder.stubs import BEGIN, make_stub
 GUARD = 'if __name__ == "__main__":  # runs in Jupyter; the grader skips it\n'
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 LANGUAGE_INFO = {"name": "python", "version": "3.11"}
-TITLES = {
-    "backprop": "Part 1: Backpropagation by hand",
-    "training_loop": "Part 2: The training loop",
-    "validation": "Part 3: Validation loss",
-    "early_stopping": "Part 4: Early stopping",
-    "regularization": "Part 5: Dropout and L2 regularisation",
-    "putting_it_together": "Part 6: Putting it all together",
-}
 
 
 class BuildError(ValueError):
@@ -208,3 +201,10 @@ def write_plain(out: Path, solutions: Path = SOLUTIONS_DIR) -> list[Path]:
         path.write_text(dumps(plain_notebook(part, solutions)))
         written.append(path)
     return written
+
+
+def main(args: argparse.Namespace) -> int:
+    """``python -m autograder plain OUT``: the plain student notebooks."""
+    written = write_plain(Path(args.out))
+    print(f"wrote {len(written)} plain notebooks to {args.out}")
+    return 0

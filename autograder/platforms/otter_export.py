@@ -28,6 +28,7 @@ Instructor workflow::
 
 from __future__ import annotations
 
+import argparse
 import ast
 import builtins
 import json
@@ -37,7 +38,7 @@ from pathlib import Path
 
 from autograder import SOLUTIONS_DIR
 from autograder.api import GRADED_MODULES
-from autograder.platforms.graded_tests import GradedTest, graded_tests
+from autograder.graders.catalog import GradedTest, graded_tests
 from autograder.platforms.notebook_builder import Cell, code_cell, dumps, guarded, markdown_cell, notebook, part_cells, raw_cell
 from autograder.stubs import BEGIN, END
 
@@ -208,3 +209,14 @@ def write_masters(out: Path, solutions: Path = SOLUTIONS_DIR, support: bool = Tr
             shutil.rmtree(out / name, ignore_errors=True)
         written += copy_support(out)
     return written
+
+
+def main(args: argparse.Namespace) -> int:
+    """``python -m autograder otter OUT``: otter-grader master notebooks and their support files."""
+    from autograder.session import graders_missing
+
+    if graders_missing("otter"):
+        return 2
+    written = write_masters(Path(args.out))
+    print(f"wrote {len(written)} files to {args.out}; then, there: otter assign <part>.ipynb dist/<part> --no-pdfs")
+    return 0

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from autograder import PROJECT_ROOT, SOLUTIONS_DIR
@@ -53,3 +54,16 @@ def sync(root: Path = NOTEBOOKS_DIR, check: bool = False, solutions: Path = SOLU
             if not check:
                 stale.unlink()
     return differing
+
+
+def main(args: argparse.Namespace) -> int:
+    """``python -m autograder notebooks [--check]``: write (or compare) notebooks/; exit 1 when out of date."""
+    changed = sync(Path(args.out or NOTEBOOKS_DIR), check=args.check)
+    if args.check:
+        if changed:
+            print(f"notebooks/ is out of date for: {', '.join(changed)}. Run: python -m autograder notebooks")
+            return 1
+        print("notebooks/ matches solutions/ and the graders.")
+        return 0
+    print(f"wrote {len(changed)} file(s): {', '.join(changed) or 'nothing changed'}")
+    return 0

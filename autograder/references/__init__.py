@@ -1,4 +1,4 @@
-"""Reference results: what ``solutions/`` gives in every grader scenario, stored and re-checked.
+"""Reference results: what ``solutions/`` gives in every grader scenario, stored and re-checked; imported by the judge and the graders, never by the child.
 
 ``curves.json`` holds, for each scenario of the hidden graders, the result of
 the reference solution run through the same harness the student's code runs

@@ -17,18 +17,16 @@ import html
 from collections import Counter
 from pathlib import Path
 
-from autograder.api import GRADED_MODULES
+from autograder.course.parts import NAMES, part
 from autograder.judge.results import GradeReport, TestResult
 from autograder.reports import plots
 
-PART_TITLES = {
-    "backprop": "1. Backpropagation by hand",
-    "training_loop": "2. The training loop",
-    "validation": "3. Validation loss",
-    "early_stopping": "4. Early stopping",
-    "regularization": "5. Dropout and L2 regularisation",
-    "putting_it_together": "6. Putting it all together",
-}
+
+def part_title(module: str) -> str:
+    """A part's numbered title from the course registry ("2. The training loop"); other names as they are."""
+    return part(module).heading if module in NAMES else module
+
+
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
@@ -76,9 +74,7 @@ def _score_table_html(report: GradeReport) -> str:
     for module, (points, maximum) in report.by_module().items():
         if maximum:
             status = "pass" if points == maximum else "fail"
-            rows.append(
-                f'<tr><td>{_escape(PART_TITLES.get(module, module))}</td><td class="num {status}">{points:g} / {maximum:g}</td></tr>'
-            )
+            rows.append(f'<tr><td>{_escape(part_title(module))}</td><td class="num {status}">{points:g} / {maximum:g}</td></tr>')
     rows.append(f'<tr><th>Total</th><th class="num">{report.score:g} / {report.max_score:g}</th></tr>')
     return "<table>" + "".join(rows) + "</table>"
 
@@ -116,11 +112,11 @@ def html_report(report: GradeReport, student: str, show_hidden: bool = False, ti
     """A self-contained HTML page (inline CSS, images embedded as data URIs)."""
     body = [f"<h1>{_escape(title)} for {_escape(student)}: {report.score:g} / {report.max_score:g}</h1>", _score_table_html(report)]
     body.append('<p class="note">Hidden tests show their name, points and a hint, not their inputs or expected values.</p>')
-    for module in [*GRADED_MODULES, *sorted({t.module for t in report.tests} - set(GRADED_MODULES))]:
+    for module in [*NAMES, *sorted({t.module for t in report.tests} - set(NAMES))]:
         tests = [t for t in report.tests if t.module == module]
         if not tests:
             continue
-        body.append(f"<h2>{_escape(PART_TITLES.get(module, module))}</h2>")
+        body.append(f"<h2>{_escape(part_title(module))}</h2>")
         failed, passed = [t for t in tests if not t.passed], [t for t in tests if t.passed]
         body += [_test_html(t, show_hidden) for t in failed]
         body += [_test_html(t, show_hidden) for t in passed if shown_details(t, show_hidden)]
@@ -140,14 +136,14 @@ def markdown_report(report: GradeReport, student: str, show_hidden: bool = False
     lines = [f"# {title} for {student}: {report.score:g} / {report.max_score:g}", "", "| part | points |", "| --- | ---: |"]
     for module, (points, maximum) in report.by_module().items():
         if maximum:
-            lines.append(f"| {PART_TITLES.get(module, module)} | {points:g} / {maximum:g} |")
+            lines.append(f"| {part_title(module)} | {points:g} / {maximum:g} |")
     lines += ["", "Hidden tests show their name, points and a hint, not their inputs or expected values.", ""]
     images: dict[str, bytes] = {}
-    for module in GRADED_MODULES:
+    for module in NAMES:
         tests = [t for t in report.tests if t.module == module]
         if not tests:
             continue
-        lines += [f"## {PART_TITLES[module]}", ""]
+        lines += [f"## {part_title(module)}", ""]
         for test in tests:
             mark = "passed" if test.passed else "**failed**"
             lines.append(f"- {mark} ({test.points:g} / {test.max_points:g}): {test.name}")
@@ -204,12 +200,12 @@ def class_overview_html(rows: list, reports: dict[str, GradeReport], top: int = 
         body.append(f"<p>Mean {sum(totals) / len(totals):.1f}, lowest {min(totals):g}, highest {max(totals):g}.</p>")
         body.append(f'<img alt="score histogram" src="{_data_uri(plots.histogram_png(totals))}">')
     body.append("<h2>Mean points per part</h2><table>")
-    for module in GRADED_MODULES:
+    for module in NAMES:
         values = [row.parts.get(module, 0.0) for row in rows]
         maximum = max((r.by_module().get(module, (0, 0))[1] for r in reports.values()), default=0)
         if values:
             body.append(
-                f'<tr><td>{_escape(PART_TITLES[module])}</td><td class="num">{sum(values) / len(values):.1f} / {maximum:g}</td></tr>'
+                f'<tr><td>{_escape(part_title(module))}</td><td class="num">{sum(values) / len(values):.1f} / {maximum:g}</td></tr>'
             )
     body.append('</table><h2>Most common mistakes</h2><table><tr><th>mistake or failed test</th><th class="num">students</th></tr>')
     for what, count in diagnosis_counts(reports).most_common(top):

@@ -132,7 +132,7 @@ def _search(deadline_seconds):
     for place in places():
         for path in walk(place, deadline=deadline):
             name = os.path.basename(path)
-            if name.startswith("test_") and name.endswith(".py") or name in ("curves.json", "diagnoses.py", "scenarios.py"):
+            if name.startswith("test_") and name.endswith(".py") or name in ("curves.json", "mistakes.py", "scenarios.py", "specs.py"):
                 data = quietly(read, path)
                 if data and (b"@graded" in data or b'"results"' in data or b"MISTAKES" in data or b"SCENARIOS" in data):
                     found.setdefault("graders or curves", path)
@@ -144,7 +144,7 @@ def _search(deadline_seconds):
                 found.setdefault(".git", path)
         if time.monotonic() > deadline:
             break
-    for module, name in (("solutions.backprop", "sigmoid"), ("autograder.graders.scenarios", "SCENARIOS"), ("autograder.references", "CURVES_PATH")):
+    for module, name in (("solutions.backprop", "sigmoid"), ("autograder.graders.material", "scenarios"), ("autograder.references", "CURVES_PATH")):
         try:
             if hasattr(__import__(module, fromlist=[name]), name):
                 found.setdefault("import " + module, module)
@@ -276,7 +276,7 @@ def project_files():
         root = os.path.dirname(os.path.dirname(os.path.abspath(autograder.__file__)))
     except BaseException:  # noqa: BLE001
         root = "/work/main"
-    for relative in ("autograder/references/curves.json", "autograder/graders/test_backprop.py", "solutions/backprop.py"):
+    for relative in ("autograder/references/curves.json", "autograder/graders/backprop/test_backprop.py", "solutions/backprop.py"):
         paths.append(os.path.join(root, relative))
     for folder in ("autograder/graders", "autograder/references", "solutions"):
         for name in quietly(os.listdir, os.path.join(root, folder), default=[]) or []:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from autograder.graders import common
 from autograder.graders.diagnoses import diagnose_scenario
-from autograder.graders.scenarios import SCENARIOS
+from autograder.graders.training_loop.scenarios import SCENARIOS
 from autograder.judge import values
 from autograder.judge.grading import fail, graded
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from autograder.graders import common
 from autograder.graders.common import check_modes, check_no_graph, check_no_updates
-from autograder.graders.scenarios import SCENARIOS
+from autograder.graders.validation.scenarios import SCENARIOS
 from autograder.judge.grading import fail, graded
 
 MODULE = "validation"

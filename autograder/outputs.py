@@ -1,0 +1,121 @@
+"""Where a graded report goes: one list of writers, applied in one place by :func:`write_outputs`.
+
+Each writer turns a :class:`~autograder.judge.results.GradeReport` into one
+output: Gradescope's ``results.json``, JUnit XML, our full JSON report, the
+terminal table, the feedback report (HTML, Markdown, figures). ``grade`` binds
+each to a command-line option of the same name; ``grade-class`` writes each
+student's files with the same writers.
+
+Example::
+
+    write_outputs(report, {"results": Path("results.json"), "junit": Path("junit.xml")}, Context("alice"))
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from autograder.judge.results import GradeReport, TestResult, junit_xml, render_table, write_atomic, write_gradescope
+
+
+@dataclass
+class Context:
+    """What a writer needs besides the report: whose it is, and how much to show."""
+
+    student: str
+    show_hidden: bool = False
+    title: str | None = None  # the table's title (default: the score)
+    status: str | None = None  # the class gradebook's status, kept in the JSON report
+    report_title: str = "Feedback"
+    points: bool = True  # whether the table shows points (the public checks have none)
+    rendered: dict[str, bytes] | None = None  # feedback files already drawn (by a class's worker)
+
+
+@dataclass(frozen=True)
+class Writer:
+    """One output: ``option`` names it (``--results``), ``write`` writes it to a path (or, for the table, a stream)."""
+
+    option: str
+    help: str
+    write: Callable[[GradeReport, Path | TextIO, Context], object]
+
+
+def _results(report: GradeReport, target: Path, context: Context) -> None:
+    write_gradescope(report, target)
+
+
+def _junit(report: GradeReport, target: Path, context: Context) -> None:
+    write_atomic(target, junit_xml(report))
+
+
+def _json(report: GradeReport, target: Path, context: Context) -> None:
+    data = report.to_dict() if context.status is None else {"status": context.status, **report.to_dict()}
+    write_atomic(target, json.dumps(data, indent=2))
+
+
+def _table(report: GradeReport, target: TextIO, context: Context) -> None:
+    print(render_table(report, title=context.title, points=context.points), file=target)
+
+
+def _report(report: GradeReport, target: Path, context: Context) -> Path:
+    from autograder.reports.render import report_files, write_files
+
+    files = (
+        context.rendered
+        if context.rendered is not None
+        else report_files(report, context.student, context.show_hidden, context.report_title)
+    )
+    return write_files(Path(target), files)[0]
+
+
+WRITERS: tuple[Writer, ...] = (
+    Writer("table", "print the table of tests and the feedback of each failed one", _table),
+    Writer("results", "write Gradescope's results.json here", _results),
+    Writer("junit", "write JUnit XML here", _junit),
+    Writer("json", "write the full report (with grader errors) here", _json),
+    Writer("report", "write the feedback report (report.html, report.md, figures) into this folder", _report),
+)
+FILE_WRITERS = tuple(writer for writer in WRITERS if writer.option != "table")
+
+
+def write_outputs(report: GradeReport, targets: dict[str, Path | TextIO | None], context: Context) -> dict[str, object]:
+    """Apply every writer that has a target (``targets``: option -> path, or stream for "table"); returns what each gave back."""
+    done = {}
+    for writer in WRITERS:
+        target = targets.get(writer.option)
+        if target is not None:
+            done[writer.option] = writer.write(report, target, context)
+    return done
+
+
+UNFINISHED = "not graded: grading did not finish"
+
+
+def unfinished_report() -> GradeReport:
+    """What stands in a student's results until the judge's own replace them: zero, and why."""
+    message = "The grader stopped before it finished: this is not your score. Ask your instructor to grade again."
+    return GradeReport(tests=[TestResult("grading: not finished", 0.0, 0.0, False, message, hidden=False)])
+
+
+class ResultsFile:
+    """Gradescope's results.json, written with zero points before any student code runs, then after each test.
+
+    Until the final write (the "results" writer), the file also holds an "unfinished" entry, so a run
+    that is killed leaves the judge's own partial results, never a stale, forged or empty file.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.tests: list[TestResult] = []
+        self._write()
+
+    def _write(self) -> None:
+        write_gradescope(GradeReport(tests=[*self.tests, *unfinished_report().tests]), self.path)
+
+    def add(self, result: TestResult) -> None:
+        self.tests.append(result)
+        self._write()

@@ -1,0 +1,97 @@
+"""A grading session, written once: a fork server, a set of grader tests and the course; submissions graded one after another.
+
+``grade``, ``check``, ``grade-class``'s workers, the warm ``serve``, the CI
+command and the Gradescope runner all grade through :class:`GradingSession`,
+so every path finds a submission's parts the same way (:mod:`autograder.discovery`),
+applies the same course settings and time limits, and adds the same notes
+(what the sandbox could not isolate here, what was skipped) to the report.
+
+Example::
+
+    with GradingSession() as session:           # the hidden graders, the course in force
+        report = session.grade(Path("exercises"))
+    report.score, report.max_score               # (0.0, 100.0)
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from autograder import PACKAGE_DIR
+from autograder.course import config
+from autograder.discovery import discover
+from autograder.judge.client import ForkServer, Submission
+from autograder.judge.results import GradeReport, TestResult
+
+GRADERS_DIR = PACKAGE_DIR / "graders"
+CHECKS_DIR = PACKAGE_DIR / "checks"
+
+
+BUNDLE_MESSAGE = "`{}` is not part of the student bundle: it needs the hidden graders. Use `python -m autograder check`."
+
+
+def graders_present() -> bool:
+    """Whether the hidden graders are here (the student bundle has only the public checks)."""
+    return (GRADERS_DIR / "pytest.ini").is_file()
+
+
+def graders_missing(command: str) -> bool:
+    """True (after saying so on stderr) when the hidden graders are absent, as in the student bundle."""
+    if graders_present():
+        return False
+    print(BUNDLE_MESSAGE.format(command), file=sys.stderr)
+    return True
+
+
+def warm_judge() -> None:
+    """Compute the reference results now (about a second of torch set-up), while the fork server starts."""
+    from autograder.graders.conftest import BOOK
+
+    BOOK.ensure()
+
+
+class GradingSession:
+    """Grades submissions with the tests in ``tests`` (default: the hidden graders) under ``course``.
+
+    The public checks (``tests=CHECKS_DIR``) are graded as they are written: no course file applies to them.
+    """
+
+    def __init__(self, tests: Path = GRADERS_DIR, course: config.Course | None = None) -> None:
+        self.tests = Path(tests)
+        self.hidden = self.tests == GRADERS_DIR
+        self.course = (course or config.active()) if self.hidden else config.Course()
+        self.server = ForkServer()
+        if self.hidden:
+            warm_judge()
+
+    def grade(self, path: Path, select: str | None = None, on_result: Callable[[TestResult], None] | None = None) -> GradeReport:
+        """Grade the submission at ``path`` (a folder, a module file or a notebook).
+
+        ``on_result`` is called with each test's result as it finishes. Raises
+        :class:`~autograder.errors.InputError` for a path that holds no submission.
+        """
+        from autograder.judge.runner import run_graders  # pytest: not needed by `grade --server`
+
+        found = discover(Path(path))
+        submission = Submission(
+            self.server, Path(path), found.modules, call_timeout=self.course.call_seconds, load_timeout=self.course.load_seconds
+        )
+        try:
+            report = run_graders(submission, self.tests, select, on_result, self.course if self.hidden else None)
+        finally:
+            submission.close()
+        for note in [*found.notes, *self.server.notes]:
+            if note not in report.notes:
+                report.notes.append(note)
+        return report
+
+    def close(self) -> None:
+        self.server.close()
+
+    def __enter__(self) -> GradingSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,40 @@
+"""What must never reach students: the leak check run on every student bundle the tests make."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+HIDDEN_NAME_PARTS = ("graders", "references", "solutions", "diagnoses", "curves", "mistake")
+
+
+def solution_lines(solutions: Path) -> set[str]:
+    """Distinctive lines of solution code (inside the fences) that must never reach students."""
+    lines = set()
+    for path in solutions.glob("*.py"):
+        inside = False
+        for line in path.read_text().splitlines():
+            if "### BEGIN SOLUTION" in line:
+                inside = True
+            elif "### END SOLUTION" in line:
+                inside = False
+            elif inside and len(line.strip()) >= 30:
+                lines.add(line.strip())
+    return lines
+
+
+def bundle_leaks(bundle: Path, project: Path) -> list[str]:
+    """Everything hidden found in the bundle ``bundle`` made from the project at ``project`` (empty: no leak)."""
+    files = [p for p in bundle.rglob("*") if p.is_file()]
+    found = [
+        f"hidden file name: {p.relative_to(bundle)}" for p in files if any(part in str(p.relative_to(bundle)) for part in HIDDEN_NAME_PARTS)
+    ]
+    text = "\n".join(p.read_text(errors="replace") for p in files)
+    if "BEGIN SOLUTION" in text:
+        found.append("a solution fence")
+    found += [f"solution line: {line}" for line in solution_lines(project / "solutions") if line in text]
+    curves = json.loads((project / "autograder" / "references" / "curves.json").read_text())["results"]
+    numbers = set(re.findall(r"\d\.\d{8,}", json.dumps(curves)))
+    found += [f"reference value: {number}" for number in sorted(numbers & set(re.findall(r"\d\.\d{8,}", text)))]
+    return found
