@@ -28,17 +28,19 @@ import importlib
 import os
 import sys
 
-from autograder import EXERCISES_DIR, SOLUTIONS_DIR
+from autograder import EXERCISES_DIR, SOLUTIONS_DIR, graders_present
 from autograder.course.parts import NAMES
 from autograder.errors import GRADER_EXIT, USAGE_EXIT, InputError
 
 COURSE_HELP = "this term's course file (default: $AUTOGRADER_COURSE, else course.toml at the project's root)"
 
 
-def _command(commands, name: str, module: str, help: str) -> argparse.ArgumentParser:
-    """A subcommand whose work is ``<module>.main(args)`` (imported only when it runs)."""
+def _command(commands, name: str, module: str, help: str, course: bool = False) -> argparse.ArgumentParser:
+    """A subcommand whose work is ``<module>.main(args)`` (imported only when it runs); ``course``: it reads the course file."""
     parser = commands.add_parser(name, help=help, description=help)
-    parser.set_defaults(module=f"autograder.{module}")
+    parser.set_defaults(module=f"autograder.{module}", reads_course=course)
+    if course:
+        parser.add_argument("--course", dest="course_file", metavar="FILE", help=COURSE_HELP)
     return parser
 
 
@@ -51,7 +53,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--solutions", default=str(SOLUTIONS_DIR))
     build.add_argument("--exercises", default=str(EXERCISES_DIR))
 
-    grade = _command(commands, "grade", "grade", "grade one submission")
+    grade = _command(commands, "grade", "grade", "grade one submission", course=True)
     grade.add_argument("path", help="a folder laid out like exercises/, one module file, or a notebook")
     grade.add_argument("--results", help="write Gradescope's results.json here")
     grade.add_argument("--junit", help="write JUnit XML here")
@@ -59,7 +61,6 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("-k", dest="select", help="only the grader tests matching this pytest expression")
     grade.add_argument("--report", help="write the feedback report (report.html, report.md, figures) into this folder")
     grade.add_argument("--show-hidden", action="store_true", help="show hidden tests' data (curves, values) in the report")
-    grade.add_argument("--course", help=COURSE_HELP)
     grade.add_argument(
         "--server", default=os.environ.get("AUTOGRADER_SERVER"), help="use a running `serve` (its socket; or set AUTOGRADER_SERVER)"
     )
@@ -68,23 +69,21 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("path", nargs="?", default=str(EXERCISES_DIR), help="your exercises folder (default: exercises/)")
     check.add_argument("--report", help="also write a feedback report (report.html, report.md) into this folder")
 
-    klass = _command(commands, "grade-class", "gradebook", "grade every submission in a folder")
+    klass = _command(commands, "grade-class", "gradebook", "grade every submission in a folder", course=True)
     klass.add_argument("class_dir", help="one sub-folder (or notebook) per student")
     klass.add_argument("--out", help="where the gradebook and each student's results go (default: DIR-graded)")
     klass.add_argument("--regrade", action="store_true", help="grade again students already graded")
     klass.add_argument("--workers", type=int, default=None, help="parallel warm workers (default: one per core)")
     klass.add_argument("--no-reports", action="store_true", help="skip the HTML/Markdown feedback reports and the class overview")
     klass.add_argument("--show-hidden", action="store_true", help="show hidden tests' data (curves, values) in the reports")
-    klass.add_argument("--course", help=COURSE_HELP)
 
-    service = _command(commands, "serve", "service", "keep a warm grader running for `grade --server`")
+    service = _command(commands, "serve", "service", "keep a warm grader running for `grade --server`", course=True)
     service.add_argument("--socket", default=f"/tmp/autograder-{os.getuid()}.sock", help="the Unix socket to listen on")
 
-    rel = _command(commands, "release", "release", "write the student bundle")
+    rel = _command(commands, "release", "release", "write the student bundle", course=True)
     rel.add_argument("out", help="a new folder")
-    rel.add_argument("--course", help=COURSE_HELP)
 
-    demo = _command(commands, "demo", "demo", "grade the example students in examples/submissions")
+    demo = _command(commands, "demo", "demo", "grade the example students in examples/submissions", course=True)
     demo.add_argument("--out", default="build/demo", help="where to write the gradebook")
 
     new = _command(commands, "new-part", "scaffold", "scaffold a new part: solution, notebook text, grader folder, registry entry")
@@ -95,25 +94,30 @@ def parser() -> argparse.ArgumentParser:
     refs = _command(commands, "references", "reference_check", "check that the stored reference curves reproduce here")
     refs.add_argument("--write", action="store_true", help="regenerate references/curves.json from solutions/")
 
-    nbs = _command(commands, "notebooks", "platforms.sync", "write notebooks/ (plain, nbgrader, otter) from solutions/")
+    nbs = _command(commands, "notebooks", "platforms.sync", "write notebooks/ (plain, nbgrader, otter) from solutions/", course=True)
     nbs.add_argument("--check", action="store_true", help="only compare; exit 1 if notebooks/ is out of date")
     nbs.add_argument("--out", help="another folder than notebooks/")
 
-    plain = _command(commands, "plain", "platforms.notebook_builder", "write the plain student notebooks (no grading dependency)")
+    plain = _command(
+        commands, "plain", "platforms.notebook_builder", "write the plain student notebooks (no grading dependency)", course=True
+    )
     plain.add_argument("out", help="the folder to write <part>.ipynb into")
 
-    nbgrader = _command(commands, "nbgrader", "platforms.nbgrader_export", "write an nbgrader course directory")
+    nbgrader = _command(commands, "nbgrader", "platforms.nbgrader_export", "write an nbgrader course directory", course=True)
     nbgrader.add_argument("course", help="the course directory (source/<part>/ is written there)")
 
-    otter = _command(commands, "otter", "platforms.otter_export", "write otter-grader master notebooks and their support files")
+    otter = _command(
+        commands, "otter", "platforms.otter_export", "write otter-grader master notebooks and their support files", course=True
+    )
     otter.add_argument("out", help="the folder for <part>.ipynb, autograder/ and solutions/")
 
-    gradescope = _command(commands, "gradescope", "platforms.gradescope", "build a Gradescope autograder zip that runs this grader")
+    gradescope = _command(
+        commands, "gradescope", "platforms.gradescope", "build a Gradescope autograder zip that runs this grader", course=True
+    )
     gradescope.add_argument("out", help="the zip to write")
     gradescope.add_argument("--part", action="append", choices=NAMES, help="grade only this part (repeatable; default: all)")
-    gradescope.add_argument("--course", help=COURSE_HELP)
 
-    classroom = _command(commands, "classroom", "platforms.classroom", "grade in CI and report the score")
+    classroom = _command(commands, "classroom", "platforms.classroom", "grade in CI and report the score", course=True)
     classroom.add_argument("path", nargs="?", default=str(EXERCISES_DIR), help="exercises/, a folder of notebooks, or one file")
     classroom.add_argument("--github-output", help="append result=<base64> here ($GITHUB_OUTPUT)")
     classroom.add_argument("--summary", help="append a Markdown score summary here ($GITHUB_STEP_SUMMARY)")
@@ -124,10 +128,14 @@ def main(argv: list[str] | None = None) -> int:
     """Parse ``argv``, run the command's ``main``, and turn a user's mistake into one line and exit code 2."""
     args = parser().parse_args(argv)
     try:
-        if getattr(args, "course", None) and args.command != "nbgrader":  # nbgrader's "course" is its directory
+        if args.reads_course:
             from autograder.course import config
 
-            config.use(args.course)
+            config.use(args.course_file)  # also for the workers and servers this command starts
+            if graders_present():  # every test the file names must exist: a typo is an error now, not a silent default
+                from autograder.graders.catalog import checked_course
+
+                checked_course()
         return importlib.import_module(args.module).main(args)
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)

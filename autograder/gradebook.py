@@ -181,7 +181,6 @@ def main(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    from autograder.graders.catalog import checked_course
     from autograder.session import graders_missing
 
     if graders_missing("grade-class"):
@@ -189,7 +188,7 @@ def main(args: argparse.Namespace) -> int:
     class_dir = Path(args.class_dir)
     if not class_dir.is_dir():
         raise InputError(f"{class_dir} is not a folder: give the folder that holds one sub-folder (or notebook) per student")
-    checked_course()
+
     out = Path(args.out or class_dir.with_name(class_dir.name + "-graded"))
     console = Console()
     columns = (

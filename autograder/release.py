@@ -11,6 +11,9 @@ import shutil
 from pathlib import Path
 
 from autograder import PACKAGE_DIR, PROJECT_ROOT
+from autograder.api import PROVIDED_MODULES
+from autograder.course import config
+from autograder.errors import InputError
 
 PUBLIC_PACKAGE_FILES = (
     "__init__.py",
@@ -47,28 +50,39 @@ STUDENT_REQUIREMENTS = (
 )
 
 
-def public_files() -> list[Path]:
-    """The package files a student may see, relative to the project root."""
+def public_files(course: config.Course | None = None) -> list[Path]:
+    """The package files a student may see, relative to the project root (without the public checks
+    when the course file says ``release.public_checks = false``)."""
+    course = course or config.Course()
     files = []
     for pattern in PUBLIC_PACKAGE_FILES:
+        if pattern.startswith("checks/") and not course.public_checks:
+            continue
         files += sorted(PACKAGE_DIR.glob(pattern))
     return [path.relative_to(PROJECT_ROOT) for path in files]
 
 
-def release(out: Path) -> list[Path]:
-    """Write the student bundle to ``out`` (which must not exist, or be empty); returns the files written."""
+def release(out: Path, course: config.Course | None = None) -> list[Path]:
+    """Write the student bundle to ``out`` (which must not exist, or be empty); returns the files written.
+
+    ``course`` (default: the course in force) says which parts go out (``release.parts``, else the
+    assigned ones), and whether the public checks and the notebooks go with them.
+    """
+    course = course or config.active()
     out = Path(out)
     if out.exists() and any(out.iterdir()):
-        raise FileExistsError(f"{out} exists and is not empty: choose a new folder")
+        raise InputError(f"{out} exists and is not empty: choose a new folder")
     written = []
-    sources = public_files() + sorted(p.relative_to(PROJECT_ROOT) for p in (PROJECT_ROOT / "exercises").glob("*.py"))
+    exercises = [PROJECT_ROOT / "exercises" / f"{name}.py" for name in (*course.released, *PROVIDED_MODULES)]
+    sources = public_files(course) + [p.relative_to(PROJECT_ROOT) for p in exercises if p.is_file()]
     for relative in sources:
         target = out / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(PROJECT_ROOT / relative, target)
         written.append(relative)
     # The plain notebooks (no grading dependency) and GitHub Classroom's workflow (issue 5).
-    for notebook in sorted((PROJECT_ROOT / "notebooks" / "plain").glob("*.ipynb")):
+    notebooks = [PROJECT_ROOT / "notebooks" / "plain" / f"{name}.ipynb" for name in course.released] if course.notebooks else []
+    for notebook in (path for path in notebooks if path.is_file()):
         relative = Path("notebooks") / notebook.name
         (out / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(notebook, out / relative)

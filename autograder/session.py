@@ -19,22 +19,13 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from autograder import PACKAGE_DIR
+from autograder import GRADERS_DIR, graders_present
 from autograder.course import config
 from autograder.discovery import discover
 from autograder.judge.client import ForkServer, Submission
 from autograder.judge.results import GradeReport, TestResult
 
-GRADERS_DIR = PACKAGE_DIR / "graders"
-CHECKS_DIR = PACKAGE_DIR / "checks"
-
-
 BUNDLE_MESSAGE = "`{}` is not part of the student bundle: it needs the hidden graders. Use `python -m autograder check`."
-
-
-def graders_present() -> bool:
-    """Whether the hidden graders are here (the student bundle has only the public checks)."""
-    return (GRADERS_DIR / "pytest.ini").is_file()
 
 
 def graders_missing(command: str) -> bool:

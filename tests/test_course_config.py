@@ -1,0 +1,132 @@
+"""The instructor's course file (issue: one part, one place): points, visibility, limits, parts and release, without code."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from autograder.course import config
+from autograder.graders.catalog import all_tests
+from tests.conftest import ROOT, run_cli
+
+LOOP_TEST = "training_loop.trainer: loss per epoch matches the reference"
+STEP_TEST = "training_loop.train_step: one step matches the reference"
+COURSE = f"""
+[course]
+parts = ["validation", "training_loop"]
+
+[limits]
+call_seconds = 2
+
+[visibility]
+default = "after_due_date"
+
+[tests."{LOOP_TEST}"]
+points = 7
+visibility = "visible"
+
+[tests."{STEP_TEST}"]
+points = 0
+
+[release]
+parts = ["training_loop"]
+public_checks = false
+notebooks = false
+"""
+
+
+@pytest.fixture
+def course_file(tmp_path: Path) -> Path:
+    path = tmp_path / "course.toml"
+    path.write_text(COURSE)
+    return path
+
+
+def test_with_no_course_file_the_defaults_are_todays_100_points():
+    assert config.course_path() is None, "a course.toml in the project would change every grade: keep it out of the repository"
+    assert config.active() == config.Course()
+    tests = all_tests()
+    assert sum(t.points for t in tests) == 100
+    assert all(t.visibility == "visible" and t.points == t.declared_points for t in tests)
+
+
+def test_points_visibility_and_parts_change_what_grade_reports(course_file: Path, tmp_path: Path):
+    results = tmp_path / "results.json"
+    process = run_cli("grade", str(ROOT / "solutions"), "--course", str(course_file), "--results", str(results))
+    assert process.returncode == 0, process.stderr[-2000:]
+    data = json.loads(results.read_text())
+    by_name = {t["name"]: t for t in data["tests"]}
+    assert {name.partition(".")[0] for name in by_name} == {"training_loop", "validation"}
+    assert by_name[LOOP_TEST]["max_score"] == 7 and by_name[LOOP_TEST]["visibility"] == "visible"
+    assert by_name[STEP_TEST]["max_score"] == 0
+    others = [t for name, t in by_name.items() if name not in (LOOP_TEST, STEP_TEST)]
+    assert others and all(t["visibility"] == "after_due_date" for t in others)
+    assert data["score"] == 12 + 12 - 3 + 7 - 2
+
+
+def test_the_gradebook_has_the_assigned_parts_only(course_file: Path, tmp_path: Path):
+    klass = tmp_path / "class"
+    (klass / "ada").mkdir(parents=True)
+    shutil.copy2(ROOT / "solutions" / "validation.py", klass / "ada" / "validation.py")
+    process = run_cli("grade-class", str(klass), "--out", str(tmp_path / "out"), "--course", str(course_file), "--no-reports")
+    assert process.returncode == 0, process.stderr[-2000:]
+    with (tmp_path / "out" / "gradebook.csv").open() as stream:
+        rows = list(csv.reader(stream))
+    assert rows[0] == ["student", "training_loop", "validation", "total", "status"]
+    assert rows[1][:4] == ["ada", "0", "12", "12"]
+
+
+def test_call_seconds_bounds_each_call(tmp_path: Path):
+    course = tmp_path / "course.toml"
+    course.write_text('[course]\nparts = ["backprop"]\n[limits]\ncall_seconds = 1\n')
+    slow = tmp_path / "slow"
+    slow.mkdir()
+    source = (ROOT / "solutions" / "backprop.py").read_text().replace('def sigmoid(z):\n', "def sigmoid(z):\n    import time\n\n    time.sleep(3)\n", 1)
+    assert "time.sleep(3)" in source
+    (slow / "backprop.py").write_text(source)
+    results = tmp_path / "results.json"
+    process = run_cli("grade", str(slow), "--course", str(course), "--results", str(results), "-k", "sigmoid")
+    assert process.returncode == 0, process.stderr[-2000:]
+    outputs = [t["output"] for t in json.loads(results.read_text())["tests"] if not t["score"]]
+    assert outputs and all("within 1 s" in o or "ran out of time" in o for o in outputs), outputs
+
+
+def test_the_release_follows_the_course_file(course_file: Path, tmp_path: Path):
+    bundle = tmp_path / "bundle"
+    process = run_cli("release", str(bundle), "--course", str(course_file))
+    assert process.returncode == 0, process.stderr
+    exercises = sorted(p.name for p in (bundle / "exercises").glob("*.py"))
+    assert exercises == ["chapter.py", "training_loop.py"]
+    assert not (bundle / "notebooks").exists() and not (bundle / "autograder" / "checks").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("[limits]\ncall_second = 1\n", "limits.call_second"),
+        ("[colour]\nx = 1\n", "[colour]"),
+        ('[tests."training_loop.trainer: no such test"]\npoints = 1\n', "no such test"),
+        (f'[tests."{LOOP_TEST}"]\npoints = -1\n', "points must be 0 or more"),
+        ('[course]\nparts = ["backprop", "dropout"]\n', "course.parts"),
+        (f'[tests."{LOOP_TEST}"]\nvisibility = "later"\n', "visibility"),
+    ],
+)
+def test_a_mistake_in_the_course_file_is_one_line_naming_key_and_file(tmp_path: Path, text: str, names: str):
+    bad = tmp_path / "course.toml"
+    bad.write_text(text)
+    for command in (
+        ("grade", str(ROOT / "exercises")),
+        ("grade-class", str(tmp_path)),
+        ("release", str(tmp_path / "bundle")),
+        ("notebooks", "--check"),
+        ("gradescope", str(tmp_path / "g.zip")),
+    ):
+        process = run_cli(*command, "--course", str(bad))
+        assert process.returncode == 2, (command, process.stdout[-500:], process.stderr[-1500:])
+        lines = process.stderr.strip().splitlines()
+        assert len(lines) == 1 and str(bad) in lines[0] and names in lines[0], (command, process.stderr)
+    assert not (tmp_path / "bundle").exists() and not (tmp_path / "g.zip").exists()
