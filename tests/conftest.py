@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -37,3 +38,14 @@ def solution_copy(tmp_path: Path):
         return target
 
     return make
+
+
+def copy_project(target: Path, tests: bool = False) -> Path:
+    """Copy the project's files as a fresh clone holds them (tracked and new, nothing ignored) into ``target``."""
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True, check=True)
+    for relative in listed.stdout.splitlines():
+        if (relative.startswith("tests/") and not tests) or not (ROOT / relative).is_file():
+            continue
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / relative, target / relative)
+    return target

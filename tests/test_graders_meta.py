@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from autograder import PACKAGE_DIR, references
 from autograder.api import GRADED_MODULES, STUDENT_API
@@ -14,7 +15,7 @@ from autograder.course import config
 from autograder.course.parts import PARTS
 from autograder.graders.catalog import all_tests
 from autograder.graders.material import mistakes, scenarios
-from tests.conftest import run_cli
+from tests.conftest import copy_project, run_cli
 
 GRADERS = PACKAGE_DIR / "graders"
 SCENARIOS = scenarios()
@@ -149,3 +150,25 @@ def test_the_reference_clears_the_digits_bar_with_room_to_spare():
     for seed in (0, 1, 2):
         history = harness.run_digits({**DIGITS, "seed": seed}, solution.classifier, solution.trainer)["returned"]
         assert history["valid_accuracy"][-1] >= DIGITS_BAR + 0.05, (seed, history["valid_accuracy"][-1])
+
+
+def test_a_known_mistake_whose_patch_no_longer_applies_stops_the_graders_loading(tmp_path: Path):
+    """Not a diagnosis silently skipped at grading time: the graders refuse to load, and say which mistake and file."""
+    from autograder.graders.material import MaterialError, check_patches
+    from autograder.graders.mistakes import Mistake
+
+    stale = Mistake("stale", "training_loop", "train_step", (("this line is in no solution", "x"),), "nothing")
+    with pytest.raises(MaterialError, match=r"training_loop\.stale"):
+        check_patches(stale)
+    copy = copy_project(tmp_path / "project")
+    solution = copy / "solutions" / "training_loop.py"
+    text = solution.read_text()
+    assert text.count("    optimizer.zero_grad()\n    y_hat = model(X).flatten()") == 1
+    solution.write_text(
+        text.replace(
+            "    optimizer.zero_grad()\n    y_hat = model(X).flatten()", "    optimizer.zero_grad()\n    y_hat = model(X).view(-1)"
+        )
+    )
+    process = run_cli("grade", "solutions", cwd=copy)
+    assert process.returncode == 3 and "Traceback" not in process.stderr, process.stderr[-2000:]
+    assert "training_loop.no_zero_grad" in process.stderr and "mistakes.py" in process.stderr

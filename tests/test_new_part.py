@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import copy_project
 from tests.leaks import bundle_leaks
 
 GENERATED = ("exercises/", "notebooks/")
@@ -37,13 +37,7 @@ def git(copy: Path, *args: str) -> str:
 @pytest.fixture(scope="module")
 def copy(tmp_path_factory) -> Path:
     """A copy of the project's files (tracked and new, nothing ignored), committed, with the toy part scaffolded."""
-    target = tmp_path_factory.mktemp("project") / "project"
-    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True, check=True)
-    for relative in listed.stdout.splitlines():
-        if relative.startswith("tests/") or not (ROOT / relative).is_file():
-            continue
-        (target / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / relative, target / relative)
+    target = copy_project(tmp_path_factory.mktemp("project") / "project")
     git(target, "init", "-q")
     git(target, "add", "-A")
     git(target, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "before")
