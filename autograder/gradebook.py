@@ -188,6 +188,8 @@ def main(args: argparse.Namespace) -> int:
     class_dir = Path(args.class_dir)
     if not class_dir.is_dir():
         raise InputError(f"{class_dir} is not a folder: give the folder that holds one sub-folder (or notebook) per student")
+    if not find_submissions(class_dir):
+        raise InputError(f"{class_dir} holds no submissions: it should hold one sub-folder (or notebook) per student")
 
     out = Path(args.out or class_dir.with_name(class_dir.name + "-graded"))
     console = Console()

@@ -6,7 +6,7 @@ import json
 import time
 from xml.etree import ElementTree
 
-from tests.conftest import ROOT, grade
+from tests.conftest import ROOT, grade, run_cli
 
 
 def points_by_module(results: dict) -> dict[str, float]:
@@ -140,3 +140,19 @@ def test_warnings_and_stderr_never_cost_points(tmp_path, solution_copy):
     )
     results, _ = grade(submission, tmp_path)
     assert results["score"] == 100, [t["output"] for t in results["tests"] if t["score"] < t["max_score"]]
+
+
+def test_bad_paths_get_one_line_and_exit_2(tmp_path):
+    (tmp_path / "broken.ipynb").write_text("{ not json")
+    (tmp_path / "empty_class").mkdir()
+    cases = [
+        ("grade", str(tmp_path / "missing")),
+        ("grade", str(tmp_path / "broken.ipynb")),
+        ("grade-class", str(tmp_path / "no_class"), "--out", str(tmp_path / "out1")),
+        ("grade-class", str(tmp_path / "empty_class"), "--out", str(tmp_path / "out2")),
+    ]
+    for case in cases:
+        process = run_cli(*case)
+        assert process.returncode == 2, (case, process.stderr)
+        assert len(process.stderr.strip().splitlines()) == 1 and "Traceback" not in process.stderr, (case, process.stderr)
+    assert not (tmp_path / "out1").exists() and not (tmp_path / "out2").exists()
