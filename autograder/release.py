@@ -19,6 +19,7 @@ PUBLIC_PACKAGE_FILES = (
     "grade.py",
     "notebooks.py",
     "sandbox/*.py",
+    "sandbox/runners/*.py",
     "judge/*.py",
     "checks/*.py",
     "checks/pytest.ini",
