@@ -2,7 +2,10 @@
 
 Every array comes from a seed through the captured NumPy generator (see
 :mod:`autograder.sandbox.capture`), so the child and the judge build the
-same data, number for number, whatever the student's code replaced.
+same data, number for number, whatever the student's code replaced. The
+digits are read from scikit-learn's installed data file when asked for, not
+at import: it is found without importing scikit-learn, in the virtual
+environment, which a child can still read after the fork server's cut.
 
 Who may import it: the sandbox's scenario modules (:mod:`autograder.sandbox.runners`) and the hidden graders.
 """
