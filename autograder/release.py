@@ -29,6 +29,7 @@ PUBLIC_PACKAGE_FILES = (
     "notebooks.py",
     "course/*.py",
     "sandbox/*.py",
+    "sandbox/runners/*.py",
     "judge/*.py",
     "checks/*.py",
     "checks/pytest.ini",

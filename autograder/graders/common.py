@@ -101,7 +101,7 @@ def curve_spec(target: str) -> Curves:
 
 
 def probe(submission: Submission, key: str, runner: str, targets: list[str], spec: dict) -> dict:
-    """Run a harness runner on the student's functions once per submission (tests that share ``key`` share the run)."""
+    """Run a scenario runner on the student's functions once per submission (tests that share ``key`` share the run)."""
     if key not in submission.cache:
         submission.cache[key] = submission.scenario(runner, targets, spec)
     return result_of(submission.cache[key], targets[-1])

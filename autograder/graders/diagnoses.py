@@ -45,7 +45,7 @@ def _variant_scenario_result(scenario_key: str, mistake: Mistake, scenario: refe
 
 
 def _optimizer_steps(result: dict) -> object:
-    """How many optimizer steps a run took in each phase, as the harness counted them (None when unknown)."""
+    """How many optimizer steps a run took in each phase, as the scenario's tracker counted them (None when unknown)."""
     observations = result.get("observations") if isinstance(result, dict) else None
     return observations.get("steps") if isinstance(observations, dict) else None
 

@@ -4,7 +4,7 @@ A scenario is small on purpose: a dozen samples, a few epochs, a handful of
 hidden units, and built to isolate something a trainer can get wrong (batch
 sizes that divide the data or leave a smaller last batch, dropout that makes
 train and eval mode differ, scripted validation losses that fix the stopping
-epoch; see :class:`autograder.sandbox.harness.JudgeNet`).
+epoch; see :class:`autograder.sandbox.models.JudgeNet`).
 
 Example:
     >>> regression(12, 4)["batch_size"]

@@ -374,6 +374,6 @@ class Submission:
         return self.request([target], request, timeout)
 
     def scenario(self, runner: str, targets: list[str], spec: dict, timeout: float | None = None) -> Outcome:
-        """Run a harness scenario with the student's ``targets`` (see :mod:`autograder.sandbox.harness`)."""
+        """Run a scenario with the student's ``targets`` (see :mod:`autograder.sandbox.runners`)."""
         request = {"op": "scenario", "runner": runner, "targets": targets, "spec": spec}
         return self.request(targets, request, timeout)

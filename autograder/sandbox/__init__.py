@@ -1,5 +1,1 @@
-"""What the sandboxed child runs: the wire format, the child's loop, the scenario harness.
-
-Nothing here is secret: the child imports it. Hidden graders, reference
-curves and solutions live elsewhere and are never imported by the child.
-"""
+"""What the sandboxed child runs (wire format, child loop, fork server, limits, the scenario runners and what they build on): public, imported by the child and the judge alike, shipped in the student bundle; hidden graders, curves and solutions are never imported here."""

@@ -8,7 +8,7 @@ Requests (dicts sent with :mod:`wire`):
   raises is reported and skipped, the others still run;
 - ``{"op": "call", "target": "module.function", "args": [...], "kwargs": {...}, "return_args": bool}``;
 - ``{"op": "scenario", "runner": name, "targets": ["module.function", ...], "spec": {...}}``:
-  run a :mod:`harness` runner with the student's functions;
+  run a scenario runner (:mod:`autograder.sandbox.runners`) with the student's functions;
 - ``{"op": "ping"}``.
 
 Every reply is ``{"ok": True, "value": ..., "stdout": ...}`` or
@@ -28,7 +28,9 @@ import types
 import warnings
 from pathlib import Path
 
-from autograder.sandbox import harness, limits, wire
+from autograder.sandbox import limits, wire
+from autograder.sandbox.capture import captured_stdout
+from autograder.sandbox.runners import RUNNERS
 
 MESSAGE_LIMIT = 2000
 
@@ -69,7 +71,7 @@ class Child:
             return {"ok": False, "error": {"type": "ProtocolError", "message": f"unknown op {op!r}", "where": []}}
         if request.get("cpu_seconds"):
             limits.cpu_budget(request["cpu_seconds"])
-        with harness.captured_stdout() as out:
+        with captured_stdout() as out:
             try:
                 value = handler(request)
             except BaseException as error:  # noqa: BLE001 - student code may raise anything, exits included
@@ -128,7 +130,7 @@ class Child:
 
     def op_scenario(self, request: dict):
         functions = [self.resolve(target) for target in request["targets"]]
-        return harness.RUNNERS[request["runner"]](request["spec"], *functions)
+        return RUNNERS[request["runner"]](request["spec"], *functions)
 
 
 def serve(sock: socket.socket, root: str) -> None:

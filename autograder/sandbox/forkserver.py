@@ -166,9 +166,13 @@ def main() -> None:
     sandbox = isolation.enter_server(config, control.fileno())  # may fork: we may now be process 1 of a PID namespace
     network_filter = _probe_seccomp()
     _preimport()
-    from autograder.sandbox import child, harness, limits, seccomp, wire  # noqa: F401 - warm the child's imports
+    # Every module the child will need, imported before enter_root(): after it, the project's files may no
+    # longer exist for a child (namespaces) or be readable by it (user), so a lazy import would fail there.
+    # tests/test_sandbox_layout.py checks that this list covers every sandbox module the child can reach.
+    from autograder.sandbox import capture, child, data, limits, models, observe, runners, seccomp, wire  # noqa: F401
+    from autograder.sandbox.runners import backprop, describe, putting_it_together, regularization, training  # noqa: F401
 
-    harness.configure_torch()
+    capture.configure_torch()
     _warm()
     sandbox.enter_root()
     control.send(json.dumps({"ready": True, "isolation": {**sandbox.info, "network_filter": network_filter}}).encode())

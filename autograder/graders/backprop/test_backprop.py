@@ -15,7 +15,7 @@ from autograder.graders.common import cases, cases_after, explain
 from autograder.graders.diagnoses import diagnose_call
 from autograder.judge import values
 from autograder.judge.grading import GradingFailure, fail, graded, record, result_of
-from autograder.sandbox.harness import SCALAR_FUNCTIONS
+from autograder.sandbox.runners.backprop import SCALAR_FUNCTIONS
 
 MODULE = "backprop"
 KEYS = ("w1", "w2", "b1", "b2", "w3", "w4", "b3")

@@ -10,7 +10,7 @@ from autograder.graders import common
 from autograder.graders.common import check_modes, check_no_graph, check_no_updates, check_stop
 from autograder.judge import values
 from autograder.judge.grading import fail, graded, record, result_of
-from autograder.sandbox import harness
+from autograder.sandbox.data import digits_data
 
 MODULE = "putting_it_together"
 TRAINER = "putting_it_together.trainer"
@@ -212,7 +212,7 @@ def test_digits(submission):
     )
     # The accuracy is the judge's own, from the trained model's logits and the judge's labels,
     # not the one the trainer reports (a trainer could claim anything).
-    y_valid = harness.digits_data(seed=DIGITS["seed"])[3].numpy()
+    y_valid = digits_data(seed=DIGITS["seed"])[3].numpy()
     if report.get("valid_logits") is None:
         fail("After training, your classifier did not return a tensor of logits for the validation images.", module=MODULE)
     logits = values.array(report["valid_logits"], "the classifier's output on the validation images")

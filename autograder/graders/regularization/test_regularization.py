@@ -13,7 +13,8 @@ import torch
 from autograder.graders.common import probe
 from autograder.judge import values
 from autograder.judge.grading import fail, graded, record
-from autograder.sandbox import harness
+from autograder.sandbox.models import build_l2_model
+from autograder.sandbox.runners.regularization import weight_decay_step
 
 MODULE = "regularization"
 SHAPE = [200, 100]  # 20,000 elements: the zero fraction's standard deviation is at most 0.0036
@@ -205,7 +206,7 @@ def l2_report(submission) -> dict:
 
 
 def judge_model() -> torch.nn.Module:
-    return harness.build_l2_model(L2, L2["data"]["features"])
+    return build_l2_model(L2, L2["data"]["features"])
 
 
 @graded("regularization.l2_penalty: lam / 2 times the sum of squares of every parameter", points=2)
@@ -248,7 +249,7 @@ def test_l2_step(submission):
             hint="keep it a tensor built from the parameters: no .item(), float() or .detach().",
             module=MODULE,
         )
-    want = harness.weight_decay_step(L2)
+    want = weight_decay_step(L2)
     got = {
         name: values.array(value, name, want[name].shape)
         for name, value in values.mapping(report["params"], "the weights", list(want)).items()

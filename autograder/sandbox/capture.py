@@ -1,0 +1,69 @@
+"""Torch and NumPy functions captured before any student code runs, torch's set-up, and bounded stdout capture.
+
+The fork server imports this module (with the rest of the sandbox) before it
+forks the first child, so the functions below are torch's and NumPy's own,
+whatever a submission later replaces. Every scenario module takes its seeds,
+random data and grad-mode queries from here.
+
+Who may import it: any module of :mod:`autograder.sandbox` (child and judge alike); it imports none of them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+import numpy as np
+import torch
+
+STDOUT_LIMIT = 20_000
+
+# Captured when the fork server imports this module, before any student code runs. A submission that
+# replaces torch.manual_seed, torch.rand, torch.equal, torch.Generator, NumPy's default_rng or the
+# grad-mode queries changes what its own code calls, not the data the scenarios build, the seeds they
+# set or what they measure. (Code that deliberately patches the sandbox's modules themselves is another
+# matter: see the README's security model.)
+default_rng = np.random.default_rng
+Generator = torch.Generator
+rand = torch.rand
+equal = torch.equal
+detach = torch.Tensor.detach
+seed_torch = torch._C.default_generator.manual_seed
+grad_enabled = torch.is_grad_enabled
+inference_mode = torch.is_inference_mode_enabled
+
+
+def configure_torch() -> None:
+    """One thread, so that the judge and the child compute bit for bit alike (and forking stays safe)."""
+    torch.set_num_threads(1)
+    with contextlib.suppress(RuntimeError):  # can only be set once per process
+        torch.set_num_interop_threads(1)
+
+
+class BoundedText(io.StringIO):
+    """A text buffer that keeps the first ``limit`` characters and counts the rest."""
+
+    def __init__(self, limit: int = STDOUT_LIMIT) -> None:
+        super().__init__()
+        self.limit = limit
+        self.dropped = 0
+
+    def write(self, text: str) -> int:
+        text = str(text)
+        room = self.limit - self.tell()
+        if room > 0:
+            super().write(text[:room])
+        self.dropped += max(0, len(text) - max(room, 0))
+        return len(text)
+
+    def text(self) -> str:
+        value = self.getvalue()
+        return value + (f"\n[... {self.dropped} more characters not kept]" if self.dropped else "")
+
+
+@contextlib.contextmanager
+def captured_stdout():
+    """Collect what the code under test prints (bounded)."""
+    buffer = BoundedText()
+    with contextlib.redirect_stdout(buffer):
+        yield buffer

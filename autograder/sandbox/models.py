@@ -1,0 +1,132 @@
+"""The judge's own models, optimizers and criteria, built from a plain spec, and their parameters as arrays.
+
+Initial weights come from a seed. The judge's models use :class:`KeyedDropout`,
+a dropout whose mask is a function of the input row rather than of a random
+generator: train and eval modes still differ (that is what the graders look
+at), but a student who draws random numbers elsewhere, or runs a batch
+through the model twice, does not shift the masks of later batches.
+:class:`JudgeNet` reports its forwards to the tracker watching it (see
+:mod:`autograder.sandbox.observe`).
+
+Who may import it: the sandbox's scenario modules (:mod:`autograder.sandbox.runners`) and the hidden graders.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+from torch import nn
+
+from autograder.sandbox.capture import default_rng
+from autograder.sandbox.observe import Tracker, watcher
+
+
+def _row_keys(x: torch.Tensor) -> torch.Tensor:
+    """An integer per sample, from its (flattened) input values: the seed of its dropout mask."""
+    flat = x.detach().reshape(x.shape[0], -1).to(torch.float64)
+    quantised = torch.round(flat * 4096.0).to(torch.int64) % 1_000_003
+    weights = torch.arange(1, flat.shape[1] + 1, dtype=torch.int64) * 7919 % 1_000_003
+    return (quantised * weights).sum(dim=1) % 2_147_483_647
+
+
+class KeyedDropout(nn.Module):
+    """Inverted dropout whose mask depends only on the sample and the unit, not on a random generator."""
+
+    def __init__(self, p: float, width: int, seed: int) -> None:
+        super().__init__()
+        self.p = p
+        rng = default_rng(seed)
+        self.register_buffer("mult", torch.tensor(rng.integers(1, 2_147_483_646, size=width), dtype=torch.int64))
+        self.register_buffer("shift", torch.tensor(rng.integers(0, 2_147_483_646, size=width), dtype=torch.int64))
+
+    def forward(self, h: torch.Tensor, keys: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.p == 0.0:
+            return h
+        hashed = (keys[:, None] * self.mult[None, :] + self.shift[None, :]) % 2_147_483_647
+        keep = (hashed.to(torch.float64) / 2_147_483_647.0 >= self.p).to(h.dtype)
+        return h * keep / (1.0 - self.p)
+
+
+class JudgeNet(nn.Module):
+    """Linear, activation, keyed dropout, Linear: the judge's own model, weights from a seed.
+
+    Inputs of any shape (batch, ...) are used as given: a trainer that should
+    flatten images but doesn't will hit a shape error here, as it would with
+    the chapter's classifier.
+    """
+
+    def __init__(self, inputs: int, hidden: int, outputs: int, activation: str, p: float, seed: int) -> None:
+        super().__init__()
+        self.hidden = nn.Linear(inputs, hidden)
+        self.output = nn.Linear(hidden, outputs)
+        self.activation = activation
+        self.dropout = KeyedDropout(p, hidden, seed + 1)
+        rng = default_rng(seed)
+        with torch.no_grad():
+            for layer in (self.hidden, self.output):
+                bound = 1.0 / math.sqrt(layer.in_features)
+                layer.weight.copy_(torch.tensor(rng.uniform(-bound, bound, layer.weight.shape), dtype=torch.float32))
+                layer.bias.copy_(torch.tensor(rng.uniform(-bound, bound, layer.bias.shape), dtype=torch.float32))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        watched = watcher(self)
+        if watched is not None:
+            tracker, facts = watched
+            tracker.saw_forward(self.training)
+            if facts.get("script") is not None and tracker.phase == "valid":
+                return self._scripted(x, tracker, facts["script"], facts["criterion"])
+        z = self.hidden(x)
+        a = torch.sigmoid(z) if self.activation == "sigmoid" else nn.functional.leaky_relu(z)
+        return self.output(self.dropout(a, _row_keys(x)))
+
+    def _scripted(self, x: torch.Tensor, tracker: Tracker, script: list[float], criterion: str) -> torch.Tensor:
+        """Outputs chosen so that the loss against zero targets is this epoch's scripted value."""
+        epoch = max(tracker.train_passes - 1, 0)
+        value = script[min(epoch, len(script) - 1)]
+        # For MSE with target 0 the loss is c**2; for BCE-with-logits it is log(1 + e**c).
+        c = math.sqrt(value) if criterion == "mse" else math.log(math.expm1(value))
+        anchor = sum(p.sum() for p in self.parameters()) * 0.0  # keeps the output in the graph, as a real one is
+        return torch.full((x.shape[0], self.output.out_features), c, dtype=torch.float32) + anchor
+
+
+class GainedNet(nn.Module):
+    """The judge's model times a learnable gain: a bare ``nn.Parameter`` that belongs to no ``nn.Linear``."""
+
+    def __init__(self, net: nn.Module, gain: float) -> None:
+        super().__init__()
+        self.net = net
+        self.gain = nn.Parameter(torch.tensor([gain]))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x) * self.gain
+
+
+def parameters_of(model: nn.Module) -> dict[str, np.ndarray]:
+    """The model's parameters as float64 arrays, by state_dict name."""
+    return {name: p.detach().to(torch.float64).numpy().copy() for name, p in model.named_parameters()}
+
+
+def build_model(spec: dict, inputs: int) -> JudgeNet:
+    return JudgeNet(inputs, spec["hidden"], 1, spec.get("activation", "sigmoid"), spec.get("dropout", 0.0), spec["seed"])
+
+
+def build_optimizer(spec: dict, model: nn.Module) -> torch.optim.Optimizer:
+    name = spec["name"]
+    options = {"lr": spec["lr"], "weight_decay": spec.get("weight_decay", 0.0)}
+    if name == "sgd":
+        return torch.optim.SGD(model.parameters(), momentum=spec.get("momentum", 0.0), **options)
+    if name == "adam":
+        return torch.optim.Adam(model.parameters(), **options)
+    raise ValueError(f"unknown optimizer {name!r}")
+
+
+def build_criterion(name: str) -> nn.Module:
+    return {"mse": nn.MSELoss(), "bce": nn.BCEWithLogitsLoss()}[name]
+
+
+def build_l2_model(spec: dict, inputs: int) -> nn.Module:
+    """The model of an l2 scenario: the judge's model, wrapped with a gain when the spec gives one."""
+    model = build_model(spec["model"], inputs)
+    return model if spec.get("gain") is None else GainedNet(model, spec["gain"])

@@ -1,0 +1,79 @@
+"""Parts 2 to 4 (training loop, validation, early stopping): a student's trainer or train step on the judge's scenario.
+
+The runners build the judge's data, model and optimizer from the spec, watch
+them with a :class:`~autograder.sandbox.observe.Tracker` while the student's
+code runs, and report what it returned, the final weights and what was observed.
+
+Who may import it: :mod:`autograder.sandbox.runners` (for ``RUNNERS``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from torch.utils.data import TensorDataset
+
+from autograder.sandbox.capture import Generator, captured_stdout
+from autograder.sandbox.data import build_data
+from autograder.sandbox.models import build_criterion, build_model, build_optimizer, parameters_of
+from autograder.sandbox.observe import TrackedLoader, Tracker, unwatch, watch
+from autograder.sandbox.runners.describe import kind_of
+
+
+def run_trainer(spec: dict, trainer: Callable) -> dict:
+    """Run a trainer (any of the four) on the judge's scenario and report what it did.
+
+    Returns:
+        {"returned": the trainer's return value, "params": final parameters,
+        "observations": the tracker's report, "stdout": what it printed}.
+    """
+    X_train, y_train, X_valid, y_valid = build_data(spec["data"])
+    inputs = int(np.prod(X_train.shape[1:]))
+    model = build_model(spec["model"], inputs)
+    if spec["model"].get("handed_over") == "eval":  # as after someone evaluated it: the trainer must switch to train mode itself
+        model.eval()
+    tracker = Tracker(model)
+    watch(model, tracker, script=spec.get("script"), criterion=spec["criterion"])
+    optimizer = build_optimizer(spec["optimizer"], model)
+    tracker.watch_optimizer(optimizer)
+    shuffle = Generator().manual_seed(spec["shuffle_seed"])
+    batch = spec["data"]["batch_size"]
+    trainloader = TrackedLoader(TensorDataset(X_train, y_train), batch_size=batch, shuffle=True, generator=shuffle)
+    watch(trainloader, tracker, role="train")
+    args: list[Any] = [model, build_criterion(spec["criterion"]), optimizer, trainloader]
+    if spec.get("validation", True):
+        valid_batch = spec["data"].get("valid_batch_size", batch)
+        args.append(TrackedLoader(TensorDataset(X_valid, y_valid), batch_size=valid_batch))
+        watch(args[-1], tracker, role="valid")
+    try:
+        with captured_stdout() as out:
+            returned = trainer(*args, **spec.get("kwargs", {}))
+    finally:
+        unwatch(model, *args[3:])
+    return {
+        "returned": returned,
+        "params": parameters_of(model),
+        "observations": tracker.report(),
+        "stdout": out.text(),
+    }
+
+
+def run_train_step(spec: dict, train_step: Callable) -> dict:
+    """Call ``train_step`` on the first few batches in order; report each return value and the final weights."""
+    X_train, y_train, _, _ = build_data(spec["data"])
+    model = build_model(spec["model"], X_train.shape[1])
+    tracker = Tracker(model)
+    optimizer = build_optimizer(spec["optimizer"], model)
+    tracker.watch_optimizer(optimizer)
+    criterion = build_criterion(spec["criterion"])
+    batch = spec["data"]["batch_size"]
+    returned, kinds, params = [], [], []
+    with captured_stdout() as out:
+        for start in range(0, spec["steps"] * batch, batch):
+            value = train_step(model, criterion, optimizer, X_train[start : start + batch], y_train[start : start + batch])
+            returned.append(value)
+            kinds.append(kind_of(value))
+            params.append(parameters_of(model))
+    return {"returned": returned, "kinds": kinds, "params": params, "observations": tracker.report(), "stdout": out.text()}
