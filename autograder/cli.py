@@ -15,6 +15,8 @@ Commands:
     otter OUT         write otter-grader master notebooks and the files their autograder needs
     gradescope ZIP    build a Gradescope autograder zip that runs this grader
     classroom PATH    grade in GitHub Classroom's CI: score summary and the reporter's result
+    collect ARCHIVE   turn an LMS's bulk download into a class folder and its roster (autograder/lms/collect.py)
+    export GRADEBOOK  write a gradebook in an LMS's grade import format (autograder/lms/export.py)
 """
 
 from __future__ import annotations
@@ -358,6 +360,17 @@ def parser() -> argparse.ArgumentParser:
     classroom.add_argument("--github-output", help="append result=<base64> here ($GITHUB_OUTPUT)")
     classroom.add_argument("--summary", help="append a Markdown score summary here ($GITHUB_STEP_SUMMARY)")
     classroom.set_defaults(run=cmd_classroom)
+
+    from autograder.lms import collect as lms_collect  # standard library only: cheap to import
+    from autograder.lms import export as lms_export
+
+    collect = commands.add_parser("collect", help="turn an LMS's bulk download into a class folder and roster.csv")
+    lms_collect.add_arguments(collect)
+    collect.set_defaults(run=lms_collect.main)
+
+    export = commands.add_parser("export", help="write a gradebook in an LMS's grade import format")
+    lms_export.add_arguments(export)
+    export.set_defaults(run=lms_export.main)
     return main
 
 
