@@ -620,7 +620,7 @@ def collect(source: Path, lms: str, out: Path, pattern: str | None = None) -> li
 
 
 def notes(students: list[Student]) -> list[str]:
-    """One line for each student ``grade-class`` would grade as empty: notebooks inside a folder without the graded .py files."""
+    """One line for each student ``grade-class`` would grade as empty: notebooks beside other files, or a zip they uploaded."""
     lines = []
     for student in students:
         names = [Path(d).name for d in student.files]
@@ -633,6 +633,8 @@ def notes(students: list[Student]) -> list[str]:
                 f"note: {student.entry} submitted notebooks among other files; grade-class grades a folder's .py files,"
                 " so grade that notebook on its own (grade PATH)"
             )
+        if any(name.lower().endswith(".zip") for name in names):
+            lines.append(f"note: {student.entry} uploaded a zip, left as it is: extract it into {student.entry}/ before grading")
     return lines
 
 

@@ -5,8 +5,8 @@
 
 Reads ``OUT/gradebook.csv`` (``student, <part points>..., total, status``) and the ``roster.csv`` that
 ``collect`` wrote, and writes one row per student of the roster, in the roster's order. A student of the
-roster without a graded submission gets an empty grade (``--missing empty``, the default: the LMS leaves the
-grade as it is) or 0 (``--missing zero``). A student graded but absent from the roster is named on stderr,
+roster without a graded submission gets an empty grade (``--missing empty``, the default; Moodle's worksheet
+upload skips it) or 0 (``--missing zero``). A student graded but absent from the roster is named on stderr,
 one line each, and left out. Grades are the gradebook's totals, out of 100 points.
 
 The formats, and where each was read (see the README, "From the LMS and back"):
@@ -16,8 +16,7 @@ The formats, and where each was read (see the README, "From the LMS and back"):
   a header whose first cells contain ``Student`` and ``ID`` and a ``Section`` column before the assignments;
   it finds the student by ``ID`` (the Canvas user id, from a Canvas download), then ``SIS User ID``, then
   ``SIS Login ID``, then the name; it finds the assignment by ``Name (id)`` or by its exact title and
-  otherwise creates one, whose points come from the row whose first cell contains ``Points Possible``;
-  an empty cell changes nothing.
+  otherwise creates one, whose points come from the row whose first cell contains ``Points Possible``.
 - moodle: the assignment's offline grading worksheet, ``Identifier,Full name,Email address,Grade,Maximum
   Grade,Last modified (grade)``, with ``Participant <id>`` as identifier. Moodle's "Upload grading worksheet"
   (moodle/moodle ``mod/assign/feedback/offline/importgradeslib.php`` and ``locallib.php``) finds the columns
@@ -181,7 +180,7 @@ def main(args: argparse.Namespace) -> int:
     try:
         warnings = export(Path(args.gradebook), args.fmt, Path(args.roster), Path(args.out), args.assignment, args.missing)
     except ExportError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {' '.join(str(error).split())}", file=sys.stderr)
         return 2
     except OSError as error:
         print(f"error: {error.filename or args.out}: {error.strerror or error}", file=sys.stderr)
