@@ -361,8 +361,13 @@ def parser() -> argparse.ArgumentParser:
     classroom.add_argument("--summary", help="append a Markdown score summary here ($GITHUB_STEP_SUMMARY)")
     classroom.set_defaults(run=cmd_classroom)
 
-    from autograder.lms import collect as lms_collect  # standard library only: cheap to import
-    from autograder.lms import export as lms_export
+    try:  # standard library only, cheap to import; instructors' tools, absent from the student bundle
+        from autograder.lms import collect as lms_collect
+        from autograder.lms import export as lms_export
+    except ModuleNotFoundError as error:
+        if error.name != "autograder.lms":
+            raise
+        return main
 
     collect = commands.add_parser("collect", help="turn an LMS's bulk download into a class folder and roster.csv")
     lms_collect.add_arguments(collect)
