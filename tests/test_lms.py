@@ -389,6 +389,11 @@ MALFORMED = {
         "blackboard",
         "two submissions for jdoe",
     ),
+    "one id, two names": (
+        lambda p: write_zip(p, {"doejane_1001_1_backprop.py": b"a", "smithjane_1001_2_training_loop.py": b"b"}),
+        "canvas",
+        "two submissions for the canvas id 1001",
+    ),
     "two folders, one student": (
         lambda p: write_zip(p, {"Jane Doe/backprop.py": b"a", "jane-doe/backprop.py": b"b"}),
         "folders",

@@ -159,10 +159,14 @@ class Download:
         self._members: dict[str, object] = {}
         if not location.exists():
             raise CollectError(f"{location} does not exist: give the .zip you downloaded or the folder you extracted it to")
-        if location.is_dir():
-            self._scan_folder()
-        else:
-            self._scan_zip()
+        try:
+            if location.is_dir():
+                self._scan_folder()
+            else:
+                self._scan_zip()
+        except BaseException:
+            self.close()
+            raise
         self.paths = sorted(self._members)
 
     def _add(self, raw: str, member: object) -> None:
@@ -307,7 +311,14 @@ class Roster:
     def finished(self) -> list[Student]:
         """The students sorted by entry; refuses two students whose entries coincide."""
         by_entry: dict[str, Student] = {}
+        by_id: dict[str, Student] = {}
         for student in self.students.values():
+            if student.lms_id and student.lms_id in by_id:
+                raise CollectError(
+                    f"{self.location}: two submissions for the {self.lms} id {student.lms_id}"
+                    f" ({by_id[student.lms_id].originals[0]} and {student.originals[0]}): keep only one of them"
+                )
+            by_id[student.lms_id] = student
             if not student.entry:
                 raise CollectError(f"{self.location}: a submission has no student name or id ({', '.join(student.originals[:2])})")
             if student.entry in by_entry:
