@@ -68,6 +68,7 @@ import tempfile
 import unicodedata
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -239,8 +240,10 @@ class Download:
     def read(self, path: str) -> bytes:
         """The bytes of one file; a corrupt member is a :class:`CollectError`."""
         member = self._members[path]
-        if isinstance(member, Path):
-            return member.read_bytes()
+        if isinstance(member, Path):  # no following a link that replaced the file since the scan
+            handle = os.open(member, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(handle, "rb") as stream:
+                return stream.read()
         assert self._zip is not None
         try:
             return self._zip.read(member)  # zipfile stops at the declared size and checks the CRC
@@ -267,6 +270,7 @@ def safe_path(raw: str, where: Path) -> str | None:
 
 
 def one_line(error: BaseException) -> str:
+    """An exception's message on one line (whitespace collapsed), or its type's name when it has none."""
     return " ".join(str(error).split()) or type(error).__name__
 
 
@@ -332,8 +336,12 @@ class Roster:
         return [by_entry[entry] for entry in sorted(by_entry)]
 
 
-def unwrap(paths: list[str], fits) -> tuple[list[str], str]:
-    """Strip one folder that wraps the whole download (a zip re-made from an extracted folder), when that makes it fit."""
+def unwrap(paths: list[str], fits: Callable[[str], bool]) -> tuple[list[str], str]:
+    """Strip one folder that wraps the whole download (a zip re-made from an extracted folder), when that makes it fit.
+
+    Returns the paths and the prefix removed: ``unwrap(["hw3/a_1_2_x.py"], fits)`` gives ``(["a_1_2_x.py"], "hw3/")``
+    when ``fits`` accepts the stripped name and not the wrapped one; otherwise the paths unchanged and ``""``.
+    """
     if all(fits(path) for path in paths):
         return paths, ""
     tops = {path.split("/", 1)[0] for path in paths}
@@ -346,6 +354,7 @@ def unwrap(paths: list[str], fits) -> tuple[list[str], str]:
 
 
 def unknown(location: Path, lms: str, path: str, hint: str = "") -> CollectError:
+    """The error for a file that fits no pattern of the chosen LMS, naming the file and the expected shape."""
     return CollectError(
         f"{location}: {path!r} is not laid out like a {lms} download ({SHAPES[lms]}){hint}: check --from, or describe the names with --pattern"
     )
@@ -360,6 +369,8 @@ def canvas_file_name(name: str) -> str:
 
 
 def parse_canvas(download: Download, roster: Roster) -> None:
+    """Canvas: ``doejane_LATE_1003_9015_backprop.py`` -> student ``doejane`` (id 1003, late), file ``backprop.py``."""
+
     def match(path: str):
         if "/" in path:
             return None
@@ -380,6 +391,8 @@ def parse_canvas(download: Download, roster: Roster) -> None:
 
 
 def parse_moodle(download: Download, roster: Roster) -> None:
+    """Moodle: ``Jane Doe_2001_assignsubmission_file/backprop.py`` -> student ``Jane Doe`` (participant 2001), ``backprop.py``."""
+
     def fits(path: str) -> bool:
         first, _, rest = path.partition("/")
         return bool(MOODLE_FOLDER.fullmatch(first) and rest) if rest else bool(MOODLE_FLAT.fullmatch(path))
@@ -395,6 +408,8 @@ def parse_moodle(download: Download, roster: Roster) -> None:
 
 
 def parse_blackboard(download: Download, roster: Roster) -> None:
+    """Blackboard: ``HW3_jdoe_attempt_2026-11-30-23-59-00_backprop.py`` -> ``jdoe``'s ``backprop.py``; the receipt names them."""
+
     def fits(path: str) -> bool:
         return "/" not in path and BLACKBOARD_FILE.fullmatch(path) is not None
 
@@ -423,6 +438,7 @@ def gradescope_value(record: dict, key: str) -> object:
 
 
 def parse_gradescope(download: Download, roster: Roster) -> None:
+    """Gradescope: ``submission_3001/backprop.py`` -> the submitters that ``submission_metadata.yml`` lists for ``submission_3001``."""
     metadata_paths = [path for path in download.paths if path.rsplit("/", 1)[-1] == GRADESCOPE_METADATA and path.count("/") <= 1]
     if len(metadata_paths) != 1:
         found = "none" if not metadata_paths else ", ".join(metadata_paths)
@@ -479,6 +495,7 @@ def parse_gradescope(download: Download, roster: Roster) -> None:
 
 
 def parse_folders(download: Download, roster: Roster) -> None:
+    """One folder per student: ``Jane Doe/backprop.py`` -> student ``Jane Doe``; a top-level ``ed.ipynb`` -> student ``ed``."""
     for path in download.paths:
         first, _, rest = path.partition("/")
         if rest:
@@ -490,6 +507,7 @@ def parse_folders(download: Download, roster: Roster) -> None:
 
 
 def parse_pattern(download: Download, roster: Roster, pattern: re.Pattern) -> None:
+    """``--pattern``: each file's path must match; its ``student``, ``id``, ``late`` and ``file`` groups say whose and where."""
     for path in download.paths:
         found = pattern.fullmatch(path)
         if found is None or not (found.groupdict().get("student") or "").strip():
@@ -537,6 +555,7 @@ def entry_path(student: Student) -> str:
 
 
 def roster_csv(students: list[Student], lms: str) -> str:
+    """``roster.csv``'s text: the header :data:`ROSTER_COLUMNS`, then one row per student in entry order."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(ROSTER_COLUMNS)

@@ -142,6 +142,7 @@ def export_rows(
 
 
 def graded_row(gradebook: dict[str, dict[str, str]], roster_row: dict[str, str]) -> dict[str, str] | None:
+    """The gradebook's row for a roster row's student, or None when that student was not graded."""
     return gradebook.get(roster_row["student"])
 
 
