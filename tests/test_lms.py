@@ -477,3 +477,39 @@ def test_helpers_build_what_the_sources_describe():
     assert "Ed Empty_2002_assignsubmission_file_/backprop.py" in moodle_members()
     assert f"{ASSIGNMENT}_jdoe_attempt_{WHEN}.txt" in blackboard_members()
     assert b":submitters:" in gradescope_members()["submission_metadata.yml"]
+
+
+def test_layout_variants_from_the_sources(tmp_path):
+    """Canvas's anonymous names and text entries, Moodle without folders, a Gradescope group, a Blackboard text-only attempt."""
+    roster = {}
+    downloads = {
+        "canvas": {"LATE_anon_x7Kp2_9001_backprop.py": b"a", "anon_Q3zz1_text.html": b"<p>hi</p>", "doejane_1001_text.html": b"<p>t</p>"},
+        "moodle": {
+            "Jane Doe_2001_assignsubmission_file_backprop.py": b"a",
+            "Jane Doe_2001_assignsubmission_onlinetext_onlinetext.html": b"t",
+        },
+        "gradescope": {
+            "submission_3001/backprop.py": b"a",
+            "submission_metadata.yml": (
+                b"submission_3001:\n  :submitters:\n  - :name: Ann Bee\n    :sid: '1'\n    :email: ann@example.edu\n"
+                b"  - :name: Cy Dee\n    :sid: '2'\n    :email: cy@example.edu\n  :created_at: 2026-11-30 10:00:00.000000000 Z\n"
+            ),
+        },
+        "blackboard": {f"HW_jdoe_attempt_{WHEN}.txt": b"Name: Jane Doe (jdoe)\nAssignment: HW\n"},
+    }
+    for lms, members in downloads.items():
+        out = tmp_path / lms
+        process = collect(write_zip(tmp_path / f"{lms}.zip", members), lms, out)
+        assert process.returncode == 0, process.stderr
+        roster[lms] = {row["student"]: row for row in csv.DictReader((out / "roster.csv").open())}
+    assert tree(tmp_path / "canvas")["anon-x7kp2/backprop.py"] == b"a" and roster["canvas"]["anon-x7kp2"]["late"] == "yes"
+    assert tree(tmp_path / "canvas")["anon-q3zz1/text.html"] == b"<p>hi</p>" and roster["canvas"]["doejane-1001"]["late"] == "no"
+    assert sorted(p for p in tree(tmp_path / "moodle") if not p.endswith("/")) == [
+        "jane-doe-2001/backprop.py",
+        "jane-doe-2001/onlinetext.html",
+        "roster.csv",
+    ]
+    assert tree(tmp_path / "gradescope")["ann-bee-1/backprop.py"] == tree(tmp_path / "gradescope")["cy-dee-2/backprop.py"] == b"a"
+    assert roster["gradescope"]["cy-dee-2"]["email"] == "cy@example.edu" and roster["gradescope"]["cy-dee-2"]["submission_id"] == "3001"
+    jane = roster["blackboard"]["jane-doe-jdoe"]
+    assert (jane["name"], jane["path"], jane["submitted_at"]) == ("Jane Doe", "", WHEN)
