@@ -16,6 +16,8 @@ Commands:
     otter OUT         write otter-grader master notebooks and the files their autograder needs
     gradescope ZIP    build a Gradescope autograder zip that runs this grader
     classroom PATH    grade in CI: score summary and the reporter's result
+    collect ARCHIVE   turn an LMS's bulk download into a class folder and its roster
+    export GRADEBOOK  write a gradebook in an LMS's grade import format
 
 Exit codes: 0 done (for grading: whatever the score), 1 a check found something out of date,
 2 a bad command line or input (one line on stderr), 3 a grader itself broke.
@@ -28,7 +30,7 @@ import importlib
 import os
 import sys
 
-from autograder import EXERCISES_DIR, SOLUTIONS_DIR, graders_present
+from autograder import EXERCISES_DIR, PACKAGE_DIR, SOLUTIONS_DIR, graders_present
 from autograder.course.parts import NAMES
 from autograder.errors import GRADER_EXIT, USAGE_EXIT, InputError
 
@@ -121,6 +123,36 @@ def parser() -> argparse.ArgumentParser:
     classroom.add_argument("path", nargs="?", default=str(EXERCISES_DIR), help="exercises/, a folder of notebooks, or one file")
     classroom.add_argument("--github-output", help="append result=<base64> here ($GITHUB_OUTPUT)")
     classroom.add_argument("--summary", help="append a Markdown score summary here ($GITHUB_STEP_SUMMARY)")
+
+    if (PACKAGE_DIR / "lms").is_dir():  # instructors' tools, absent from the student bundle
+        from autograder.lms.collect import LMS_CHOICES
+        from autograder.lms.export import DEFAULT_ASSIGNMENT, FORMATS
+
+        collect = _command(commands, "collect", "lms.collect", "turn an LMS's bulk download into a class folder and roster.csv")
+        collect.add_argument(
+            "source", metavar="ARCHIVE_OR_FOLDER", help="the LMS's bulk download: the .zip, or the folder it was extracted to"
+        )
+        collect.add_argument(
+            "--from", dest="lms", required=True, choices=LMS_CHOICES, help="which LMS made the download (folders: one folder per student)"
+        )
+        collect.add_argument(
+            "--out", required=True, metavar="CLASS_DIR", help="the class folder to write (new, or an earlier collect's output)"
+        )
+        collect.add_argument(
+            "--pattern", help="a Python regex for each file's path in the download, with named groups student (required), id, late, file"
+        )
+
+        export = _command(commands, "export", "lms.export", "write a gradebook in an LMS's grade import format")
+        export.add_argument("gradebook", metavar="GRADEBOOK", help="the gradebook.csv that grade-class wrote")
+        export.add_argument("--to", dest="fmt", required=True, choices=FORMATS, help="the LMS's grade import format (csv: a plain table)")
+        export.add_argument("--roster", required=True, help="the roster.csv that collect wrote into the class folder")
+        export.add_argument("--out", required=True, metavar="FILE", help="the CSV file to write")
+        export.add_argument(
+            "--assignment", default=DEFAULT_ASSIGNMENT, help="the assignment's column name in Canvas (its title, or 'Title (id)')"
+        )
+        export.add_argument(
+            "--missing", choices=("empty", "zero"), default="empty", help="grade of a student without submission (default: empty)"
+        )
     return main
 
 

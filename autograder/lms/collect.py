@@ -1,0 +1,689 @@
+"""Turn an LMS's bulk download into the class folder that ``grade-class`` reads.
+
+    python -m autograder collect ARCHIVE_OR_FOLDER --from canvas|moodle|blackboard|gradescope|folders --out CLASS_DIR [--pattern REGEX]
+
+The input is the .zip an LMS gives for "download all submissions", or that zip already extracted.
+The output is one entry per student, ``CLASS_DIR/<student>/<files>`` (or ``CLASS_DIR/<student>.ipynb``
+when the whole submission is one notebook, because ``grade-class`` grades the ``.py`` files of a folder
+and notebooks only at the top level), and ``CLASS_DIR/roster.csv`` with one row per student::
+
+    student,path,name,lms,lms_id,submission_id,email,sis_id,late,submitted_at,files
+    doejane-1001,doejane-1001/,doejane,canvas,1001,,,,no,,doejane_1001_9001_backprop.py;...
+
+``student`` is the name ``grade-class`` gives the entry (the gradebook's ``student`` column), ``late`` is
+``yes``/``no`` where the download marks late work and empty where it does not say, ``files`` the original
+names in the download (``;``-separated). Student entries are a slug of the student's name plus the LMS's id
+(``jane-doe-1001``), so two students with the same name stay apart. Files keep the name the student gave
+them once the LMS's prefix is stripped (``training_loop.py``); zips a student uploaded are left as they are.
+
+The layouts, and where each was read (see the README, "From the LMS and back"):
+
+- canvas: ``<sortable name, lowercased, non-word characters removed>[_LATE]_<user id>_<attachment id>_<file>``
+  (and ``..._<user id>_text.html`` / ``_link.html`` for text and URL entries; ``anon_<id>`` instead of name
+  and user id when grading is anonymous). Read in Canvas's own code: instructure/canvas-lms
+  ``lib/content_zipper.rb`` (``get_filename``, ``add_upload_submission``, ``sanitize_user_name``). The second
+  number is the attachment (file) id, not the submission id. A ``-<n>`` Canvas adds to a re-uploaded file
+  name (``training_loop-1.py``) is removed when what remains is one of the graded files (seen in the
+  third-party TimHanneman/Canvas_submission_sort ``sub_name.awk``; not confirmed in Canvas's code).
+- moodle: ``<Full name>_<participant id>_assignsubmission_<plugin>[_]/<file>`` (one folder per student and
+  plugin, Moodle >= 3.1's default; Moodle 4 drops the trailing ``_``) or, with "download submissions in
+  folders" off, ``<Full name>_<participant id>_assignsubmission_<plugin>_<file>``. Read in moodle/moodle
+  ``mod/assign/classes/downloader.php`` (``get_student_prefix``, ``load_submissionplugin_filelist``). The id
+  is the assignment's participant id (``get_uniqueid_for_user``), not the user id. No late marker.
+- blackboard: ``<assignment>_<username>_attempt_<YYYY-MM-DD-HH-MM-SS>_<file>`` plus the receipt
+  ``<assignment>_<username>_attempt_<date>.txt`` whose ``Name: Full Name (username)`` line gives the name.
+  From nbgrader's ``FileNameCollectorPlugin`` example (jupyter/nbgrader ``nbgrader/plugins/zipcollect.py``)
+  and vangef/BBGradebookOrganiser ``utils/organiser.py``; no Blackboard source or manual was available, and
+  no late marker is known.
+- gradescope: ``submission_metadata.yml`` mapping each ``submission_<id>`` folder to ``:submitters:``
+  (``:name:``, ``:sid:``, ``:email:``) and ``:created_at:``, read as otter-grader does
+  (ucbds-infra/otter-grader ``otter/grade/metadata.py`` ``GradescopeParser``, and its test export
+  ``test/test-grade/gradescope-export/submission_metadata.yml``). A group submission gives every member the
+  same files. No late marker.
+- folders: one folder per student (its name is the student), or one notebook per student at the top level.
+
+``--pattern`` replaces the built-in layout: a Python regular expression, matched against each file's path in
+the download, with named groups as in nbgrader's collector: ``student`` (required), and optionally ``id``,
+``late`` (late when it matched something) and ``file`` (the name to keep; default: the path's last part).
+
+Nothing is written outside CLASS_DIR: archives with absolute paths, ``..`` or symbolic links are refused,
+and so are zip bombs (over 500 MB declared in total, or a file over 1 MB that expands more than 100 times).
+Any problem (corrupt zip, a file that fits no layout, two submissions for the same student entry) is one
+line on stderr and exit code 2, and nothing is written: the class folder is built in a temporary folder
+beside CLASS_DIR and renamed into place at the end. Collecting the same download twice gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import io
+import os
+import re
+import shutil
+import stat
+import sys
+import tempfile
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder.api import GRADED_MODULES
+from autograder.judge.results import write_atomic
+
+LMS_CHOICES = ("canvas", "moodle", "blackboard", "gradescope", "folders")
+ROSTER_NAME = "roster.csv"
+ROSTER_COLUMNS = ("student", "path", "name", "lms", "lms_id", "submission_id", "email", "sis_id", "late", "submitted_at", "files")
+MAX_TOTAL_BYTES = 500 * 2**20  # declared uncompressed size of the whole download
+MAX_RATIO = 100  # expansion of one member ...
+RATIO_FLOOR = 2**20  # ... checked from this size up (small text files legitimately compress very well)
+MAX_MEMBERS = 50_000
+IGNORED = re.compile(r"(^|/)(__MACOSX(/|$)|\.DS_Store$|Thumbs\.db$)")  # what macOS and Windows add when re-zipping
+GRADED_FILES = {f"{module}{suffix}" for module in GRADED_MODULES for suffix in (".py", ".ipynb")}
+
+CANVAS_ANONYMOUS = re.compile(
+    r"(?:(?P<late>LATE)_)?(?P<id>anon_[0-9A-Za-z]+)_(?:(?P<attachment>\d+)_(?P<file>.+)|(?P<entry>text|link)\.html)"
+)
+CANVAS_NAMED = re.compile(
+    r"(?P<student>.+?)_(?:(?P<late>LATE)_)?(?P<id>\d+)_(?:(?P<attachment>\d+)_(?P<file>.+)|(?P<entry>text|link)\.html)"
+)
+MOODLE_FOLDER = re.compile(r"(?P<student>[^_/]+)(?:_(?P<id>\d+))?_assignsubmission_(?P<plugin>[a-z0-9]+)_?")
+MOODLE_FLAT = re.compile(r"(?P<student>[^_/]+)(?:_(?P<id>\d+))?_assignsubmission_(?P<plugin>[a-z0-9]+)_(?P<file>.+)")
+BLACKBOARD_FILE = re.compile(
+    r"(?P<assignment>.+)_(?P<id>[^_/]+)_attempt_(?P<when>\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d)(?:_(?P<file>.+)|(?P<receipt>\.txt))"
+)
+BLACKBOARD_NAME = re.compile(r"^Name:\s*(?P<name>.*?)\s*\((?P<user>[^()]*)\)\s*$", re.MULTILINE)
+GRADESCOPE_METADATA = "submission_metadata.yml"
+
+SHAPES = {
+    "canvas": "<name>[_LATE]_<user id>_<file id>_<file>",
+    "moodle": "<Full name>_<participant id>_assignsubmission_<plugin>/<file>",
+    "blackboard": "<assignment>_<username>_attempt_<YYYY-MM-DD-HH-MM-SS>_<file>",
+    "gradescope": "submission_<id>/<file> with submission_metadata.yml",
+    "folders": "<student>/<file>",
+}
+
+
+class CollectError(Exception):
+    """A download we cannot collect; the message is one line in the reader's terms, with what to try."""
+
+
+@dataclass
+class Student:
+    """One student's submission: who (as the LMS names them) and which files go where."""
+
+    name: str
+    lms_id: str = ""
+    submission_id: str = ""
+    email: str = ""
+    sis_id: str = ""
+    late: str = ""  # "yes", "no", or "" when the download does not say
+    submitted_at: str = ""
+    files: dict[str, str] = field(default_factory=dict)  # destination (relative, posix) -> path in the download
+    originals: list[str] = field(default_factory=list)
+
+    @property
+    def entry(self) -> str:
+        """The folder (or notebook stem) in CLASS_DIR: a slug of the name plus the LMS id, e.g. ``doe-jane-1001``."""
+        name, ident = slug(self.name), slug(self.lms_id)
+        if not name and self.name.strip():  # a name with no Latin letters: a stable stand-in
+            name = "student-" + hashlib.sha256(self.name.strip().encode()).hexdigest()[:8]
+        if not ident or ident == name:
+            return name
+        return f"{name}-{ident}"
+
+
+def slug(text: str) -> str:
+    """A safe, stable folder name: ASCII lowercase letters, digits and dashes (``"Doe, Jané"`` -> ``"doe-jane"``)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80].strip("-")
+
+
+# --------------------------------------------------------------------------- reading the download safely
+
+
+class Download:
+    """The regular files of a bulk download (a .zip or a folder), after the safety checks.
+
+    ``paths`` are relative posix paths, sorted; ``read(path)`` returns a file's bytes. Refuses absolute paths,
+    ``..``, symbolic links, encrypted members and zip bombs with a :class:`CollectError`.
+    Example: ``Download(Path("submissions.zip")).paths == ["doejane_1001_9001_backprop.py", ...]``.
+    """
+
+    def __init__(self, location: Path):
+        self.location = location
+        self._zip: zipfile.ZipFile | None = None
+        self._members: dict[str, object] = {}
+        if not location.exists():
+            raise CollectError(f"{location} does not exist: give the .zip you downloaded or the folder you extracted it to")
+        try:
+            if location.is_dir():
+                self._scan_folder()
+            else:
+                self._scan_zip()
+        except BaseException:
+            self.close()
+            raise
+        self.paths = sorted(self._members)
+
+    def _add(self, raw: str, member: object) -> None:
+        path = safe_path(raw, self.location)
+        if path is None or IGNORED.search(path):
+            return
+        if path in self._members:
+            raise CollectError(f"{self.location}: the file {path!r} appears twice in the archive; download it again")
+        self._members[path] = member
+
+    def _scan_zip(self) -> None:
+        try:
+            archive = zipfile.ZipFile(self.location)
+            infos = archive.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as error:
+            raise CollectError(
+                f"{self.location} is not a readable zip archive ({one_line(error)}): download it again, or extract it and give the folder"
+            ) from None
+        self._zip = archive
+        if len(infos) > MAX_MEMBERS:
+            raise CollectError(f"{self.location} holds {len(infos)} files, more than {MAX_MEMBERS}: refused as a possible zip bomb")
+        total = 0
+        for info in infos:
+            total += info.file_size
+            if total > MAX_TOTAL_BYTES:
+                raise CollectError(
+                    f"{self.location} declares more than {MAX_TOTAL_BYTES // 2**20} MB once extracted: refused as a possible zip bomb"
+                    " (extract it yourself and give the folder if it is genuine)"
+                )
+            if info.file_size >= RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                raise CollectError(
+                    f"{self.location}: {info.filename!r} expands {info.file_size // max(info.compress_size, 1)} times"
+                    f" ({info.file_size // 2**20} MB): refused as a possible zip bomb"
+                )
+            mode = info.external_attr >> 16
+            if stat.S_ISLNK(mode):
+                raise CollectError(
+                    f"{self.location}: {info.filename!r} is a symbolic link: refused (it could point outside the class folder)"
+                )
+            if info.flag_bits & 0x1:
+                raise CollectError(
+                    f"{self.location}: {info.filename!r} is password-protected: download the submissions again without a password"
+                )
+            if info.is_dir():
+                safe_path(info.filename, self.location)
+                continue
+            self._add(info.filename, info)
+
+    def _scan_folder(self) -> None:
+        total = 0
+        for root, dirs, files in os.walk(self.location):
+            for name in sorted(dirs + files):
+                full = Path(root, name)
+                if full.is_symlink():
+                    raise CollectError(
+                        f"{full} is a symbolic link: refused (it could point outside the class folder); copy the real file there"
+                    )
+            for name in files:
+                full = Path(root, name)
+                info = full.lstat()
+                if not stat.S_ISREG(info.st_mode):
+                    raise CollectError(f"{full} is not a regular file: remove it from the download folder")
+                total += info.st_size
+                if total > MAX_TOTAL_BYTES:
+                    raise CollectError(
+                        f"{self.location} holds more than {MAX_TOTAL_BYTES // 2**20} MB: refused; collect a smaller download"
+                    )
+                self._add(full.relative_to(self.location).as_posix(), full)
+
+    def read(self, path: str) -> bytes:
+        """The bytes of one file; a corrupt member is a :class:`CollectError`."""
+        member = self._members[path]
+        if isinstance(member, Path):  # no following a link that replaced the file since the scan
+            handle = os.open(member, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(handle, "rb") as stream:
+                return stream.read()
+        assert self._zip is not None
+        try:
+            return self._zip.read(member)  # zipfile stops at the declared size and checks the CRC
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as error:
+            raise CollectError(
+                f"{self.location}: {path!r} cannot be extracted ({one_line(error)}): the archive is corrupt; download it again"
+            ) from None
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+
+
+def safe_path(raw: str, where: Path) -> str | None:
+    """``raw`` as a clean relative posix path, or a :class:`CollectError` for one that could leave the folder."""
+    if "\x00" in raw:
+        raise CollectError(f"{where}: a file name contains a NUL character: refused")
+    if raw.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", raw):
+        raise CollectError(f"{where}: {raw!r} is an absolute path: refused (it would be written outside the class folder)")
+    parts = [part for part in re.split(r"[\\/]+", raw) if part not in ("", ".")]
+    if ".." in parts:
+        raise CollectError(f"{where}: {raw!r} climbs out with '..' (zip slip): refused (it would be written outside the class folder)")
+    return "/".join(parts) or None
+
+
+def one_line(error: BaseException) -> str:
+    """An exception's message on one line (whitespace collapsed), or its type's name when it has none."""
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+# --------------------------------------------------------------------------- the layouts
+
+
+class Roster:
+    """Students gathered from a download; refuses two submissions for one student entry and two files for one name."""
+
+    def __init__(self, lms: str, location: Path):
+        self.lms = lms
+        self.location = location
+        self.students: dict[tuple[str, str], Student] = {}  # (name, id) -> student
+
+    def student(self, name: str, lms_id: str = "", **details: str) -> Student:
+        key = (name, lms_id)
+        if key not in self.students:
+            self.students[key] = Student(name=name, lms_id=lms_id, **details)
+        student = self.students[key]
+        for attribute, value in details.items():
+            if value and getattr(student, attribute) and getattr(student, attribute) != value:
+                raise CollectError(
+                    f"{self.location}: two submissions for {student.entry} ({attribute} {getattr(student, attribute)!r} and {value!r}):"
+                    " keep only the last one in the download"
+                )
+            if value:
+                setattr(student, attribute, value)
+        return student
+
+    def add_file(self, student: Student, destination: str, original: str) -> None:
+        destination = safe_path(destination, self.location) or ""
+        if not destination:
+            raise CollectError(f"{self.location}: {original!r} leaves no file name once the {self.lms} prefix is removed")
+        if destination in student.files:
+            raise CollectError(
+                f"{self.location}: {student.files[destination]!r} and {original!r} would both be {student.entry}/{destination}:"
+                " two submissions for one student; keep only one of them"
+            )
+        student.files[destination] = original
+        student.originals.append(original)
+
+    def finished(self) -> list[Student]:
+        """The students sorted by entry; refuses two students whose entries coincide."""
+        by_entry: dict[str, Student] = {}
+        by_id: dict[str, Student] = {}
+        for student in self.students.values():
+            if student.lms_id and student.lms_id in by_id:
+                raise CollectError(
+                    f"{self.location}: two submissions for the {self.lms} id {student.lms_id}"
+                    f" ({by_id[student.lms_id].originals[0]} and {student.originals[0]}): keep only one of them"
+                )
+            by_id[student.lms_id] = student
+            if not student.entry:
+                raise CollectError(f"{self.location}: a submission has no student name or id ({', '.join(student.originals[:2])})")
+            if student.entry in by_entry:
+                raise CollectError(
+                    f"{self.location}: two submissions map to the student folder {student.entry}"
+                    f" ({by_entry[student.entry].originals[0]} and {student.originals[0]}): keep only one of them"
+                )
+            by_entry[student.entry] = student
+        if not by_entry:
+            raise CollectError(f"{self.location} holds no submissions: check that it is the bulk download of the assignment")
+        return [by_entry[entry] for entry in sorted(by_entry)]
+
+
+def unwrap(paths: list[str], fits: Callable[[str], bool]) -> tuple[list[str], str]:
+    """Strip one folder that wraps the whole download (a zip re-made from an extracted folder), when that makes it fit.
+
+    Returns the paths and the prefix removed: ``unwrap(["hw3/a_1_2_x.py"], fits)`` gives ``(["a_1_2_x.py"], "hw3/")``
+    when ``fits`` accepts the stripped name and not the wrapped one; otherwise the paths unchanged and ``""``.
+    """
+    if all(fits(path) for path in paths):
+        return paths, ""
+    tops = {path.split("/", 1)[0] for path in paths}
+    if len(tops) == 1 and all("/" in path for path in paths):
+        top = tops.pop()
+        stripped = [path.split("/", 1)[1] for path in paths]
+        if all(fits(path) for path in stripped):
+            return stripped, top + "/"
+    return paths, ""
+
+
+def unknown(location: Path, lms: str, path: str, hint: str = "") -> CollectError:
+    """The error for a file that fits no pattern of the chosen LMS, naming the file and the expected shape."""
+    return CollectError(
+        f"{location}: {path!r} is not laid out like a {lms} download ({SHAPES[lms]}){hint}: check --from, or describe the names with --pattern"
+    )
+
+
+def canvas_file_name(name: str) -> str:
+    """The student's own file name: Canvas's ``-<n>`` on a re-upload is removed when a graded file name remains."""
+    match = re.fullmatch(r"(.+)-\d+(\.py|\.ipynb)", name)
+    if match and match[1] + match[2] in GRADED_FILES:
+        return match[1] + match[2]
+    return name
+
+
+def parse_canvas(download: Download, roster: Roster) -> None:
+    """Canvas: ``doejane_LATE_1003_9015_backprop.py`` -> student ``doejane`` (id 1003, late), file ``backprop.py``."""
+
+    def match(path: str):
+        if "/" in path:
+            return None
+        return CANVAS_ANONYMOUS.fullmatch(path) or CANVAS_NAMED.fullmatch(path)
+
+    paths, top = unwrap(download.paths, lambda path: match(path) is not None)
+    for path in paths:
+        found = match(path)
+        if found is None:
+            raise unknown(download.location, "canvas", top + path)
+        groups = found.groupdict()
+        lms_id = groups["id"]
+        name = groups.get("student") or lms_id
+        student = roster.student(name, lms_id)
+        student.late = "yes" if groups["late"] or student.late == "yes" else "no"
+        destination = canvas_file_name(groups["file"]) if groups["file"] else f"{groups['entry']}.html"
+        roster.add_file(student, destination, top + path)
+
+
+def parse_moodle(download: Download, roster: Roster) -> None:
+    """Moodle: ``Jane Doe_2001_assignsubmission_file/backprop.py`` -> student ``Jane Doe`` (participant 2001), ``backprop.py``."""
+
+    def fits(path: str) -> bool:
+        first, _, rest = path.partition("/")
+        return bool(MOODLE_FOLDER.fullmatch(first) and rest) if rest else bool(MOODLE_FLAT.fullmatch(path))
+
+    paths, top = unwrap(download.paths, fits)
+    for path in paths:
+        first, _, rest = path.partition("/")
+        found = MOODLE_FOLDER.fullmatch(first) if rest else MOODLE_FLAT.fullmatch(path)
+        if found is None or not fits(path):
+            raise unknown(download.location, "moodle", top + path)
+        student = roster.student(found["student"].strip(), found["id"] or "")
+        roster.add_file(student, rest or found["file"], top + path)
+
+
+def parse_blackboard(download: Download, roster: Roster) -> None:
+    """Blackboard: ``HW3_jdoe_attempt_2026-11-30-23-59-00_backprop.py`` -> ``jdoe``'s ``backprop.py``; the receipt names them."""
+
+    def fits(path: str) -> bool:
+        return "/" not in path and BLACKBOARD_FILE.fullmatch(path) is not None
+
+    paths, top = unwrap(download.paths, fits)
+    receipts: dict[str, str] = {}
+    for path in paths:
+        found = BLACKBOARD_FILE.fullmatch(path) if "/" not in path else None
+        if found is None:
+            raise unknown(download.location, "blackboard", top + path)
+        username = found["id"]
+        student = roster.student(username, username, submitted_at=found["when"])
+        if found["receipt"]:
+            receipts[username] = download.read(top + path).decode("utf-8", "replace")
+            student.originals.append(top + path)
+        else:
+            roster.add_file(student, found["file"], top + path)
+    for (_, username), student in roster.students.items():
+        for line in BLACKBOARD_NAME.finditer(receipts.get(username, "")):
+            if line["user"].strip() == username and line["name"]:
+                student.name = line["name"]
+
+
+def gradescope_value(record: dict, key: str) -> object:
+    """A value of Gradescope's metadata, whose keys are Ruby symbols (``:name``); plain keys are accepted too."""
+    return record.get(f":{key}", record.get(key))
+
+
+def parse_gradescope(download: Download, roster: Roster) -> None:
+    """Gradescope: ``submission_3001/backprop.py`` -> the submitters that ``submission_metadata.yml`` lists for ``submission_3001``."""
+    metadata_paths = [path for path in download.paths if path.rsplit("/", 1)[-1] == GRADESCOPE_METADATA and path.count("/") <= 1]
+    if len(metadata_paths) != 1:
+        found = "none" if not metadata_paths else ", ".join(metadata_paths)
+        raise CollectError(
+            f"{download.location}: expected one {GRADESCOPE_METADATA} at the top of a Gradescope export, found {found}:"
+            " use Gradescope's Export Submissions, or --from folders"
+        )
+    metadata_path = metadata_paths[0]
+    top = metadata_path[: -len(GRADESCOPE_METADATA)]
+    try:
+        import yaml  # PyYAML, from the platforms extra: only Gradescope needs it
+    except ImportError:
+        raise CollectError("reading a Gradescope export needs PyYAML: pip install -e '.[platforms]'") from None
+    try:
+        metadata = yaml.safe_load(download.read(metadata_path).decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError) as error:
+        raise CollectError(f"{download.location}: {metadata_path} is not readable YAML ({one_line(error)})") from None
+    if not isinstance(metadata, dict):
+        raise CollectError(f"{download.location}: {metadata_path} does not map submission folders to submitters")
+    folders: dict[str, list[str]] = {}
+    for path in download.paths:
+        if path == metadata_path:
+            continue
+        if not path.startswith(top) or "/" not in path[len(top) :]:
+            raise unknown(download.location, "gradescope", path, " (a file outside the submission folders)")
+        folder, rest = path[len(top) :].split("/", 1)
+        if folder not in metadata:
+            raise unknown(download.location, "gradescope", path, f" ({folder} is not in {GRADESCOPE_METADATA})")
+        folders.setdefault(folder, []).append(rest)
+    for folder in sorted(metadata, key=str):
+        record = metadata[folder]
+        submitters = gradescope_value(record, "submitters") if isinstance(record, dict) else None
+        if not isinstance(submitters, list) or not submitters:
+            raise CollectError(f"{download.location}: {metadata_path} lists no submitters for {folder}")
+        submission_id = re.sub(r"^submission_", "", str(folder))
+        created = gradescope_value(record, "created_at")
+        for submitter in submitters:
+            if not isinstance(submitter, dict):
+                raise CollectError(f"{download.location}: {metadata_path}: a submitter of {folder} is not a record with a name")
+            name = str(gradescope_value(submitter, "name") or "").strip()
+            sid = str(gradescope_value(submitter, "sid") or "").strip()
+            email = str(gradescope_value(submitter, "email") or "").strip()
+            lms_id = sid or (email.split("@", 1)[0] if email else submission_id)
+            key = (name or lms_id, lms_id)
+            if key in roster.students:
+                raise CollectError(
+                    f"{download.location}: {name or lms_id} has two submissions in {metadata_path}"
+                    f" ({roster.students[key].submission_id} and {submission_id}): keep only the active one"
+                )
+            student = roster.student(name or lms_id, lms_id, submission_id=submission_id, email=email, sis_id=sid)
+            student.submitted_at = str(created or "")
+            for rest in sorted(folders.get(str(folder), [])):
+                roster.add_file(student, rest, f"{top}{folder}/{rest}")
+
+
+def parse_folders(download: Download, roster: Roster) -> None:
+    """One folder per student: ``Jane Doe/backprop.py`` -> student ``Jane Doe``; a top-level ``ed.ipynb`` -> student ``ed``."""
+    for path in download.paths:
+        first, _, rest = path.partition("/")
+        if rest:
+            roster.add_file(roster.student(first), rest, path)
+        elif path.endswith(".ipynb"):
+            roster.add_file(roster.student(path[: -len(".ipynb")]), path, path)
+        else:
+            raise unknown(download.location, "folders", path, " (a loose file at the top; only notebooks may be there)")
+
+
+def parse_pattern(download: Download, roster: Roster, pattern: re.Pattern) -> None:
+    """``--pattern``: each file's path must match; its ``student``, ``id``, ``late`` and ``file`` groups say whose and where."""
+    for path in download.paths:
+        found = pattern.fullmatch(path)
+        if found is None or not (found.groupdict().get("student") or "").strip():
+            raise CollectError(f"{download.location}: {path!r} does not match --pattern {pattern.pattern!r}: adjust the pattern")
+        groups = found.groupdict()
+        student = roster.student(groups["student"].strip(), (groups.get("id") or "").strip())
+        if "late" in pattern.groupindex:
+            student.late = "yes" if groups.get("late") or student.late == "yes" else "no"
+        roster.add_file(student, groups.get("file") or path.rsplit("/", 1)[-1], path)
+
+
+def compile_pattern(text: str) -> re.Pattern:
+    """``--pattern``, checked: a valid regular expression with a ``student`` group (and only known groups)."""
+    try:
+        pattern = re.compile(text)
+    except re.error as error:
+        raise CollectError(f"--pattern is not a valid regular expression ({one_line(error)})") from None
+    if "student" not in pattern.groupindex:
+        raise CollectError("--pattern needs a named group for the student, e.g. (?P<student>[^_]+)_(?P<id>\\d+)_(?P<file>.+)")
+    extra = set(pattern.groupindex) - {"student", "id", "late", "file"}
+    if extra:
+        raise CollectError(f"--pattern has groups collect does not know: {', '.join(sorted(extra))} (use student, id, late, file)")
+    return pattern
+
+
+PARSERS = {
+    "canvas": parse_canvas,
+    "moodle": parse_moodle,
+    "blackboard": parse_blackboard,
+    "gradescope": parse_gradescope,
+    "folders": parse_folders,
+}
+
+
+# --------------------------------------------------------------------------- writing the class folder
+
+
+def entry_path(student: Student) -> str:
+    """Where the student goes in CLASS_DIR: a folder, ``<entry>.ipynb`` when the whole submission is one notebook, "" when no file."""
+    if not student.files:
+        return ""
+    if len(student.files) == 1 and next(iter(student.files)).endswith(".ipynb") and "/" not in next(iter(student.files)):
+        return f"{student.entry}.ipynb"
+    return f"{student.entry}/"
+
+
+def roster_csv(students: list[Student], lms: str) -> str:
+    """``roster.csv``'s text: the header :data:`ROSTER_COLUMNS`, then one row per student in entry order."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(ROSTER_COLUMNS)
+    for s in students:
+        writer.writerow(
+            [
+                s.entry,
+                entry_path(s),
+                s.name,
+                lms,
+                s.lms_id,
+                s.submission_id,
+                s.email,
+                s.sis_id,
+                s.late,
+                s.submitted_at,
+                ";".join(sorted(s.originals)),
+            ]
+        )
+    return out.getvalue()
+
+
+def check_out(out: Path) -> None:
+    """CLASS_DIR may be new, empty, or an earlier collect's output (it is then replaced); nothing else is overwritten."""
+    if not out.parent.is_dir():
+        raise CollectError(f"the folder that would hold {out.name}, {out.parent}, does not exist: create it first")
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise CollectError(f"{out} exists and is not a folder: choose another --out")
+    if out.is_dir() and any(out.iterdir()) and not (out / ROSTER_NAME).is_file():
+        raise CollectError(f"{out} exists and was not made by collect (no {ROSTER_NAME}): choose a new --out, or remove it")
+
+
+def write_class(out: Path, download: Download, students: list[Student], lms: str) -> None:
+    """Build the class folder beside ``out`` and rename it into place; on any error, nothing is left behind."""
+    umask = os.umask(0)
+    os.umask(umask)
+    building = Path(tempfile.mkdtemp(prefix=f".{out.name}.collecting-", dir=out.parent))
+    try:
+        for student in students:
+            where = entry_path(student)
+            for destination, original in sorted(student.files.items()):
+                target = building / (where if where.endswith(".ipynb") else where + destination)
+                if building.resolve() not in target.resolve().parents:
+                    raise CollectError(f"{download.location}: {original!r} would be written outside the class folder: refused")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with open(target, "xb") as stream:
+                    stream.write(download.read(original))
+        write_atomic(building / ROSTER_NAME, roster_csv(students, lms))
+        for folder in [building, *(p for p in building.rglob("*") if p.is_dir())]:
+            folder.chmod(0o777 & ~umask)
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.replaced-", dir=out.parent))
+            os.replace(out, old / out.name)
+            os.replace(building, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(building, out)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+
+
+def collect(source: Path, lms: str, out: Path, pattern: str | None = None) -> list[Student]:
+    """Collect the download at ``source`` (a .zip or a folder) laid out as ``lms`` into the class folder ``out``.
+
+    Returns the students, sorted by entry. Raises :class:`CollectError` (and writes nothing) for any problem.
+    Example: ``collect(Path("submissions.zip"), "canvas", Path("class"))`` writes ``class/doejane-1001/backprop.py``
+    and ``class/roster.csv``.
+    """
+    if lms not in PARSERS:
+        raise CollectError(f"unknown --from {lms!r}: choose one of {', '.join(LMS_CHOICES)}")
+    regex = compile_pattern(pattern) if pattern else None
+    if regex is not None and lms == "gradescope":
+        raise CollectError("--pattern does not apply to a Gradescope export: its submission_metadata.yml names the students")
+    out = Path(os.path.abspath(out))
+    source = Path(os.path.abspath(source))
+    if out == source or out in source.parents or source in out.parents:
+        raise CollectError(f"--out {out} must be outside the download {source}")
+    check_out(out)
+    download = Download(source)
+    try:
+        roster = Roster(lms, source)
+        if regex is not None:
+            parse_pattern(download, roster, regex)
+        else:
+            PARSERS[lms](download, roster)
+        students = roster.finished()
+        write_class(out, download, students, lms)
+    finally:
+        download.close()
+    return students
+
+
+def notes(students: list[Student]) -> list[str]:
+    """One line for each student ``grade-class`` would grade as empty: notebooks beside other files, or a zip they uploaded."""
+    lines = []
+    for student in students:
+        names = [Path(d).name for d in student.files]
+        if (
+            entry_path(student).endswith("/")
+            and any(n.endswith(".ipynb") for n in names)
+            and not any(n in GRADED_FILES and n.endswith(".py") for n in names)
+        ):
+            lines.append(
+                f"note: {student.entry} submitted notebooks among other files; grade-class grades a folder's .py files,"
+                " so grade that notebook on its own (grade PATH)"
+            )
+        if any(name.lower().endswith(".zip") for name in names):
+            lines.append(f"note: {student.entry} uploaded a zip, left as it is: extract it into {student.entry}/ before grading")
+    return lines
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run ``collect``: 0 when the class folder is written, 2 (one line on stderr, nothing written) otherwise."""
+    try:
+        students = collect(Path(args.source), args.lms, Path(args.out), args.pattern)
+    except CollectError as error:
+        print(f"error: {one_line(error)}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"error: {error.filename or args.source}: {error.strerror or one_line(error)}", file=sys.stderr)
+        return 2
+    except Exception as error:  # noqa: BLE001 - the last resort: one line, never a traceback
+        print(f"error: collect failed on {args.source}: {type(error).__name__}: {one_line(error)}", file=sys.stderr)
+        return 2
+    for line in notes(students):
+        print(line, file=sys.stderr)
+    late = sum(s.late == "yes" for s in students)
+    print(f"collected {len(students)} students ({late} late) from the {args.lms} download {args.source} into {args.out}")
+    print(f"roster: {Path(args.out) / ROSTER_NAME}; next: python -m autograder grade-class {args.out} --out GRADED")
+    return 0

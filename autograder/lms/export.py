@@ -1,0 +1,178 @@
+"""Write a ``grade-class`` gradebook in an LMS's grade import format.
+
+    python -m autograder export GRADEBOOK --to canvas|moodle|gradescope|csv --roster roster.csv --out FILE
+        [--assignment NAME] [--missing empty|zero]
+
+Reads ``OUT/gradebook.csv`` (``student, <part points>..., total, status``) and the ``roster.csv`` that
+``collect`` wrote, and writes one row per student of the roster, in the roster's order. A student of the
+roster without a graded submission gets an empty grade (``--missing empty``, the default; Moodle's worksheet
+upload skips it) or 0 (``--missing zero``). A student graded but absent from the roster is named on stderr,
+one line each, and left out. Grades are the gradebook's totals, out of 100 points.
+
+The formats, and where each was read (see the README, "From the LMS and back"):
+
+- canvas: ``Student,ID,SIS User ID,SIS Login ID,Section,<assignment>``, then ``Points Possible,,,,,100``, then
+  one row per student. Canvas's importer (instructure/canvas-lms ``app/models/gradebook_importer.rb``) needs
+  a header whose first cells contain ``Student`` and ``ID`` and a ``Section`` column before the assignments;
+  it finds the student by ``ID`` (the Canvas user id, from a Canvas download), then ``SIS User ID``, then
+  ``SIS Login ID``, then the name; it finds the assignment by ``Name (id)`` or by its exact title and
+  otherwise creates one, whose points come from the row whose first cell contains ``Points Possible``.
+- moodle: the assignment's offline grading worksheet, ``Identifier,Full name,Email address,Grade,Maximum
+  Grade,Last modified (grade)``, with ``Participant <id>`` as identifier. Moodle's "Upload grading worksheet"
+  (moodle/moodle ``mod/assign/feedback/offline/importgradeslib.php`` and ``locallib.php``) finds the columns
+  ``Identifier``, ``Grade`` and ``Last modified (grade)`` by these English names, reads the participant id
+  after ``Participant ``, and skips empty grades. The participant id comes from a Moodle download's folder
+  names.
+- gradescope: ``Name,SID,Email,Total Score``: the identifying column names of Gradescope's own grade exports
+  (read by third-party tools; Gradescope's upload page was not available to confirm what it maps).
+- csv: everything we know, ``student,name,lms,lms_id,email,sis_id,late,<parts>,total,status``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import sys
+from pathlib import Path
+
+from autograder.api import GRADED_MODULES
+from autograder.judge.results import write_atomic
+
+FORMATS = ("canvas", "moodle", "gradescope", "csv")
+POINTS_POSSIBLE = 100  # the graders' total (README: What the graders check)
+DEFAULT_ASSIGNMENT = "Training Neural Networks"
+GRADEBOOK_COLUMNS = ("student", "total", "status")
+ROSTER_COLUMNS = ("student", "name", "lms", "lms_id", "email", "sis_id", "late")
+
+
+class ExportError(Exception):
+    """An input we cannot export from; the message is one line in the reader's terms, with what to try."""
+
+
+def read_csv(path: Path, needed: tuple[str, ...], what: str) -> list[dict[str, str]]:
+    """The rows of a CSV file that must have the columns ``needed``; an :class:`ExportError` otherwise."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ExportError(f"{path} does not exist: give the {what}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ExportError(f"{path} cannot be read as the {what} ({' '.join(str(error).split())})") from None
+    try:
+        reader = csv.DictReader(io.StringIO(text))
+        rows = list(reader)
+    except csv.Error as error:
+        raise ExportError(f"{path} is not a readable CSV file ({error})") from None
+    missing = [column for column in needed if column not in (reader.fieldnames or [])]
+    if missing:
+        raise ExportError(f"{path} has no column {', '.join(missing)}: is it the {what}?")
+    return rows
+
+
+def grade_of(row: dict[str, str] | None, missing: str) -> str:
+    """The grade to export: the gradebook's total, or the ``--missing`` value when there is none."""
+    if row is None or row["status"].startswith("not graded"):
+        return "0" if missing == "zero" else ""
+    return row["total"]
+
+
+def export_rows(
+    fmt: str, gradebook: dict[str, dict[str, str]], roster: list[dict[str, str]], assignment: str, missing: str
+) -> tuple[list[list[str]], list[str]]:
+    """The rows of the file (header first) and the warnings, one line each.
+
+    Example: ``export_rows("gradescope", {"jane-doe-1": {"total": "100", ...}}, [{"student": "jane-doe-1", "name": "Jane
+    Doe", "sis_id": "1", ...}], "HW", "empty")`` gives ``[["Name", "SID", "Email", "Total Score"], ["Jane Doe", "1", "", "100"]]``.
+    """
+    warnings = []
+    listed = {row["student"] for row in roster}
+    for student in gradebook:
+        if student not in listed:
+            warnings.append(f"warning: {student} is in the gradebook but not in the roster: left out")
+    for row in roster:
+        graded = gradebook.get(row["student"])
+        if graded is not None and graded["status"] != "graded":
+            warnings.append(f"warning: {row['student']}: {graded['status']}")
+    if fmt == "canvas":
+        rows = [
+            ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment],
+            ["Points Possible", "", "", "", "", str(POINTS_POSSIBLE)],
+        ]
+        for row in roster:
+            canvas_id = row["lms_id"] if row["lms"] == "canvas" and row["lms_id"].isdigit() else ""
+            if not canvas_id and not row["sis_id"]:
+                warnings.append(f"warning: {row['student']} has no Canvas user id or SIS id: Canvas will match the name {row['name']!r}")
+            rows.append([row["name"], canvas_id, row["sis_id"], "", "", grade_of(graded_row(gradebook, row), missing)])
+    elif fmt == "moodle":
+        rows = [["Identifier", "Full name", "Email address", "Grade", "Maximum Grade", "Last modified (grade)"]]
+        for row in roster:
+            participant = f"Participant {row['lms_id']}" if row["lms"] == "moodle" and row["lms_id"].isdigit() else ""
+            if not participant:
+                warnings.append(f"warning: {row['student']} has no Moodle participant id: Moodle will skip this row")
+            rows.append([participant, row["name"], row["email"], grade_of(graded_row(gradebook, row), missing), str(POINTS_POSSIBLE), ""])
+    elif fmt == "gradescope":
+        rows = [["Name", "SID", "Email", "Total Score"]]
+        for row in roster:
+            if not row["sis_id"] and not row["email"]:
+                warnings.append(f"warning: {row['student']} has no SID or email: Gradescope can only match the name {row['name']!r}")
+            rows.append([row["name"], row["sis_id"], row["email"], grade_of(graded_row(gradebook, row), missing)])
+    elif fmt == "csv":
+        rows = [["student", "name", "lms", "lms_id", "email", "sis_id", "late", *GRADED_MODULES, "total", "status"]]
+        for row in roster:
+            graded = graded_row(gradebook, row)
+            parts = [graded.get(module, "") if graded else "" for module in GRADED_MODULES]
+            status = graded["status"] if graded else "no submission"
+            rows.append(
+                [
+                    row["student"],
+                    row["name"],
+                    row["lms"],
+                    row["lms_id"],
+                    row["email"],
+                    row["sis_id"],
+                    row["late"],
+                    *parts,
+                    grade_of(graded, missing),
+                    status,
+                ]
+            )
+    else:
+        raise ExportError(f"unknown --to {fmt!r}: choose one of {', '.join(FORMATS)}")
+    return rows, warnings
+
+
+def graded_row(gradebook: dict[str, dict[str, str]], roster_row: dict[str, str]) -> dict[str, str] | None:
+    """The gradebook's row for a roster row's student, or None when that student was not graded."""
+    return gradebook.get(roster_row["student"])
+
+
+def export(
+    gradebook_path: Path, fmt: str, roster_path: Path, out: Path, assignment: str = DEFAULT_ASSIGNMENT, missing: str = "empty"
+) -> list[str]:
+    """Write ``out`` in the format ``fmt`` from the gradebook and the roster; returns the warnings (one line each).
+
+    Example: ``export(Path("graded/gradebook.csv"), "canvas", Path("class/roster.csv"), Path("canvas.csv"))``.
+    """
+    gradebook = {row["student"]: row for row in read_csv(gradebook_path, GRADEBOOK_COLUMNS, "gradebook.csv that grade-class wrote")}
+    roster = read_csv(roster_path, ROSTER_COLUMNS, "roster.csv that collect wrote")
+    rows, warnings = export_rows(fmt, gradebook, roster, assignment, missing)
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows(rows)
+    write_atomic(out, text.getvalue())
+    return warnings
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run ``export``: 0 when the file is written (warnings on stderr), 2 with one line on stderr otherwise."""
+    try:
+        warnings = export(Path(args.gradebook), args.fmt, Path(args.roster), Path(args.out), args.assignment, args.missing)
+    except ExportError as error:
+        print(f"error: {' '.join(str(error).split())}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"error: {error.filename or args.out}: {error.strerror or error}", file=sys.stderr)
+        return 2
+    for line in warnings:
+        print(line, file=sys.stderr)
+    print(f"wrote {args.fmt} grades to {args.out}")
+    return 0

@@ -1,0 +1,515 @@
+"""collect and export (issue 16): an LMS's bulk download in, the LMS's grade import format out.
+
+Each download is built here from the documented layout (see autograder/lms/collect.py for the sources) for
+one small class: a correct student (solutions/), an untouched one (exercises/), a late one, a notebook
+one, and a second student with the same name. The Canvas class is graded once with grade-class; the other
+LMSs' downloads must give the same files per student, so their gradebooks are the Canvas one, renamed.
+"""
+
+from __future__ import annotations
+
+import csv
+import stat
+import struct
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from autograder.api import GRADED_MODULES
+from tests.conftest import ROOT, run_cli
+
+ASSIGNMENT = "HW3 Training"
+WHEN = "2026-11-30-23-59-00"
+
+
+def source_files(kind: str) -> dict[str, bytes]:
+    if kind == "solutions":
+        return {p.name: p.read_bytes() for p in sorted((ROOT / "solutions").glob("*.py"))}
+    if kind == "exercises":
+        return {p.name: p.read_bytes() for p in sorted((ROOT / "exercises").glob("*.py"))}
+    if kind == "notebook":
+        return {"training_loop.ipynb": (ROOT / "notebooks" / "plain" / "training_loop.ipynb").read_bytes()}
+    if kind == "one part":
+        return {"training_loop.py": (ROOT / "solutions" / "training_loop.py").read_bytes()}
+    raise ValueError(kind)
+
+
+# key, full name, Canvas sortable name (as Canvas writes it), Canvas id, Moodle participant id, username, SID, files, late
+CLASS = [
+    ("jane", "Jane Doe", "doejane", "1001", "2001", "jdoe", "91001", "solutions", False),
+    ("ed", "Ed Empty", "emptyed", "1002", "2002", "eempty", "91002", "exercises", False),
+    ("lou", "Lou Late", "latelou", "1003", "2003", "llate", "91003", "solutions", True),
+    ("nina", "Nina Book", "booknina", "1004", "2004", "nbook", "91004", "notebook", False),
+    ("jane2", "Jane Doe", "doejane", "1005", "2005", "jdoe2", "91005", "one part", False),
+]
+ENTRIES = {
+    "canvas": {"jane": "doejane-1001", "ed": "emptyed-1002", "lou": "latelou-1003", "nina": "booknina-1004", "jane2": "doejane-1005"},
+    "moodle": {"jane": "jane-doe-2001", "ed": "ed-empty-2002", "lou": "lou-late-2003", "nina": "nina-book-2004", "jane2": "jane-doe-2005"},
+    "blackboard": {
+        "jane": "jane-doe-jdoe",
+        "ed": "ed-empty-eempty",
+        "lou": "lou-late-llate",
+        "nina": "nina-book-nbook",
+        "jane2": "jane-doe-jdoe2",
+    },
+    "gradescope": {
+        "jane": "jane-doe-91001",
+        "ed": "ed-empty-91002",
+        "lou": "lou-late-91003",
+        "nina": "nina-book-91004",
+        "jane2": "jane-doe-91005",
+    },
+}
+
+
+def write_zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(zipfile.ZipInfo(name, (2026, 11, 30, 23, 59, 0)), data, zipfile.ZIP_DEFLATED)
+    return path
+
+
+def canvas_members() -> dict[str, bytes]:
+    """lib/content_zipper.rb: <sortable name>[_LATE]_<user id>_<attachment id>_<display name>."""
+    members, attachment = {}, 9000
+    for key, _, sortable, canvas_id, *_, kind, late in CLASS:
+        for name, data in source_files(kind).items():
+            attachment += 1
+            shown = "training_loop-1.py" if key == "jane2" else name  # Canvas's suffix on a re-upload
+            members[f"{sortable}{'_LATE' if late else ''}_{canvas_id}_{attachment}_{shown}"] = data
+    return members
+
+
+def moodle_members() -> dict[str, bytes]:
+    """mod/assign/classes/downloader.php: <Full name>_<participant id>_assignsubmission_file/<file> (Moodle 3.x: trailing _)."""
+    members = {}
+    for key, name, _, _, participant, *_, kind, _late in CLASS:
+        folder = f"{name}_{participant}_assignsubmission_file" + ("_" if key == "ed" else "")
+        for file, data in source_files(kind).items():
+            members[f"{folder}/{file}"] = data
+    return members
+
+
+def blackboard_members() -> dict[str, bytes]:
+    """<assignment>_<username>_attempt_<date>_<file>, and the receipt <assignment>_<username>_attempt_<date>.txt."""
+    members = {}
+    for _, name, _, _, _, username, _, kind, _ in CLASS:
+        prefix = f"{ASSIGNMENT}_{username}_attempt_{WHEN}"
+        receipt = f"Name: {name} ({username})\nAssignment: {ASSIGNMENT}\nDate Submitted: Monday, 30 November 2026 23:59:00\n"
+        members[f"{prefix}.txt"] = receipt.encode()
+        for file, data in source_files(kind).items():
+            members[f"{prefix}_{file}"] = data
+    return members
+
+
+def gradescope_members() -> dict[str, bytes]:
+    """Export Submissions: submission_<id>/<files> and submission_metadata.yml (as otter-grader reads it)."""
+    members, metadata = {}, ["---"]
+    for number, (_, name, *_, sid, kind, _) in enumerate(CLASS):
+        folder = f"submission_{3001 + number}"
+        metadata += [
+            f"{folder}:",
+            "  :submitters:",
+            f"  - :name: {name}",
+            f"    :sid: '{sid}'",
+            f"    :email: {name.split()[0].lower()}.{sid}@example.edu",
+            f"  :created_at: 2026-11-30 23:5{number}:00.000000000 Z",
+            "  :score: 0.0",
+        ]
+        for file, data in source_files(kind).items():
+            members[f"{folder}/{file}"] = data
+    members["submission_metadata.yml"] = "\n".join(metadata).encode() + b"\n"
+    return members
+
+
+BUILDERS = {"canvas": canvas_members, "moodle": moodle_members, "blackboard": blackboard_members, "gradescope": gradescope_members}
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder``: relative path -> bytes (folders as empty entries ending with /)."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).as_posix()
+        found[relative + "/" if path.is_dir() else relative] = b"" if path.is_dir() else path.read_bytes()
+    return found
+
+
+def student_files(class_dir: Path, entry: str) -> dict[str, bytes]:
+    notebook = class_dir / f"{entry}.ipynb"
+    if notebook.is_file():
+        return {"<notebook>": notebook.read_bytes()}
+    return {p.name: p.read_bytes() for p in sorted((class_dir / entry).iterdir())}
+
+
+def expected_files(kind: str) -> dict[str, bytes]:
+    files = source_files(kind)
+    return {"<notebook>": next(iter(files.values()))} if kind == "notebook" else files
+
+
+def collect(download: Path, lms: str, out: Path, *extra: str):
+    return run_cli("collect", str(download), "--from", lms, "--out", str(out), *extra, timeout=120)
+
+
+def export(gradebook: Path, fmt: str, roster: Path, out: Path, *extra: str):
+    return run_cli("export", str(gradebook), "--to", fmt, "--roster", str(roster), "--out", str(out), *extra, timeout=120)
+
+
+def lines(path: Path) -> list[str]:
+    return path.read_text().splitlines()
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """The Canvas class, collected through the command line and graded once with grade-class."""
+    base = tmp_path_factory.mktemp("canvas")
+    download = write_zip(base / "hw3 submissions.zip", canvas_members())
+    class_dir = base / "class"
+    process = collect(download, "canvas", class_dir)
+    assert process.returncode == 0, process.stderr
+    graded_dir = base / "graded"
+    process = run_cli("grade-class", str(class_dir), "--out", str(graded_dir), "--no-reports", "--workers", "1", timeout=900)
+    assert process.returncode == 0, process.stdout[-2000:] + process.stderr[-2000:]
+    rows = {row["student"]: row for row in csv.DictReader((graded_dir / "gradebook.csv").open())}
+    return {"base": base, "download": download, "class": class_dir, "gradebook": graded_dir / "gradebook.csv", "rows": rows}
+
+
+def totals(graded: dict, lms: str) -> dict[str, str]:
+    """key -> the gradebook's total for that student (graded in the Canvas class)."""
+    return {key: graded["rows"][ENTRIES["canvas"][key]]["total"] for key in ENTRIES[lms]}
+
+
+def test_canvas_download_is_collected_graded_and_exported(graded, tmp_path):
+    class_dir = graded["class"]
+    assert sorted(p.name for p in class_dir.iterdir()) == [
+        "booknina-1004.ipynb",
+        "doejane-1001",
+        "doejane-1005",
+        "emptyed-1002",
+        "latelou-1003",
+        "roster.csv",
+    ]
+    kinds = {key: kind for key, *_, kind, _ in CLASS}
+    for key, entry in ENTRIES["canvas"].items():
+        assert student_files(class_dir, entry) == expected_files(kinds[key]), key
+    roster = lines(class_dir / "roster.csv")
+    assert roster[0] == "student,path,name,lms,lms_id,submission_id,email,sis_id,late,submitted_at,files"
+    assert roster[1] == "booknina-1004,booknina-1004.ipynb,booknina,canvas,1004,,,,no,,booknina_1004_9022_training_loop.ipynb"
+    assert roster[3].startswith("doejane-1005,doejane-1005/,doejane,canvas,1005,,,,no,,doejane_1005_9023_training_loop-1.py")
+    assert roster[5].startswith("latelou-1003,latelou-1003/,latelou,canvas,1003,,,,yes,,latelou_LATE_1003_")
+    assert len(roster) == 6
+
+    rows = graded["rows"]
+    assert sorted(rows) == sorted(ENTRIES["canvas"].values())
+    assert float(rows["doejane-1001"]["total"]) == 100 and float(rows["latelou-1003"]["total"]) == 100
+    assert float(rows["emptyed-1002"]["total"]) == 0
+    assert 0 < float(rows["doejane-1005"]["total"]) < 100  # training_loop.py only
+
+    out = tmp_path / "canvas.csv"
+    process = export(graded["gradebook"], "canvas", class_dir / "roster.csv", out, "--assignment", ASSIGNMENT)
+    assert process.returncode == 0 and process.stderr == "", process.stderr
+    total = totals(graded, "canvas")
+    assert lines(out) == [
+        f"Student,ID,SIS User ID,SIS Login ID,Section,{ASSIGNMENT}",
+        "Points Possible,,,,,100",
+        f"booknina,1004,,,,{total['nina']}",
+        f"doejane,1001,,,,{total['jane']}",
+        f"doejane,1005,,,,{total['jane2']}",
+        f"emptyed,1002,,,,{total['ed']}",
+        f"latelou,1003,,,,{total['lou']}",
+    ]
+
+
+def test_export_missing_students_and_strangers(graded, tmp_path):
+    """A roster student without a graded submission gets empty or 0; a graded student not in the roster is named and left out."""
+    rows = [row for student, row in graded["rows"].items() if student != "emptyed-1002"]
+    rows.append({**rows[0], "student": "stranger"})
+    gradebook = tmp_path / "gradebook.csv"
+    with gradebook.open("w", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    roster = graded["class"] / "roster.csv"
+    for missing, grade in (("empty", ""), ("zero", "0")):
+        out = tmp_path / f"canvas-{missing}.csv"
+        process = export(gradebook, "canvas", roster, out, "--missing", missing)
+        assert process.returncode == 0
+        assert process.stderr.splitlines() == ["warning: stranger is in the gradebook but not in the roster: left out"]
+        assert "Traceback" not in process.stderr
+        assert f"emptyed,1002,,,,{grade}" in lines(out)
+        assert not any(line.startswith("stranger") for line in lines(out))
+    out = tmp_path / "plain.csv"
+    assert export(gradebook, "csv", roster, out, "--missing", "zero").returncode == 0
+    plain = list(csv.DictReader(out.open()))
+    assert [row["student"] for row in plain] == sorted(ENTRIES["canvas"].values())
+    empty = next(row for row in plain if row["student"] == "emptyed-1002")
+    assert (empty["total"], empty["status"], empty["late"]) == ("0", "no submission", "no")
+    late = next(row for row in plain if row["student"] == "latelou-1003")
+    assert late["late"] == "yes" and late["total"] == graded["rows"]["latelou-1003"]["total"]
+
+
+@pytest.mark.parametrize("lms", ["moodle", "blackboard", "gradescope"])
+def test_other_lms_downloads_give_the_same_students_and_their_import_files(lms, graded, tmp_path):
+    download = write_zip(tmp_path / f"{lms}.zip", BUILDERS[lms]())
+    class_dir = tmp_path / "class"
+    process = collect(download, lms, class_dir)
+    assert process.returncode == 0, process.stderr
+    entries = ENTRIES[lms]
+    assert sorted(p.name for p in class_dir.iterdir()) == sorted(
+        [entries[key] + (".ipynb" if key == "nina" else "") for key in entries] + ["roster.csv"]
+    )
+    for key, entry in entries.items():  # the same bytes as the Canvas class: the same grades
+        assert student_files(class_dir, entry) == student_files(graded["class"], ENTRIES["canvas"][key]), key
+    roster = {row["student"]: row for row in csv.DictReader((class_dir / "roster.csv").open())}
+    assert set(roster) == set(entries.values())
+    jane = roster[entries["jane"]]
+    assert (jane["name"], jane["lms"]) == ("Jane Doe", lms)
+
+    # This LMS's gradebook: the Canvas class's rows under this LMS's student names.
+    gradebook = tmp_path / "gradebook.csv"
+    canvas_rows = graded["rows"]
+    with gradebook.open("w", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(next(iter(canvas_rows.values()))))
+        writer.writeheader()
+        for key in sorted(entries, key=entries.get):
+            writer.writerow({**canvas_rows[ENTRIES["canvas"][key]], "student": entries[key]})
+    total = totals(graded, lms)
+    order = sorted(entries, key=entries.get)
+    out = tmp_path / "import.csv"
+    if lms == "moodle":
+        assert jane["lms_id"] == "2001" and jane["late"] == ""
+        process = export(gradebook, "moodle", class_dir / "roster.csv", out)
+        ids = {key: participant for key, _, _, _, participant, *_ in CLASS}
+        names = {key: name for key, name, *_ in CLASS}
+        assert lines(out) == ["Identifier,Full name,Email address,Grade,Maximum Grade,Last modified (grade)"] + [
+            f"Participant {ids[key]},{names[key]},,{total[key]},100," for key in order
+        ]
+    elif lms == "gradescope":
+        assert (jane["lms_id"], jane["sis_id"], jane["email"], jane["submission_id"]) == (
+            "91001",
+            "91001",
+            "jane.91001@example.edu",
+            "3001",
+        )
+        assert jane["submitted_at"].startswith("2026-11-30 23:50:00")
+        process = export(gradebook, "gradescope", class_dir / "roster.csv", out)
+        people = {key: (name, sid) for key, name, *_, sid, _, _ in CLASS}
+        assert lines(out) == ["Name,SID,Email,Total Score"] + [
+            f"{people[key][0]},{people[key][1]},{people[key][0].split()[0].lower()}.{people[key][1]}@example.edu,{total[key]}"
+            for key in order
+        ]
+    else:
+        assert (jane["lms_id"], jane["submitted_at"], jane["late"]) == ("jdoe", WHEN, "")
+        process = export(gradebook, "csv", class_dir / "roster.csv", out)
+        plain = list(csv.DictReader(out.open()))
+        assert lines(out)[0] == ",".join(
+            ["student", "name", "lms", "lms_id", "email", "sis_id", "late", *GRADED_MODULES, "total", "status"]
+        )
+        assert [(row["student"], row["total"]) for row in plain] == [(entries[key], total[key]) for key in order]
+    assert process.returncode == 0 and process.stderr == "", process.stderr
+
+
+def test_collecting_twice_gives_identical_trees(graded, tmp_path):
+    """Zip or extracted folder, new folder or an earlier collect's output: the same bytes every time."""
+    first = graded["class"]
+    again = tmp_path / "again"
+    assert collect(graded["download"], "canvas", again).returncode == 0
+    extracted = tmp_path / "extracted"
+    with zipfile.ZipFile(graded["download"]) as archive:
+        archive.extractall(extracted)
+    from_folder = tmp_path / "from-folder"
+    assert collect(extracted, "canvas", from_folder).returncode == 0
+    assert tree(again) == tree(first) == tree(from_folder)
+    assert collect(graded["download"], "canvas", again).returncode == 0  # over its own earlier output
+    assert tree(again) == tree(first)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["again", "extracted", "from-folder"]  # no temporary folder left
+
+
+def test_a_zip_wrapped_in_one_folder_and_a_pattern(tmp_path):
+    wrapped = write_zip(tmp_path / "wrapped.zip", {f"hw3/{name}": data for name, data in canvas_members().items()})
+    assert collect(wrapped, "canvas", tmp_path / "a").returncode == 0
+    plain = write_zip(tmp_path / "plain.zip", canvas_members())
+    assert collect(plain, "canvas", tmp_path / "b").returncode == 0
+    assert tree(tmp_path / "a").keys() == tree(tmp_path / "b").keys()
+
+    custom = write_zip(tmp_path / "custom.zip", {"jane__77__training_loop.py": b"x = 1\n", "bo__78__late__backprop.py": b"y = 2\n"})
+    pattern = r"(?P<student>[a-z]+)__(?P<id>\d+)__(?:(?P<late>late)__)?(?P<file>.+)"
+    process = collect(custom, "folders", tmp_path / "c", "--pattern", pattern)
+    assert process.returncode == 0, process.stderr
+    assert tree(tmp_path / "c")["jane-77/training_loop.py"] == b"x = 1\n"
+    roster = {row["student"]: row for row in csv.DictReader((tmp_path / "c" / "roster.csv").open())}
+    assert (roster["bo-78"]["late"], roster["jane-77"]["late"]) == ("yes", "no")
+
+
+def symlink_zip(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("doejane_1001_9001_training_loop.py", b"x = 1\n")
+        link = zipfile.ZipInfo("doejane_1001_9002_backprop.py")
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        archive.writestr(link, "/etc/passwd")
+    return path
+
+
+def declared_huge_zip(path: Path) -> Path:
+    """A stored member whose central directory declares 600 MB, compressed and not: over the total limit, ratio 1."""
+    write_zip(path, {"doejane_1001_9001_training_loop.py": b"x = 1\n"})
+    data = bytearray(path.read_bytes())
+    at = data.index(b"PK\x01\x02")
+    struct.pack_into("<II", data, at + 20, 600 * 2**20, 600 * 2**20)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def ratio_bomb_zip(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("doejane_1001_9001_training_loop.py", b"\0" * (4 * 2**20))
+    return path
+
+
+MALFORMED = {
+    "corrupt zip": (lambda p: (p.write_bytes(b"PK\x03\x04 this is not really a zip"), p)[1], "canvas", "not a readable zip archive"),
+    "truncated zip": (
+        lambda p: (p.write_bytes(write_zip(p, canvas_members()).read_bytes()[:5000]), p)[1],
+        "canvas",
+        "not a readable zip archive",
+    ),
+    "unknown layout": (
+        lambda p: write_zip(p, {**canvas_members(), "notes.txt": b"hello"}),
+        "canvas",
+        "'notes.txt' is not laid out like a canvas download",
+    ),
+    "moodle file in canvas": (lambda p: write_zip(p, moodle_members()), "canvas", "is not laid out like a canvas download"),
+    "duplicate files": (
+        lambda p: write_zip(p, {"doejane_1001_1_training_loop.py": b"a", "doejane_1001_2_training_loop.py": b"b"}),
+        "canvas",
+        "would both be doejane-1001/training_loop.py",
+    ),
+    "two attempts": (
+        lambda p: write_zip(p, {f"HW_jdoe_attempt_{WHEN}_backprop.py": b"a", "HW_jdoe_attempt_2026-12-01-10-00-00_backprop.py": b"b"}),
+        "blackboard",
+        "two submissions for jdoe",
+    ),
+    "one id, two names": (
+        lambda p: write_zip(p, {"doejane_1001_1_backprop.py": b"a", "smithjane_1001_2_training_loop.py": b"b"}),
+        "canvas",
+        "two submissions for the canvas id 1001",
+    ),
+    "two folders, one student": (
+        lambda p: write_zip(p, {"Jane Doe/backprop.py": b"a", "jane-doe/backprop.py": b"b"}),
+        "folders",
+        "two submissions map",
+    ),
+    "zip slip": (lambda p: write_zip(p, {"doejane_1001_1_backprop.py": b"a", "../evil.py": b"b"}), "canvas", "zip slip"),
+    "absolute path": (lambda p: write_zip(p, {"/tmp/autograder-absolute.py": b"b"}), "canvas", "is an absolute path"),
+    "symbolic link": (symlink_zip, "canvas", "is a symbolic link"),
+    "zip bomb (ratio)": (ratio_bomb_zip, "canvas", "refused as a possible zip bomb"),
+    "zip bomb (declared size)": (declared_huge_zip, "canvas", "declares more than 500 MB"),
+    "no metadata": (lambda p: write_zip(p, {"submission_1/backprop.py": b"a"}), "gradescope", "expected one submission_metadata.yml"),
+    "broken metadata": (
+        lambda p: write_zip(p, {"submission_metadata.yml": b"submission_1: [unclosed", "submission_1/backprop.py": b"a"}),
+        "gradescope",
+        "is not readable YAML",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+def test_a_malformed_download_is_one_line_exit_2_and_writes_nothing(case, tmp_path):
+    build, lms, message = MALFORMED[case]
+    download = build(tmp_path / "download.zip")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    process = collect(download, lms, tmp_path / "class")
+    assert process.returncode == 2, process.stdout + process.stderr
+    assert len(process.stderr.splitlines()) == 1 and process.stderr.startswith("error: "), process.stderr
+    assert "Traceback" not in process.stderr and message in process.stderr, process.stderr
+    assert str(download) in process.stderr
+    assert not (tmp_path / "class").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no temporary folder left, nothing beside
+    assert not (tmp_path.parent / "evil.py").exists() and not Path("/tmp/autograder-absolute.py").exists()
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--pattern", "(?P<student>[a-z"], "--pattern is not a valid regular expression"),
+        (["--pattern", r"(?P<name>[a-z]+)_(?P<file>.+)"], "--pattern needs a named group for the student"),
+    ],
+)
+def test_a_bad_pattern_is_one_line_exit_2(extra, message, tmp_path):
+    download = write_zip(tmp_path / "download.zip", canvas_members())
+    process = collect(download, "canvas", tmp_path / "class", *extra)
+    assert process.returncode == 2 and message in process.stderr and len(process.stderr.splitlines()) == 1, process.stderr
+    assert not (tmp_path / "class").exists()
+
+
+def test_collect_never_overwrites_a_folder_it_did_not_make(tmp_path):
+    download = write_zip(tmp_path / "download.zip", canvas_members())
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.tex").write_text("do not lose")
+    process = collect(download, "canvas", precious)
+    assert process.returncode == 2 and "was not made by collect" in process.stderr
+    assert tree(precious) == {"thesis.tex": b"do not lose"}
+
+
+def test_a_symbolic_link_in_an_extracted_folder_is_refused(tmp_path):
+    folder = tmp_path / "extracted"
+    folder.mkdir()
+    (folder / "doejane_1001_1_backprop.py").write_text("x = 1\n")
+    (folder / "doejane_1001_2_training_loop.py").symlink_to("/etc/passwd")
+    process = collect(folder, "canvas", tmp_path / "class")
+    assert process.returncode == 2 and "symbolic link" in process.stderr and len(process.stderr.splitlines()) == 1
+    assert not (tmp_path / "class").exists()
+
+
+def test_export_refuses_what_is_not_a_gradebook(graded, tmp_path):
+    process = export(graded["class"] / "roster.csv", "canvas", graded["class"] / "roster.csv", tmp_path / "out.csv")
+    assert process.returncode == 2 and "has no column total" in process.stderr and len(process.stderr.splitlines()) == 1
+    process = export(tmp_path / "missing.csv", "moodle", graded["class"] / "roster.csv", tmp_path / "out.csv")
+    assert process.returncode == 2 and "does not exist" in process.stderr and "Traceback" not in process.stderr
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_helpers_build_what_the_sources_describe():
+    """The test's own downloads follow the documented names (a check on this file, not on collect)."""
+    names = sorted(canvas_members())
+    assert "latelou_LATE_1003_9015_backprop.py" in names
+    assert "Ed Empty_2002_assignsubmission_file_/backprop.py" in moodle_members()
+    assert f"{ASSIGNMENT}_jdoe_attempt_{WHEN}.txt" in blackboard_members()
+    assert b":submitters:" in gradescope_members()["submission_metadata.yml"]
+
+
+def test_layout_variants_from_the_sources(tmp_path):
+    """Canvas's anonymous names and text entries, Moodle without folders, a Gradescope group, a Blackboard text-only attempt."""
+    roster = {}
+    downloads = {
+        "canvas": {"LATE_anon_x7Kp2_9001_backprop.py": b"a", "anon_Q3zz1_text.html": b"<p>hi</p>", "doejane_1001_text.html": b"<p>t</p>"},
+        "moodle": {
+            "Jane Doe_2001_assignsubmission_file_backprop.py": b"a",
+            "Jane Doe_2001_assignsubmission_onlinetext_onlinetext.html": b"t",
+        },
+        "gradescope": {
+            "submission_3001/backprop.py": b"a",
+            "submission_metadata.yml": (
+                b"submission_3001:\n  :submitters:\n  - :name: Ann Bee\n    :sid: '1'\n    :email: ann@example.edu\n"
+                b"  - :name: Cy Dee\n    :sid: '2'\n    :email: cy@example.edu\n  :created_at: 2026-11-30 10:00:00.000000000 Z\n"
+            ),
+        },
+        "blackboard": {f"HW_jdoe_attempt_{WHEN}.txt": b"Name: Jane Doe (jdoe)\nAssignment: HW\n"},
+    }
+    for lms, members in downloads.items():
+        out = tmp_path / lms
+        process = collect(write_zip(tmp_path / f"{lms}.zip", members), lms, out)
+        assert process.returncode == 0, process.stderr
+        roster[lms] = {row["student"]: row for row in csv.DictReader((out / "roster.csv").open())}
+    assert tree(tmp_path / "canvas")["anon-x7kp2/backprop.py"] == b"a" and roster["canvas"]["anon-x7kp2"]["late"] == "yes"
+    assert tree(tmp_path / "canvas")["anon-q3zz1/text.html"] == b"<p>hi</p>" and roster["canvas"]["doejane-1001"]["late"] == "no"
+    assert sorted(p for p in tree(tmp_path / "moodle") if not p.endswith("/")) == [
+        "jane-doe-2001/backprop.py",
+        "jane-doe-2001/onlinetext.html",
+        "roster.csv",
+    ]
+    assert tree(tmp_path / "gradescope")["ann-bee-1/backprop.py"] == tree(tmp_path / "gradescope")["cy-dee-2/backprop.py"] == b"a"
+    assert roster["gradescope"]["cy-dee-2"]["email"] == "cy@example.edu" and roster["gradescope"]["cy-dee-2"]["submission_id"] == "3001"
+    jane = roster["blackboard"]["jane-doe-jdoe"]
+    assert (jane["name"], jane["path"], jane["submitted_at"]) == ("Jane Doe", "", WHEN)
