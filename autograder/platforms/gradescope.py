@@ -59,9 +59,10 @@ ROOT="${AUTOGRADER_ROOT:-/autograder}"
 PYTHON="${AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}"
 mkdir -p "$ROOT/results"
 # A zero score before any student code runs: whatever happens next, Gradescope has a result.
-cat > "$ROOT/results/results.json" <<'JSON'
+cat > "$ROOT/results/.results.json.tmp" <<'JSON'
 {"score": 0, "output": "Grading did not finish, so this submission scores 0 for now.", "tests": [], "visibility": "visible"}
 JSON
+mv -f "$ROOT/results/.results.json.tmp" "$ROOT/results/results.json"  # whole or not at all, as every later write
 cd "$ROOT/source" || exit 1
 PYTHONPATH="$ROOT/source" timeout 3600 "$PYTHON" -m autograder.platforms.gradescope --root "$ROOT"
 """
