@@ -16,7 +16,8 @@ CAVEAT = (
 
 
 def main(args: argparse.Namespace) -> int:
-    from autograder.session import CHECKS_DIR, GradingSession
+    from autograder import CHECKS_DIR
+    from autograder.session import GradingSession
 
     path = Path(args.path)
     if not path.exists():

@@ -27,7 +27,8 @@ WORKFLOW_TARGET = Path(".github") / "workflows" / "classroom.yml"
 def grade(path: Path) -> tuple[GradeReport, bool]:
     """Grade ``path`` (a folder of modules or notebooks, or one file); returns the report and whether it
     used the hidden graders (else the public checks, one point each)."""
-    from autograder.session import CHECKS_DIR, GRADERS_DIR, GradingSession, graders_present
+    from autograder import CHECKS_DIR, GRADERS_DIR, graders_present
+    from autograder.session import GradingSession
 
     hidden = graders_present()
     with GradingSession(GRADERS_DIR if hidden else CHECKS_DIR) as session:
