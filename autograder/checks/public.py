@@ -101,7 +101,7 @@ def _es(script: list[float], epochs: int, patience: int) -> PublicScenario:
 
 def _pit_scripted(script: list[float], epochs: int, patience: int, seed: int) -> PublicScenario:
     model = {"hidden": 3, "seed": seed + 1, "activation": "leaky_relu"}
-    data = _images(8, 4, 6, 2, seed, valid_targets="zeros")
+    data = _images(8, 4, 8, 2, seed, valid_targets="zeros")  # two training and four validation batches
     return _trainer(_PIT, data, model, {"name": "adam", "lr": 0.01}, {"epochs": epochs, "patience": patience}, "bce", script=script)
 
 
@@ -153,8 +153,8 @@ SCENARIOS: dict[str, PublicScenario] = {
         {"epochs": 3, "patience": 10, "verbose": True},
         "bce",
     ),
-    "putting_it_together.public_stop_p3": _pit_scripted([0.9, 0.8, 0.85, 0.9, 0.8, 0.85, 0.9, 0.95, 1.0], 9, 3, 43),  # stops at 8
-    "putting_it_together.public_stop_p2": _pit_scripted([0.8, 0.9, 0.85, 0.9, 0.9, 1.0, 1.05, 1.1, 1.2], 9, 2, 45),  # stops at 7
+    "putting_it_together.public_stop_p3": _pit_scripted([0.95, 0.62, 0.66, 0.72, 0.64, 0.68, 0.74, 0.78, 0.82], 9, 3, 43),  # stops at 8
+    "putting_it_together.public_stop_p2": _pit_scripted([0.62, 0.66, 0.64, 0.68, 0.68, 0.72, 0.76, 0.78, 0.82], 9, 2, 45),  # stops at 7
     # part 1: numerical gradients on public functions (C order, integers, a transposed matrix)
     "numerical_gradient.public": PublicScenario(
         "numerical_gradient", ("backprop.numerical_gradient",), {"function": "log_sum_exp", "x": [0.3, -0.8, 1.1], "h": 0.001}

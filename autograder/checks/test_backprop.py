@@ -200,7 +200,7 @@ def test_numerical_gradient_inputs(submission):
         fail(
             "For an x whose entries are integers (an integer array), your estimate is wrong: the nudged points x ± h "
             "need a float array, and the gradient is a float array too.",
-            hint="work on a float copy, point = np.array(x, dtype=float), and fill grad = np.zeros_like(point).",
+            hint="nudge a float copy of x (np.array with dtype=float) and fill a float gradient shaped like it.",
             module=MODULE,
         )
     got = values.array(public.run(submission, "numerical_gradient.public_transposed")["result"], "numerical_gradient's result")
