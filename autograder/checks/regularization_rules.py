@@ -118,11 +118,13 @@ def check_eval(out: np.ndarray, x: np.ndarray) -> None:
 
 
 def check_p_zero(out: np.ndarray, x: np.ndarray) -> None:
+    """With p = 0 the output equals x (nothing dropped, scale 1)."""
     if not values.close(out, x, 1e-6, 0):
         fail("With p = 0 nothing is dropped and 1 / (1 - p) = 1: the output should equal x.", module=MODULE)
 
 
 def check_p_one(out: np.ndarray) -> None:
+    """With p = 1 every element is 0, and none is NaN or infinite (1 / (1 - p) must not be computed)."""
     if not np.all(np.isfinite(out)):
         fail(
             "With p = 1 your dropout produced NaN or infinity: 1 / (1 - p) divides by zero.",
