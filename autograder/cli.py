@@ -10,6 +10,7 @@ Commands:
     new-part NAME     scaffold a new part: solution, notebook text, grader folder, registry entry
     build-exercises   write exercises/ from solutions/ (--check: only compare)
     references        check (or --write) the stored reference curves
+    public-checks     check (or --write) the public checks' expected results (autograder/checks/expected.json)
     notebooks         write notebooks/ (plain, nbgrader, otter) from solutions/ (--check: only compare)
     plain OUT         write the plain student notebooks, one per part
     nbgrader COURSE   write an nbgrader course directory (source/<part>/<part>.ipynb, nbgrader_config.py)
@@ -95,6 +96,9 @@ def parser() -> argparse.ArgumentParser:
 
     refs = _command(commands, "references", "reference_check", "check that the stored reference curves reproduce here")
     refs.add_argument("--write", action="store_true", help="regenerate references/curves.json from solutions/")
+
+    pub = _command(commands, "public-checks", "graders.public_expected", "check (or --write) the public checks' expected results")
+    pub.add_argument("--write", action="store_true", help="regenerate autograder/checks/expected.json from solutions/")
 
     nbs = _command(commands, "notebooks", "platforms.sync", "write notebooks/ (plain, nbgrader, otter) from solutions/", course=True)
     nbs.add_argument("--check", action="store_true", help="only compare; exit 1 if notebooks/ is out of date")

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from functools import cache
 
 from autograder import references
+from autograder.checks.compare import first_match
 from autograder.graders.material import mistakes
 from autograder.graders.mistakes import Mistake
 
@@ -44,37 +45,26 @@ def _variant_scenario_result(scenario_key: str, mistake: Mistake, scenario: refe
     return _VARIANT_RESULTS[key]
 
 
-def _optimizer_steps(result: dict) -> object:
-    """How many optimizer steps a run took in each phase, as the scenario's tracker counted them (None when unknown)."""
-    observations = result.get("observations") if isinstance(result, dict) else None
-    return observations.get("steps") if isinstance(observations, dict) else None
-
-
 def diagnose_scenario(scenario_key: str, scenario: references.Scenario, student: dict, same: Callable[[dict, dict], bool]) -> str | None:
     """The first known mistake of the scenario's function whose result ``same`` judges equal to the student's.
 
     The mistake's run must also have taken as many optimizer steps as the student's: with plain SGD,
     zero_grad() between backward() and step() leaves the same weights as no step() at all, and only
-    the count of steps tells the two apart.
+    the count of steps tells the two apart (see :func:`autograder.checks.compare.first_match`).
     """
     module, _, function = scenario.targets[0].partition(".")
-    steps = _optimizer_steps(student)
-    for mistake in mistakes_for(module, function):
-        result = _variant_scenario_result(scenario_key, mistake, scenario)
-        if result is None or (steps is not None and steps != _optimizer_steps(result)):
-            continue
-        if same(student, result):
-            return mistake.says
-    return None
+    candidates = ((m.says, _variant_scenario_result(scenario_key, m, scenario)) for m in mistakes_for(module, function))
+    return first_match(student, candidates, same, count_steps=True)
 
 
 def diagnose_call(module: str, function: str, args: tuple, student: object, same: Callable[[object, object], bool]) -> str | None:
     """The first known mistake of ``module.function`` whose output on ``args`` matches the student's."""
-    for mistake in mistakes_for(module, function):
-        try:
-            expected = variant_function(mistake.key, module, function)(*args)
-        except Exception:  # noqa: BLE001 - a variant that raises on these inputs matches nothing
-            continue
-        if same(student, expected):
-            return mistake.says
-    return None
+    return first_match(student, ((m.says, variant_output(m, function, args)) for m in mistakes_for(module, function)), same)
+
+
+def variant_output(mistake: Mistake, function: str, args: tuple) -> object:
+    """What ``function`` with the known mistake applied returns on ``args`` (None when it raises: it then matches nothing)."""
+    try:
+        return variant_function(mistake.key, mistake.module, function)(*args)
+    except Exception:  # noqa: BLE001 - a variant that raises on these inputs matches nothing
+        return None

@@ -1,0 +1,157 @@
+"""Comparing runs and naming a mistake, shared by the hidden graders and the public checks (nothing here is secret).
+
+A trainer's result (what the harness reports for a scenario) is compared by
+its curves and final weights; a mistake is named by finding the first known
+mistake whose result on the very same inputs matches the student's. The hidden
+graders compute those results live from ``solutions/`` (see
+:mod:`autograder.graders.diagnoses`); the public checks read them from
+``expected.json``, where ``python -m autograder public-checks --write`` stored
+them. Both go through :func:`first_match`, so the rule is written once.
+
+Example:
+    >>> first_match({"x": 1}, [("a slip", {"x": 2}), ("the mistake", {"x": 1})], lambda a, b: a == b)
+    'the mistake'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import numpy as np
+
+from autograder.course.parts import Curves, part
+from autograder.judge import values
+from autograder.judge.grading import GradingFailure, fail
+from autograder.sandbox.wire import TensorData
+
+# The hidden graders' tolerances: their references are recomputed in the grading environment.
+CURVE_RTOL, CURVE_ATOL = 1e-5, 1e-7
+PARAM_RTOL, PARAM_ATOL = 1e-5, 1e-6
+
+READABLE = {
+    "train_loss": "training loss",
+    "valid_loss": "validation loss",
+    "train_accuracy": "training accuracy",
+    "valid_accuracy": "validation accuracy",
+}
+_COUNT = {2: "two", 3: "three", 4: "four"}
+
+
+def readable(name: str) -> str:
+    """A curve's name in words: "valid_loss" -> "validation loss"."""
+    return READABLE.get(name, name.replace("_", " "))
+
+
+def curve_spec(target: str) -> Curves:
+    """What the trainer ``target`` ("module.function") returns, from the course registry."""
+    module, _, function = target.partition(".")
+    return part(module).curves[function]
+
+
+def curves(returned: object, target: str) -> dict[str, list[float]]:
+    """The curves a trainer returned, by name, checked for type: lists of numbers, never tensors.
+
+    Example: ``curves(([0.5, 0.4], [0.6, 0.5]), "validation.trainer")`` is
+    ``{"train_loss": [0.5, 0.4], "valid_loss": [0.6, 0.5]}``; anything else fails the test with a message.
+    """
+    spec = curve_spec(target)
+    names = spec.names
+    if spec.form == "dict":
+        table = values.mapping(returned, f"the dict {target} returned", list(names))
+        raw = [table[name] for name in names]
+    elif spec.form == "list":
+        raw = [returned]
+    else:
+        if not isinstance(returned, (tuple, list)) or len(returned) != len(names):
+            count = _COUNT.get(len(names), str(len(names)))
+            fail(f"{target} should return a tuple of {count} lists, ({', '.join(names)}).", module=target.partition(".")[0])
+        raw = list(returned)
+    result = {}
+    for name, entries in zip(names, raw):
+        what = f"the {readable(name)} list"
+        if isinstance(entries, (list, tuple)) and any(isinstance(e, TensorData) for e in entries):
+            fail(
+                f"{what} holds tensors, not floats: each tensor keeps its whole autograd graph alive.",
+                hint="store loss.item() (a Python float), not loss.",
+                module=target.partition(".")[0],
+            )
+        result[name] = values.number_list(entries, what)
+    return result
+
+
+def params(result: dict) -> dict[str, np.ndarray]:
+    """The judge model's final parameters as reported from the scenario (shapes as in the reference)."""
+    return {
+        name: values.array(value, f"parameter {name}") for name, value in values.mapping(result["params"], "the parameters", []).items()
+    }
+
+
+def curves_match(a: dict[str, list[float]], b: dict[str, list[float]], rtol: float = CURVE_RTOL, atol: float = CURVE_ATOL) -> bool:
+    """Same curve names, same lengths, and every entry within ``atol + rtol * |b|``."""
+    return a.keys() == b.keys() and all(len(a[k]) == len(b[k]) and values.close(a[k], b[k], rtol, atol) for k in a)
+
+
+def params_match(a: dict[str, np.ndarray], b: dict[str, np.ndarray], rtol: float = PARAM_RTOL, atol: float = PARAM_ATOL) -> bool:
+    """Same parameter names and every value within ``atol + rtol * |b|``."""
+    return a.keys() == b.keys() and all(values.close(a[k], b[k], rtol, atol) for k in a)
+
+
+def same_run(
+    target: str,
+    names: tuple[str, ...] | None = None,
+    curve_tol: tuple[float, float] = (CURVE_RTOL, CURVE_ATOL),
+    param_tol: tuple[float, float] | None = (PARAM_RTOL, PARAM_ATOL),
+) -> Callable[[dict, dict], bool]:
+    """A comparison of two scenario results (curves, and final weights unless ``param_tol`` is None) for diagnosis.
+
+    ``names`` limits it to the curves a test judges, so that a second, unrelated mistake (say in the
+    accuracy) does not hide the diagnosis of the first.
+    """
+
+    def same(student: dict, other: dict) -> bool:
+        try:
+            mine, theirs = curves(student["returned"], target), curves(other["returned"], target)
+            if names is not None:
+                mine, theirs = {n: mine[n] for n in names}, {n: theirs[n] for n in names}
+            if not curves_match(mine, theirs, *curve_tol):
+                return False
+            return param_tol is None or params_match(params(student), params(other), *param_tol)
+        except GradingFailure:
+            return False
+
+    return same
+
+
+def optimizer_steps(result: object) -> object:
+    """How many optimizer steps a run took in each phase, as the harness counted them (None when unknown)."""
+    observations = result.get("observations") if isinstance(result, dict) else None
+    return observations.get("steps") if isinstance(observations, dict) else None
+
+
+def first_match(
+    student: object, candidates: Iterable[tuple[str, object]], same: Callable[[object, object], bool], count_steps: bool = False
+) -> str | None:
+    """The ``says`` of the first (says, result) in ``candidates`` whose result ``same`` judges equal to the student's.
+
+    A result of None (a mistake that crashed on these inputs) matches nothing. With ``count_steps``, a
+    run must also have taken as many optimizer steps as the student's: with plain SGD, zero_grad()
+    between backward() and step() leaves the same weights as no step() at all, and only the count of
+    steps tells the two apart. ``candidates`` may be lazy: it is consumed only up to the match.
+    """
+    steps = optimizer_steps(student) if count_steps else None
+    for says, result in candidates:
+        if result is None or (steps is not None and steps != optimizer_steps(result)):
+            continue
+        if same(student, result):
+            return says
+    return None
+
+
+def first_difference(student: list[float], expected: list[float], rtol: float = CURVE_RTOL, atol: float = CURVE_ATOL) -> str:
+    """Where two curves part, in words that give away no expected value."""
+    if len(student) != len(expected):
+        return f"it has {len(student)} entries where {len(expected)} epochs were run"
+    for epoch, (a, b) in enumerate(zip(student, expected), start=1):
+        if not values.close(a, b, rtol, atol):
+            return f"it first differs at epoch {epoch}"
+    return "it matches"
