@@ -33,6 +33,7 @@ PUBLIC_PACKAGE_FILES = (
     "judge/*.py",
     "checks/*.py",
     "checks/pytest.ini",
+    "checks/*.json",
     "reports/*.py",
     "platforms/__init__.py",
     "platforms/classroom.py",

@@ -29,7 +29,10 @@ import torch
 from autograder import references
 from autograder.checks import public
 from autograder.graders.diagnoses import mistakes_for, variant_output
-from autograder.sandbox import harness
+from autograder.sandbox.capture import configure_torch
+from autograder.sandbox.models import build_l2_model
+from autograder.sandbox.runners.backprop import SCALAR_FUNCTIONS
+from autograder.sandbox.runners.regularization import weight_decay_step
 
 
 def plain(value: object) -> object:
@@ -66,15 +69,15 @@ def _run(scenario: references.Scenario, patches: tuple = ()) -> dict | None:
 
 def _exact_gradient(spec: dict) -> list:
     t = torch.tensor(np.array(spec["x"], dtype=float), dtype=torch.float64, requires_grad=True)
-    harness.SCALAR_FUNCTIONS[spec["function"]](t, torch).backward()
+    SCALAR_FUNCTIONS[spec["function"]](t, torch).backward()
     return plain(t.grad)
 
 
 def _l2_facts() -> dict:
     spec = public.L2
-    model = harness.build_l2_model(spec, spec["data"]["features"])
+    model = build_l2_model(spec, spec["data"]["features"])
     squares = {name: float((p.detach().double() ** 2).sum()) for name, p in model.named_parameters()}
-    return {"squares": squares, "weight_decay_step": plain(harness.weight_decay_step(spec))}
+    return {"squares": squares, "weight_decay_step": plain(weight_decay_step(spec))}
 
 
 def too_close(key: str, reference: dict, mistake: dict) -> bool:
@@ -89,7 +92,7 @@ def too_close(key: str, reference: dict, mistake: dict) -> bool:
 
 def compute() -> dict:
     """The whole document: every public scenario's and call's reference and known mistakes, and the judge's facts."""
-    harness.configure_torch()
+    configure_torch()
     document: dict = {"environment": references.environment(), "scenarios": {}, "calls": {}, "facts": {}}
     for key, scenario in public.SCENARIOS.items():
         module, _, function = scenario.target.partition(".")
