@@ -85,7 +85,11 @@ def test_call_seconds_bounds_each_call(tmp_path: Path):
     course.write_text('[course]\nparts = ["backprop"]\n[limits]\ncall_seconds = 1\n')
     slow = tmp_path / "slow"
     slow.mkdir()
-    source = (ROOT / "solutions" / "backprop.py").read_text().replace('def sigmoid(z):\n', "def sigmoid(z):\n    import time\n\n    time.sleep(3)\n", 1)
+    source = (
+        (ROOT / "solutions" / "backprop.py")
+        .read_text()
+        .replace("def sigmoid(z):\n", "def sigmoid(z):\n    import time\n\n    time.sleep(3)\n", 1)
+    )
     assert "time.sleep(3)" in source
     (slow / "backprop.py").write_text(source)
     results = tmp_path / "results.json"

@@ -139,7 +139,7 @@ class LocalServer:
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         env["OMP_NUM_THREADS"] = "1"
         self.starts += 1
-        log = open(self.base / f"child-{self.starts}.log", "wb")  # noqa: SIM115 - the child holds it; closed below
+        log = open(self.base / f"child-{self.starts}.log", "wb")
         options: dict = {"start_new_session": True} if os.name == "posix" else {}
         try:
             process = subprocess.Popen(

@@ -53,7 +53,7 @@ def protocol_pipe() -> Pipe:
     os.dup2(null, 0)
     os.close(null)
     os.dup2(2, 1)  # what reaches fd 1 now goes to stderr, which the judge keeps in a log file
-    sys.stdin = open(os.devnull)  # noqa: SIM115 - for the life of the process
+    sys.stdin = open(os.devnull)
     return Pipe(read_fd, write_fd)
 
 
