@@ -66,7 +66,12 @@ def parser() -> argparse.ArgumentParser:
     )
 
     check = _command(commands, "check", "selfcheck", "run the public checks on your exercises")
-    check.add_argument("path", nargs="?", default=str(EXERCISES_DIR), help="your exercises folder (default: exercises/)")
+    check.add_argument(
+        "items",
+        nargs="*",
+        metavar="[PATH] [PART ...]",
+        help=f"your exercises folder, one file or a notebook (default: exercises/), then the parts to check (default: all): {', '.join(NAMES)}",
+    )
     check.add_argument("--report", help="also write a feedback report (report.html, report.md) into this folder")
 
     klass = _command(commands, "grade-class", "gradebook", "grade every submission in a folder", course=True)
