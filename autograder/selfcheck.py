@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import difflib
 import platform
 import sys
 from importlib import metadata
@@ -53,12 +54,17 @@ def split_items(items: list[str]) -> tuple[Path, tuple[str, ...]]:
             looks_like_path = any(sep in first for sep in "/\\") or first.endswith((".py", ".ipynb"))
             if looks_like_path or rest:
                 raise InputError(f"{first} does not exist: give your exercises folder, one of its files, or a notebook")
-            raise InputError(f"{first} is neither a part nor a folder here: the parts are {', '.join(NAMES)}")
+            raise InputError(f"unknown part {first}{_did_you_mean(first)}: the parts are {', '.join(NAMES)} (or give a folder that exists)")
         path = Path(first)
     unknown = [name for name in rest if name not in NAMES]
     if unknown:
-        raise InputError(f"unknown part {', '.join(unknown)}: the parts are {', '.join(NAMES)}")
+        raise InputError(f"unknown part {', '.join(unknown)}{_did_you_mean(unknown[0])}: the parts are {', '.join(NAMES)}")
     return path, tuple(dict.fromkeys(rest)) or NAMES
+
+
+def _did_you_mean(name: str) -> str:
+    close = difflib.get_close_matches(name, NAMES, n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
 
 
 def _raises_not_implemented(function: ast.FunctionDef) -> bool:
