@@ -83,7 +83,9 @@ def parser() -> argparse.ArgumentParser:
     klass.add_argument("--show-hidden", action="store_true", help="show hidden tests' data (curves, values) in the reports")
 
     service = _command(commands, "serve", "service", "keep a warm grader running for `grade --server`", course=True)
-    service.add_argument("--socket", default=f"/tmp/autograder-{os.getuid()}.sock", help="the Unix socket to listen on")
+    service.add_argument(
+        "--socket", default=f"/tmp/autograder-{os.getuid() if hasattr(os, 'getuid') else 'user'}.sock", help="the Unix socket to listen on"
+    )
 
     rel = _command(commands, "release", "release", "write the student bundle", course=True)
     rel.add_argument("out", help="a new folder")

@@ -143,6 +143,8 @@ def versions_lines() -> list[str]:
 
 def main(args: argparse.Namespace) -> int:
     """Run the public checks; print the table, the parts not started, and the caveat; 1 when a started part fails a check."""
+    if hasattr(sys.stdout, "reconfigure"):  # a Windows pipe (pre-commit, CI) is cp1252: the table's lines must not crash it
+        sys.stdout.reconfigure(errors="replace")
     path, parts = split_items(list(args.items))
     from autograder.discovery import discover
 

@@ -140,7 +140,8 @@ class LocalServer:
         env["OMP_NUM_THREADS"] = "1"
         self.starts += 1
         log = open(self.base / f"child-{self.starts}.log", "wb")
-        options: dict = {"start_new_session": True} if os.name == "posix" else {}
+        # Its own session (POSIX) or process group (Windows): Ctrl+C reaches the judge, which ends the child itself.
+        options: dict = {"start_new_session": True} if os.name == "posix" else {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
         try:
             process = subprocess.Popen(
                 [sys.executable, "-m", CHILD_MODULE],
