@@ -69,7 +69,12 @@ def parser() -> argparse.ArgumentParser:
     )
 
     check = _command(commands, "check", "selfcheck", "run the public checks on your exercises")
-    check.add_argument("path", nargs="?", default=str(EXERCISES_DIR), help="your exercises folder (default: exercises/)")
+    check.add_argument(
+        "items",
+        nargs="*",
+        metavar="[PATH] [PART ...]",
+        help=f"your exercises folder, one file or a notebook (default: exercises/), then the parts to check (default: all): {', '.join(NAMES)}",
+    )
     check.add_argument("--report", help="also write a feedback report (report.html, report.md) into this folder")
 
     klass = _command(commands, "grade-class", "gradebook", "grade every submission in a folder", course=True)
@@ -81,7 +86,9 @@ def parser() -> argparse.ArgumentParser:
     klass.add_argument("--show-hidden", action="store_true", help="show hidden tests' data (curves, values) in the reports")
 
     service = _command(commands, "serve", "service", "keep a warm grader running for `grade --server`", course=True)
-    service.add_argument("--socket", default=f"/tmp/autograder-{os.getuid()}.sock", help="the Unix socket to listen on")
+    service.add_argument(
+        "--socket", default=f"/tmp/autograder-{os.getuid() if hasattr(os, 'getuid') else 'user'}.sock", help="the Unix socket to listen on"
+    )
 
     rel = _command(commands, "release", "release", "write the student bundle", course=True)
     rel.add_argument("out", help="a new folder")

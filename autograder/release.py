@@ -12,7 +12,7 @@ from pathlib import Path
 
 from autograder import PACKAGE_DIR, PROJECT_ROOT
 from autograder.api import PROVIDED_MODULES
-from autograder.course import config
+from autograder.course import config, environment
 from autograder.errors import InputError
 
 PUBLIC_PACKAGE_FILES = (
@@ -40,16 +40,49 @@ PUBLIC_PACKAGE_FILES = (
     "platforms/classroom.yml",
 )
 STUDENT_README = PACKAGE_DIR / "student_readme.md"
-# matplotlib: the notebooks' demos plot.
-STUDENT_REQUIREMENTS = (
-    "torch==2.13.0",
-    "numpy==2.4.6",
-    "scikit-learn==1.9.1",
-    "pytest==9.2.0",
-    "hypothesis==6.170.17",
-    "rich==15.0.0",
-    "matplotlib==3.11.2",
+STUDENT_REQUIREMENTS = environment.STUDENT_REQUIREMENTS  # ranges; the grading environment (pyproject.toml) keeps exact pins
+TESTED = (
+    "These commands were run as written (macOS and Linux) on Linux with Python 3.11, torch 2.13.0 CPU and "
+    "NumPy 2.4.6; macOS, Windows and Colab follow the same steps but were not tried by us: tell your "
+    "instructor if a step fails."
 )
+
+
+def _block(lines: tuple[str, ...] | list[str]) -> str:
+    return "\n".join(f"    {line}" for line in lines)
+
+
+def student_readme() -> str:
+    """The bundle's README.md: ``student_readme.md`` with the versions and each shell's commands from
+    :mod:`autograder.course.environment` (one place for them)."""
+    setup = "\n\n".join(f"{shell}:\n\n{_block(commands)}" for shell, commands in environment.SETUP.items())
+    check = "\n\n".join(f"{shell}:\n\n{_block(commands[-1:])}" for shell, commands in environment.SETUP.items())
+    notebooks = "\n\n".join(
+        f"{shell}:\n\n"
+        + _block([f"{_python(commands)} -m pip install -r requirements-notebooks.txt", f"{_python(commands)} -m jupyter lab"])
+        for shell, commands in environment.SETUP.items()
+    )
+    colab = ["!pip install " + " ".join(f'"{extra}"' for extra in environment.COLAB_EXTRAS), "!python -m autograder check"]
+    pins = environment.GRADING_PINS
+    replacements = {
+        "{{PYTHON}}": " to ".join((environment.SUPPORTED_PYTHON[0], environment.SUPPORTED_PYTHON[-1])),
+        "{{OLDEST}}": environment.SUPPORTED_PYTHON[0],
+        "{{PINS}}": f"Python {pins['python']}, torch {pins['torch']} CPU, NumPy {pins['numpy']}",
+        "{{SETUP}}": setup,
+        "{{CHECK}}": check,
+        "{{COLAB}}": _block(colab),
+        "{{NOTEBOOKS}}": notebooks,
+        "{{TESTED}}": TESTED,
+    }
+    text = STUDENT_README.read_text()
+    for marker, value in replacements.items():
+        text = text.replace(marker, value)
+    return text
+
+
+def _python(commands: tuple[str, ...]) -> str:
+    """The environment's interpreter as a shell's commands call it (``.venv/bin/python``)."""
+    return commands[-1].split(" -m ")[0]
 
 
 def public_files(course: config.Course | None = None) -> list[Path]:
@@ -93,9 +126,10 @@ def release(out: Path, course: config.Course | None = None) -> list[Path]:
     (out / workflow).parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(PACKAGE_DIR / "platforms" / "classroom.yml", out / workflow)
     written.append(workflow)
-    (out / "README.md").write_text(STUDENT_README.read_text())
+    (out / "README.md").write_text(student_readme(), encoding="utf-8")
     (out / "requirements.txt").write_text("\n".join(STUDENT_REQUIREMENTS) + "\n")
-    return [*written, Path("README.md"), Path("requirements.txt")]
+    (out / "requirements-notebooks.txt").write_text("\n".join(environment.NOTEBOOK_REQUIREMENTS) + "\n")
+    return [*written, Path("README.md"), Path("requirements.txt"), Path("requirements-notebooks.txt")]
 
 
 def main(args: argparse.Namespace) -> int:

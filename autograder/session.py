@@ -15,15 +15,18 @@ Example::
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from autograder import GRADERS_DIR, graders_present
+from autograder import CHECKS_DIR, GRADERS_DIR, graders_present
 from autograder.course import config
 from autograder.discovery import discover
-from autograder.judge.client import ForkServer, Submission
+from autograder.judge.client import Submission
 from autograder.judge.results import GradeReport, TestResult
+
+__all__ = ["CHECKS_DIR", "GRADERS_DIR", "GradingSession", "graders_missing"]
 
 BUNDLE_MESSAGE = "`{}` is not part of the student bundle: it needs the hidden graders. Use `python -m autograder check`."
 
@@ -46,31 +49,57 @@ def warm_judge() -> None:
 class GradingSession:
     """Grades submissions with the tests in ``tests`` (default: the hidden graders) under ``course``.
 
-    The public checks (``tests=CHECKS_DIR``) are graded as they are written: no course file applies to them.
+    The public checks (``tests=CHECKS_DIR``) are graded as they are written: no course file applies to them,
+    and they run where the student is: in plain local subprocesses (:mod:`autograder.judge.local`, any
+    operating system, no sandbox) unless ``sandbox=True`` asks for the fork server. The hidden graders
+    always run in the fork server's sandbox (Linux).
     """
 
-    def __init__(self, tests: Path = GRADERS_DIR, course: config.Course | None = None) -> None:
+    def __init__(self, tests: Path = GRADERS_DIR, course: config.Course | None = None, sandbox: bool | None = None) -> None:
         self.tests = Path(tests)
         self.hidden = self.tests == GRADERS_DIR
         self.course = (course or config.active()) if self.hidden else config.Course()
-        self.server = ForkServer()
+        self.sandboxed = True if self.hidden else bool(sandbox)
+        if self.sandboxed:
+            from autograder.judge.client import ForkServer
+
+            self.server = ForkServer()
+        else:
+            from autograder.judge.local import LocalServer
+
+            self.server = LocalServer()
         if self.hidden:
             warm_judge()
 
-    def grade(self, path: Path, select: str | None = None, on_result: Callable[[TestResult], None] | None = None) -> GradeReport:
+    def grade(
+        self,
+        path: Path,
+        select: str | None = None,
+        on_result: Callable[[TestResult], None] | None = None,
+        parts: tuple[str, ...] | None = None,
+    ) -> GradeReport:
         """Grade the submission at ``path`` (a folder, a module file or a notebook).
 
-        ``on_result`` is called with each test's result as it finishes. Raises
-        :class:`~autograder.errors.InputError` for a path that holds no submission.
+        ``on_result`` is called with each test's result as it finishes; ``parts`` (default: all)
+        limits grading to those parts: only their modules are loaded, only their tests run. Raises
+        :class:`~autograder.errors.InputError` for a path that holds no submission (or, for the public
+        checks, when Python cannot start them here).
         """
         from autograder.judge.runner import run_graders  # pytest: not needed by `grade --server`
 
         found = discover(Path(path))
+        course = self.course if self.hidden else None
+        modules = found.modules
+        if parts is not None:
+            modules = {name: how for name, how in modules.items() if name in parts}
+            course = dataclasses.replace(course or config.Course(), parts=tuple(p for p in (course or config.Course()).parts if p in parts))
+        if not self.sandboxed:
+            self.server.ready()  # a Python without torch: one line now, not a failure per check
         submission = Submission(
-            self.server, Path(path), found.modules, call_timeout=self.course.call_seconds, load_timeout=self.course.load_seconds
+            self.server, Path(path), modules, call_timeout=self.course.call_seconds, load_timeout=self.course.load_seconds
         )
         try:
-            report = run_graders(submission, self.tests, select, on_result, self.course if self.hidden else None)
+            report = run_graders(submission, self.tests, select, on_result, course)
         finally:
             submission.close()
         for note in [*found.notes, *self.server.notes]:

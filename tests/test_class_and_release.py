@@ -53,7 +53,8 @@ def test_release_bundle_holds_no_hidden_material(tmp_path):
     assert "README.md" in names and "requirements.txt" in names
     assert {f"autograder/checks/test_{m}.py" for m in GRADED_MODULES} | {"autograder/checks/expected.json"} <= names
     assert bundle_leaks(out, ROOT) == []
-    assert "requirements.txt" in names and "torch==2.13.0" in (out / "requirements.txt").read_text()
+    requirements = (out / "requirements.txt").read_text().split()  # ranges: the grading pins stay in pyproject.toml
+    assert "requirements.txt" in names and "torch>=2.3" in requirements and not any("==" in line for line in requirements)
     assert set(public_files()) <= {p.relative_to(out) for p in files}
 
 
@@ -62,6 +63,6 @@ def test_release_bundle_runs_the_public_checks_but_not_the_grader(tmp_path):
     assert run_cli("release", str(out)).returncode == 0
     check = run_cli("check", cwd=out)
     assert check.returncode == 0, check.stderr[-2000:]
-    assert "0 of 41 pass" in " ".join(check.stdout.split()) and "does not promise full marks" in check.stdout
+    assert "training_loop: not started yet" in check.stdout and "does not promise full marks" in check.stdout
     grade = run_cli("grade", "exercises", cwd=out)
     assert grade.returncode == 2 and "not part of the student bundle" in grade.stderr

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import PACKAGE_DIR, PROJECT_ROOT, SOLUTIONS_DIR
-from autograder.sandbox import isolation, wire
+from autograder.sandbox import wire
 
 SAFE_ENV_KEYS = ("PATH", "LANG", "LC_ALL", "TZ")
 MAX_SUBMISSION_BYTES = 20 * 1024 * 1024
@@ -90,6 +90,8 @@ class Outcome:
 class ForkServer:
     """A fresh interpreter that forks sandboxed children on request (see :mod:`autograder.sandbox.forkserver`)."""
 
+    limits_cpu = True  # each request carries a CPU budget (resource limits, Linux)
+
     def __init__(self, startup_timeout: float = 120.0, level: str | None = None) -> None:
         self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = {key: os.environ[key] for key in SAFE_ENV_KEYS if key in os.environ}
@@ -132,6 +134,8 @@ class ForkServer:
         self.control.settimeout(None)
         self.isolation = json.loads(packet).get("isolation", {"level": "none", "reason": "unknown"})
         if self.isolation["level"] == "user":
+            from autograder.sandbox import isolation  # Linux only (prctl, pwd): never imported by the student's `check`
+
             closed, traversable = hidden_paths()
             isolation.protect(closed, traversable)
             isolation.reach(Path(sys.prefix))
@@ -154,6 +158,8 @@ class ForkServer:
         that holds the original (the class folder: other students' work) to other users."""
         self._wait_ready()
         if self.isolation["level"] == "user":
+            from autograder.sandbox import isolation
+
             isolation.protect_folder(Path(source).resolve().parent)
             uid, gid = self.isolation["uid"], self.isolation["gid"]
             for path in [workdir, *workdir.rglob("*")]:
@@ -299,7 +305,9 @@ class Submission:
         """Send one request to the live child and wait at most ``timeout`` seconds for its reply."""
         started = time.monotonic()
         self.sequence += 1
-        request = {**request, "id": self.sequence, "cpu_seconds": math.ceil(timeout) + 1}
+        request = {**request, "id": self.sequence}
+        if self.server.limits_cpu:  # the fork server's children have a CPU budget per call; the local runner's have none
+            request["cpu_seconds"] = math.ceil(timeout) + 1
         try:
             self.sock.settimeout(max(timeout, 0.01))
             wire.send(self.sock, request)

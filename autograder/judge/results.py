@@ -29,7 +29,8 @@ class TestResult:
 
     @property
     def module(self) -> str:
-        return self.name.partition(".")[0]
+        """The part: ``"training_loop"`` for ``"training_loop.trainer: words"`` and for ``"training_loop: not started yet"``."""
+        return self.name.partition(".")[0].partition(":")[0]
 
 
 @dataclass
