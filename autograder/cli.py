@@ -16,7 +16,8 @@ Commands:
     nbgrader COURSE   write an nbgrader course directory (source/<part>/<part>.ipynb, nbgrader_config.py)
     otter OUT         write otter-grader master notebooks and the files their autograder needs
     gradescope ZIP    build a Gradescope autograder zip that runs this grader
-    classroom PATH    grade in CI: score summary and the reporter's result
+    ci PATH           grade in CI: score line, summary, JUnit XML (`classroom` is the same command)
+    classroom50 OUT   write Classroom 50's autograder.py and the grader beside it
     collect ARCHIVE   turn an LMS's bulk download into a class folder and its roster
     export GRADEBOOK  write a gradebook in an LMS's grade import format
 
@@ -130,10 +131,30 @@ def parser() -> argparse.ArgumentParser:
     gradescope.add_argument("out", help="the zip to write")
     gradescope.add_argument("--part", action="append", choices=NAMES, help="grade only this part (repeatable; default: all)")
 
-    classroom = _command(commands, "classroom", "platforms.classroom", "grade in CI and report the score", course=True)
-    classroom.add_argument("path", nargs="?", default=str(EXERCISES_DIR), help="exercises/, a folder of notebooks, or one file")
-    classroom.add_argument("--github-output", help="append result=<base64> here ($GITHUB_OUTPUT)")
-    classroom.add_argument("--summary", help="append a Markdown score summary here ($GITHUB_STEP_SUMMARY)")
+    for name, help in (
+        ("ci", "grade in CI and report the score"),
+        ("classroom", "the same as `ci` (its name while GitHub Classroom lived)"),
+    ):
+        ci = _command(commands, name, "platforms.classroom", help, course=True)
+        ci.add_argument("path", nargs="?", default=str(EXERCISES_DIR), help="exercises/, a folder of notebooks, or one file")
+        ci.add_argument("--summary", help="append a Markdown score summary here ($GITHUB_STEP_SUMMARY)")
+        ci.add_argument("--junit", help="write JUnit XML here (one testcase per test)")
+        ci.add_argument("--results", help="write Gradescope's results.json here")
+        ci.add_argument("--github-output", help="append score=, max-score=, graded-with= and result=<base64> here ($GITHUB_OUTPUT)")
+        ci.add_argument(
+            "--classroom50", metavar="FILE", help="write Classroom 50's result.json here (identity from its runner's environment)"
+        )
+
+    if (PACKAGE_DIR / "platforms" / "classroom50").is_dir():  # instructors' tools, absent from the student bundle
+        c50 = _command(
+            commands,
+            "classroom50",
+            "platforms.classroom50.bundle",
+            "write Classroom 50's autograder.py and the grader beside it",
+            course=True,
+        )
+        c50.add_argument("out", help="a new folder; copy its content to CLASSROOM/autograders/ASSIGNMENT/ in the classroom50 repository")
+        c50.add_argument("--public-only", action="store_true", help="no hidden graders: the student's copy runs the public checks")
 
     if (PACKAGE_DIR / "lms").is_dir():  # instructors' tools, absent from the student bundle
         from autograder.lms.collect import LMS_CHOICES

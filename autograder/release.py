@@ -14,6 +14,7 @@ from autograder import PACKAGE_DIR, PROJECT_ROOT
 from autograder.api import PROVIDED_MODULES
 from autograder.course import config, environment
 from autograder.errors import InputError
+from autograder.platforms.classroom import CI_FILES
 
 PUBLIC_PACKAGE_FILES = (
     "__init__.py",
@@ -37,7 +38,7 @@ PUBLIC_PACKAGE_FILES = (
     "reports/*.py",
     "platforms/__init__.py",
     "platforms/classroom.py",
-    "platforms/classroom.yml",
+    "platforms/*.yml",
 )
 STUDENT_README = PACKAGE_DIR / "student_readme.md"
 STUDENT_REQUIREMENTS = environment.STUDENT_REQUIREMENTS  # ranges; the grading environment (pyproject.toml) keeps exact pins
@@ -115,17 +116,17 @@ def release(out: Path, course: config.Course | None = None) -> list[Path]:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(PROJECT_ROOT / relative, target)
         written.append(relative)
-    # The plain notebooks (no grading dependency) and GitHub Classroom's workflow (issue 5).
+    # The plain notebooks (no grading dependency), then the CI files.
     notebooks = [PROJECT_ROOT / "notebooks" / "plain" / f"{name}.ipynb" for name in course.released] if course.notebooks else []
     for notebook in (path for path in notebooks if path.is_file()):
         relative = Path("notebooks") / notebook.name
         (out / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(notebook, out / relative)
         written.append(relative)
-    workflow = Path(".github") / "workflows" / "classroom.yml"
-    (out / workflow).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(PACKAGE_DIR / "platforms" / "classroom.yml", out / workflow)
-    written.append(workflow)
+    for source, target in CI_FILES:  # GitHub Actions' workflow and GitLab's .gitlab-ci.yml (issue 16)
+        (out / target).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, out / target)
+        written.append(target)
     (out / "README.md").write_text(student_readme(), encoding="utf-8")
     (out / "requirements.txt").write_text("\n".join(STUDENT_REQUIREMENTS) + "\n")
     (out / "requirements-notebooks.txt").write_text("\n".join(environment.NOTEBOOK_REQUIREMENTS) + "\n")

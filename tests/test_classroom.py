@@ -1,5 +1,6 @@
-"""GitHub Classroom (issue 5): the workflow student repositories carry, and the commands behind it, run here
-on a student repository made by ``python -m autograder release``."""
+"""The GitHub Actions workflow student repositories carry (issue 5; GitHub Classroom's reporter dropped in issue 16,
+see tests/test_ci.py for every CI), and the commands behind it, run here on a student repository made by
+``python -m autograder release``."""
 
 from __future__ import annotations
 
@@ -39,10 +40,12 @@ def test_workflow_grades_every_push_and_reports_the_score():
     python = next(step for step in steps if step.get("uses", "").startswith("actions/setup-python@"))
     assert python["with"]["python-version"] == "3.11"
     assert any("-r requirements.txt" in step.get("run", "") for step in steps)
-    assert "python -m autograder classroom" in grade_step()["run"]
+    assert "python -m autograder ci" in grade_step()["run"]
+    assert not [use for use in uses if use.startswith(("classroom-resources/", "education/"))]  # GitHub Classroom is retired
     reporter = steps[-1]
-    assert reporter["uses"].startswith("classroom-resources/autograding-grading-reporter@")
-    assert reporter["env"]["GRADE_RESULTS"] == "${{ steps.grade.outputs.result }}" and reporter["with"]["runners"] == "grade"
+    assert reporter["uses"].startswith("mikepenz/action-junit-report@") and "always()" in reporter["if"]
+    assert reporter["with"]["report_paths"] == "autograding/junit.xml" and '--junit "$OUT/junit.xml"' in grade_step()["run"]
+    assert 'OUT="$PWD/autograding"' in grade_step()["run"]
     assert document["permissions"]["checks"] == "write"
 
 
@@ -50,7 +53,7 @@ def student_repository(tmp_path: Path) -> Path:
     repo = tmp_path / "student-repo"
     process = run_cli("release", str(repo))
     assert process.returncode == 0, process.stderr
-    assert (repo / ".github" / "workflows" / "classroom.yml").read_text() == WORKFLOW.read_text()
+    assert (repo / ".github" / "workflows" / "autograding.yml").read_text() == WORKFLOW.read_text()
     assert sorted(path.stem for path in (repo / "notebooks").glob("*.ipynb")) == sorted(GRADED_MODULES)
     return repo
 

@@ -7,6 +7,6 @@
 - :mod:`~autograder.platforms.otter_export`: otter-grader master notebooks and their support files;
 - :mod:`~autograder.platforms.kernel`: what the notebooks' hidden tests call inside a Jupyter kernel;
 - :mod:`~autograder.platforms.gradescope`: a Gradescope autograder zip and its run step;
-- :mod:`~autograder.platforms.classroom`: GitHub Classroom's workflow and score report;
+- :mod:`~autograder.platforms.classroom`: the ``ci`` command and the CI files (GitHub Actions, GitLab CI); :mod:`~autograder.platforms.classroom50`: Classroom 50's entry point;
 - :mod:`~autograder.platforms.sync`: the checked-in notebooks under ``notebooks/``, written or compared.
 """

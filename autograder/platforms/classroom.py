@@ -1,14 +1,37 @@
-"""GitHub Classroom: grade a student repository in CI and report the score the way Classroom reads it.
+"""Grade a student repository in CI: ``python -m autograder ci PATH`` (``classroom`` is the same command, its older name).
 
-``python -m autograder classroom PATH`` grades ``PATH`` (``exercises/``, or a folder of notebooks)
-with the hidden graders when they are present, else runs the public checks (one point each). It
-prints the table, appends a Markdown summary to ``--summary`` (``$GITHUB_STEP_SUMMARY``: the score
-on the run's page) and writes ``result=<base64 JSON>`` to ``--github-output`` (``$GITHUB_OUTPUT``),
-the format of Classroom's ``autograding-grading-reporter`` action, which posts the points to
-Classroom. The exit code is 0 whenever grading completed, whatever the score.
+It grades ``PATH`` (``exercises/``, a folder of notebooks, or one file) with the hidden graders when
+they are present (the instructor's project, fetched by the CI job), else runs the public checks
+(one point each), as in the student bundle alone. It prints the table and the line
+``Autograding score: S / M (P%)`` (GitLab's ``coverage`` keyword reads the percentage from the job
+log), then writes what the CI asked for:
 
-The workflow that calls it is ``classroom.yml`` beside this file; the student bundle carries it as
-``.github/workflows/classroom.yml``.
+- ``--summary FILE``: the score and a table of parts in Markdown, appended (``$GITHUB_STEP_SUMMARY``
+  is shown on the run's summary page; Classroom 50 publishes ``release-body.md`` as the Release body);
+- ``--junit FILE``: JUnit XML, one testcase per test, a ``<failure>`` for each failed one
+  (GitHub through a reporter action, GitLab through ``artifacts:reports:junit``);
+- ``--results FILE``: Gradescope's ``results.json`` (kept as an artifact: the score in a file);
+- ``--github-output FILE``: ``score=``, ``max-score=``, ``graded-with=`` and, for repositories that
+  still carry the retired GitHub Classroom workflow, ``result=<base64 JSON>`` (the format of
+  ``classroom-resources/autograding-grading-reporter``), appended (``$GITHUB_OUTPUT``);
+- ``--classroom50 FILE``: Classroom 50's ``result.json`` (schema ``classroom50/result/v1``), with the
+  identity the Classroom 50 runner gives in ``CLASSROOM``, ``ASSIGNMENT``, ``SUBMISSION_TAG``,
+  ``COMMIT_URL``, ``RELEASE_URL`` and ``REVIEW_URL``. Sources: foundation50/classroom50,
+  ``wiki/Advanced-Autograding.md`` (the contract) and ``cli/gh-teacher/skeleton/dotgithub/scripts/runner.py``
+  (how the runner calls ``autograder.py`` and validates the result: scores are non-negative integers).
+
+Exit code: 0 whenever grading completed, whatever the score; 3 when a grader itself broke on some test
+(the CI job then fails: the score is not trustworthy); 2 for a path that does not exist.
+
+The CI files that call it sit beside this module: ``github-actions.yml`` (the student bundle carries it
+as ``.github/workflows/autograding.yml``), ``gitlab-ci.yml`` (``.gitlab-ci.yml``) and
+``classroom50/autograder.py`` (Classroom 50's per-assignment entry point, written by
+``python -m autograder classroom50 OUT``). The module keeps its name from GitHub Classroom, which
+GitHub retired (community discussion 196615; github/gh-classroom pull request 119).
+
+Example::
+
+    python -m autograder ci exercises --summary "$GITHUB_STEP_SUMMARY" --junit autograding/junit.xml
 """
 
 from __future__ import annotations
@@ -16,12 +39,22 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import math
+import os
+import sys
 from pathlib import Path
 
 from autograder.judge.results import GradeReport
 
-WORKFLOW = Path(__file__).with_name("classroom.yml")
-WORKFLOW_TARGET = Path(".github") / "workflows" / "classroom.yml"
+HERE = Path(__file__).parent
+WORKFLOW = HERE / "github-actions.yml"
+WORKFLOW_TARGET = Path(".github") / "workflows" / "autograding.yml"
+GITLAB_CI = HERE / "gitlab-ci.yml"
+GITLAB_CI_TARGET = Path(".gitlab-ci.yml")
+# What `release` writes into the student repository: (file here, path in the repository).
+CI_FILES = ((WORKFLOW, WORKFLOW_TARGET), (GITLAB_CI, GITLAB_CI_TARGET))
+CLASSROOM50_SCHEMA = "classroom50/result/v1"
+SCORE_LINE = "Autograding score: {score:g} / {most:g} ({percent:.1f}%)"
 
 
 def grade(path: Path) -> tuple[GradeReport, bool]:
@@ -40,7 +73,7 @@ def grade(path: Path) -> tuple[GradeReport, bool]:
 
 
 def classroom_result(report: GradeReport) -> dict:
-    """The runner result that Classroom's grading reporter reads (version 1)."""
+    """The runner result that the retired GitHub Classroom's grading reporter read (version 1)."""
     tests = [
         {
             "name": f"{test.name} [{test.max_points:g} pt]",
@@ -57,8 +90,57 @@ def classroom_result(report: GradeReport) -> dict:
     return {"version": 1, "status": status, "max_score": report.max_score, "tests": tests}
 
 
+def integer_scale(report: GradeReport) -> int:
+    """The smallest factor (1, 10, 100 or 1000) that makes every test's points whole numbers.
+
+    Classroom 50 takes integer scores only; the graders' points are whole unless a course file gives
+    fractions. Example: points 2 and 0.5 give 10 (then 20 and 5).
+    """
+    for factor in (1, 10, 100, 1000):
+        values = [v * factor for t in report.tests for v in (t.points, t.max_points)]
+        if all(math.isclose(v, round(v), abs_tol=1e-6) for v in values):
+            return factor
+    return 1000
+
+
+def classroom50_result(report: GradeReport, env: dict[str, str] | None = None) -> dict:
+    """Classroom 50's ``result.json`` (``classroom50/result/v1``): the identity from the runner's
+    environment, integer scores (scaled by :func:`integer_scale` when the points have fractions).
+
+    Example: 16 public checks with 3 passed give ``{"score": 3, "max-score": 16, "tests": [...16 rows]}``.
+    """
+    from datetime import UTC, datetime
+
+    env = dict(os.environ if env is None else env)
+    factor = integer_scale(report)
+    tests = []
+    for test in report.tests:
+        most = round(test.max_points * factor)
+        tests.append({"test-name": test.name, "passed": test.passed, "score": min(round(test.points * factor), most), "max-score": most})
+    commit = env.get("COMMIT_URL", "")
+    return {
+        "schema": CLASSROOM50_SCHEMA,
+        "classroom": env.get("CLASSROOM", ""),
+        "assignment": env.get("ASSIGNMENT", ""),
+        "submission": env.get("SUBMISSION_TAG", ""),
+        "commit": commit,
+        "release": env.get("RELEASE_URL", ""),
+        "review": env.get("REVIEW_URL", "") or commit,
+        "datetime": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),  # the runner stamps the submission's own time
+        "score": sum(row["score"] for row in tests),
+        "max-score": sum(row["max-score"] for row in tests),
+        "tests": tests,
+    }
+
+
+def score_line(report: GradeReport) -> str:
+    """``Autograding score: 87 / 100 (87.0%)``: the line CI logs show (GitLab's ``coverage`` regex reads it)."""
+    percent = 100.0 * report.score / report.max_score if report.max_score else 0.0
+    return SCORE_LINE.format(score=report.score, most=report.max_score, percent=percent)
+
+
 def summary_markdown(report: GradeReport, hidden: bool) -> str:
-    """The score and a table of parts, for the workflow run's summary page."""
+    """The score and a table of parts, for the workflow run's summary page (or Classroom 50's Release body)."""
     what = "hidden graders" if hidden else "public checks only (the hidden graders were not available)"
     lines = [
         f"## Autograding: {report.score:g} / {report.max_score:g}",
@@ -76,32 +158,63 @@ def summary_markdown(report: GradeReport, hidden: bool) -> str:
         lines += ["", "### Not passed yet", ""] + [
             f"- **{test.name}**: {test.message.splitlines()[0] if test.message else ''}" for test in failed
         ]
+    if report.grader_errors:
+        lines += ["", f"**The grader itself failed on {len(report.grader_errors)} test(s): this score is not final.**"]
     return "\n".join(lines) + "\n"
 
 
-def write_outputs(report: GradeReport, hidden: bool, github_output: Path | None, summary: Path | None) -> dict:
-    """Append ``result=...`` to the step's outputs file and the summary to the summary file; returns the result."""
+def write_outputs(
+    report: GradeReport,
+    hidden: bool,
+    github_output: Path | None,
+    summary: Path | None,
+    classroom50: Path | None = None,
+) -> dict:
+    """Append the step's outputs and the summary, write Classroom 50's ``result.json``; returns the
+    retired Classroom reporter's result (kept in ``result=`` for old repositories)."""
     result = classroom_result(report)
     if github_output:
         encoded = base64.b64encode(json.dumps(result).encode()).decode()
         with open(github_output, "a") as stream:
+            stream.write(f"score={report.score:g}\nmax-score={report.max_score:g}\n")
+            stream.write(f"graded-with={'hidden-graders' if hidden else 'public-checks'}\n")
             stream.write(f"result={encoded}\n")
     if summary:
         with open(summary, "a") as stream:
             stream.write(summary_markdown(report, hidden))
+    if classroom50:
+        from autograder.judge.results import write_atomic
+
+        write_atomic(Path(classroom50), json.dumps(classroom50_result(report), indent=2) + "\n")
     return result
 
 
 def main(args: argparse.Namespace) -> int:
-    """``python -m autograder classroom PATH``: grade in CI, print the table, write the step's outputs; exit 0 once graded."""
-    from autograder.errors import InputError
+    """``python -m autograder ci PATH``: grade in CI, print the table and the score line, write the
+    outputs asked for; exit 0 once graded (whatever the score), 3 when a grader broke."""
+    from autograder.errors import GRADER_EXIT, InputError
     from autograder.judge.results import render_table
+    from autograder.outputs import Context
+    from autograder.outputs import write_outputs as write_files
 
     path = Path(args.path)
     if not path.exists():
-        raise InputError(f"{path} does not exist")
+        raise InputError(f"{path} does not exist: give the folder with the student's work (exercises/ or notebooks/)")
     report, hidden = grade(path)
     what = "hidden graders" if hidden else "public checks only"
     print(render_table(report, title=f"Autograding ({what}): {report.score:g} / {report.max_score:g}"))
-    write_outputs(report, hidden, Path(args.github_output) if args.github_output else None, Path(args.summary) if args.summary else None)
-    return 0
+    print(score_line(report))
+    targets = {option: Path(value) for option in ("junit", "results") if (value := getattr(args, option, None))}
+    for target in targets.values():
+        target.parent.mkdir(parents=True, exist_ok=True)
+    write_files(report, targets, Context(student=path.name))
+    write_outputs(
+        report,
+        hidden,
+        Path(args.github_output) if args.github_output else None,
+        Path(args.summary) if args.summary else None,
+        Path(args.classroom50) if getattr(args, "classroom50", None) else None,
+    )
+    for test in report.grader_errors:
+        print(f"\nGRADER ERROR in {test.name}:\n{test.grader_error}", file=sys.stderr)
+    return GRADER_EXIT if report.grader_errors else 0
