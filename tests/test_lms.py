@@ -265,15 +265,22 @@ def test_other_lms_downloads_give_the_same_students_and_their_import_files(lms, 
     jane = roster[entries["jane"]]
     assert (jane["name"], jane["lms"]) == ("Jane Doe", lms)
 
-    # This LMS's gradebook: the Canvas class's rows under this LMS's student names.
-    gradebook = tmp_path / "gradebook.csv"
-    canvas_rows = graded["rows"]
-    with gradebook.open("w", newline="") as stream:
-        writer = csv.DictWriter(stream, fieldnames=list(next(iter(canvas_rows.values()))))
-        writer.writeheader()
-        for key in sorted(entries, key=entries.get):
-            writer.writerow({**canvas_rows[ENTRIES["canvas"][key]], "student": entries[key]})
     total = totals(graded, lms)
+    gradebook = tmp_path / "gradebook.csv"
+    if lms == "moodle":  # the whole round trip again: this class graded by grade-class, as the Canvas one
+        graded_dir = tmp_path / "graded"
+        process = run_cli("grade-class", str(class_dir), "--out", str(graded_dir), "--no-reports", "--workers", "1", timeout=900)
+        assert process.returncode == 0, process.stdout[-2000:] + process.stderr[-2000:]
+        gradebook = graded_dir / "gradebook.csv"
+        own = {row["student"]: row["total"] for row in csv.DictReader(gradebook.open())}
+        assert own == {entries[key]: total[key] for key in entries}
+    else:  # the Canvas class's rows under this LMS's student names (the same bytes were collected: the same grades)
+        canvas_rows = graded["rows"]
+        with gradebook.open("w", newline="") as stream:
+            writer = csv.DictWriter(stream, fieldnames=list(next(iter(canvas_rows.values()))))
+            writer.writeheader()
+            for key in sorted(entries, key=entries.get):
+                writer.writerow({**canvas_rows[ENTRIES["canvas"][key]], "student": entries[key]})
     order = sorted(entries, key=entries.get)
     out = tmp_path / "import.csv"
     if lms == "moodle":
