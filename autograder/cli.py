@@ -174,7 +174,7 @@ def parser() -> argparse.ArgumentParser:
             "--pattern", help="a Python regex for each file's path in the download, with named groups student (required), id, late, file"
         )
 
-        export = _command(commands, "export", "lms.export", "write a gradebook in an LMS's grade import format")
+        export = _command(commands, "export", "lms.export", "write a gradebook in an LMS's grade import format", course=True)
         export.add_argument("gradebook", metavar="GRADEBOOK", help="the gradebook.csv that grade-class wrote")
         export.add_argument("--to", dest="fmt", required=True, choices=FORMATS, help="the LMS's grade import format (csv: a plain table)")
         export.add_argument("--roster", required=True, help="the roster.csv that collect wrote into the class folder")

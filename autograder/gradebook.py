@@ -65,12 +65,15 @@ def gradebook_csv(rows: list[Row], parts: tuple[str, ...] | None = None) -> str:
 
 
 def load_row(student: str, folder: Path) -> Row | None:
-    """A student's row from results already on disk (for resuming), or None when they must be graded."""
+    """A student's row from results already on disk (for resuming), or None when they must be graded: absent,
+    damaged, lost by the grader, or graded under another course file (other points or parts)."""
     try:
         data = json.loads((folder / REPORT_NAME).read_text())
         status = str(data["status"])
         if status.startswith("not graded"):
             return None  # the grader lost this one: grade it again
+        if data.get("course", "default") != config.fingerprint():
+            return None  # graded under another course file: its points and parts would not add up with this one
         return row_from_report(student, GradeReport.from_dict(data), status)
     except (OSError, ValueError, KeyError, TypeError):
         return None  # absent or damaged: grade it (again)
@@ -79,7 +82,7 @@ def load_row(student: str, folder: Path) -> Row | None:
 def save_student(folder: Path, report: GradeReport, status: str, rendered: dict[str, bytes] | None = None) -> None:
     """The student's files: our full report (with its status), Gradescope's results.json and, when drawn, the feedback report."""
     targets = {"json": folder / REPORT_NAME, "results": folder / RESULTS_NAME, "report": folder if rendered is not None else None}
-    write_outputs(report, targets, Context(student=folder.name, status=status, rendered=rendered))
+    write_outputs(report, targets, Context(student=folder.name, status=status, rendered=rendered, course=config.fingerprint()))
 
 
 def grade_class(
@@ -206,7 +209,11 @@ def main(args: argparse.Namespace) -> int:
     with Progress(*columns, console=console, disable=not console.is_terminal) as bar:
         task = bar.add_task("grading", total=len(find_submissions(class_dir)), last="")
 
+        kept: list[str] = []
+
         def progress(student: str, row: Row, result: dict) -> None:
+            if not result:  # graded before, under the same course file: kept as it was
+                kept.append(student)
             bar.update(task, advance=1, last=f"{student}: {row.total:g}")
             if not console.is_terminal:
                 print(f"{student:30s} {row.total:6g}  {row.status}", flush=True)
@@ -221,5 +228,7 @@ def main(args: argparse.Namespace) -> int:
             show_hidden=args.show_hidden,
         )
     print("\n" + summary(rows, time.monotonic() - started))
+    if kept:
+        print(f"{len(kept)} already graded (same course file) were kept as they were; --regrade grades them again")
     print(f"gradebook: {out / GRADEBOOK_NAME}")
     return GRADER_EXIT if any(row.status.startswith("grader error") for row in rows) else 0

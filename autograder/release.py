@@ -13,6 +13,7 @@ from pathlib import Path
 from autograder import PACKAGE_DIR, PROJECT_ROOT
 from autograder.api import PROVIDED_MODULES
 from autograder.course import config, environment
+from autograder.course.parts import NAMES
 from autograder.errors import InputError
 from autograder.platforms.classroom import CI_FILES
 
@@ -86,6 +87,11 @@ def _python(commands: tuple[str, ...]) -> str:
     return commands[-1].split(" -m ")[0]
 
 
+def _check_of_unreleased_part(path: Path, course: config.Course) -> bool:
+    part = path.stem.removeprefix("test_")
+    return path.parent.name == "checks" and path.stem.startswith("test_") and part in NAMES and part not in course.released
+
+
 def public_files(course: config.Course | None = None) -> list[Path]:
     """The package files a student may see, relative to the project root (without the public checks
     when the course file says ``release.public_checks = false``)."""
@@ -94,7 +100,8 @@ def public_files(course: config.Course | None = None) -> list[Path]:
     for pattern in PUBLIC_PACKAGE_FILES:
         if pattern.startswith("checks/") and not course.public_checks:
             continue
-        files += sorted(PACKAGE_DIR.glob(pattern))
+        # a part not released this term brings no public checks either
+        files += sorted(p for p in PACKAGE_DIR.glob(pattern) if not _check_of_unreleased_part(p, course))
     return [path.relative_to(PROJECT_ROOT) for path in files]
 
 

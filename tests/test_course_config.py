@@ -134,3 +134,55 @@ def test_a_mistake_in_the_course_file_is_one_line_naming_key_and_file(tmp_path: 
         lines = process.stderr.strip().splitlines()
         assert len(lines) == 1 and str(bad) in lines[0] and names in lines[0], (command, process.stderr)
     assert not (tmp_path / "bundle").exists() and not (tmp_path / "g.zip").exists()
+
+
+def test_a_rerun_under_another_course_file_regrades_instead_of_mixing_grades(course_file: Path, tmp_path: Path):
+    klass = tmp_path / "class"
+    (klass / "ada").mkdir(parents=True)
+    for name in ("training_loop.py", "validation.py", "backprop.py"):
+        shutil.copy2(ROOT / "solutions" / name, klass / "ada" / name)
+    out = tmp_path / "out"
+    assert run_cli("grade-class", str(klass), "--out", str(out), "--no-reports", "--workers", "1").returncode == 0
+    process = run_cli("grade-class", str(klass), "--out", str(out), "--no-reports", "--workers", "1", "--course", str(course_file))
+    assert process.returncode == 0, process.stderr[-2000:]
+    with (out / "gradebook.csv").open() as stream:
+        header, row = list(csv.reader(stream))
+    assert header == ["student", "training_loop", "validation", "total", "status"]
+    assert row[:4] == ["ada", "14", "12", "26"]  # under this course: 12 - 3 + 7 - 2 and 12, not the 100-point grade
+    again = run_cli("grade-class", str(klass), "--out", str(out), "--no-reports", "--workers", "1", "--course", str(course_file))
+    assert again.returncode == 0 and "1 already graded (same course file) were kept" in again.stdout, again.stdout
+
+
+def test_export_counts_the_points_the_course_gives(course_file: Path, tmp_path: Path):
+    gradebook = tmp_path / "gradebook.csv"
+    gradebook.write_text("student,training_loop,validation,total,status\nada,10,12,22,graded\n")
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "student,path,name,lms,lms_id,submission_id,email,sis_id,late,submitted_at,files\n"
+        "ada,ada/,Ada Lovelace,canvas,1001,,,,no,,training_loop.py\n"
+    )
+    for course, possible in (([], "100"), (["--course", str(course_file)], "26")):
+        out = tmp_path / "canvas.csv"
+        process = run_cli("export", str(gradebook), "--to", "canvas", "--roster", str(roster), "--out", str(out), *course)
+        assert process.returncode == 0, process.stderr
+        assert out.read_text().splitlines()[1] == f"Points Possible,,,,,{possible}", out.read_text()
+
+
+def test_a_bundle_of_some_parts_checks_those_parts_only_and_one_without_checks_says_so(tmp_path: Path):
+    some = tmp_path / "some.toml"
+    some.write_text('[release]\nparts = ["training_loop"]\n')
+    bundle = tmp_path / "some"
+    assert run_cli("release", str(bundle), "--course", str(some)).returncode == 0
+    assert sorted(p.name for p in (bundle / "autograder" / "checks").glob("test_*.py")) == ["test_training_loop.py"]
+    check = run_cli("check", cwd=bundle)
+    assert check.returncode == 0, check.stderr[-2000:]
+    assert "training_loop: not started yet" in check.stdout and "early_stopping" not in check.stdout, check.stdout
+    none = tmp_path / "none.toml"
+    none.write_text("[release]\npublic_checks = false\n")
+    bare = tmp_path / "bare"
+    assert run_cli("release", str(bare), "--course", str(none)).returncode == 0
+    shutil.copy2(ROOT / "solutions" / "training_loop.py", bare / "exercises" / "training_loop.py")
+    check = run_cli("check", cwd=bare)
+    assert check.returncode == 0 and "no public checks" in check.stdout and "Traceback" not in check.stderr, check.stdout + check.stderr
+    ci = run_cli("ci", "exercises", cwd=bare)
+    assert ci.returncode == 0 and "Traceback" not in ci.stderr, ci.stdout + ci.stderr

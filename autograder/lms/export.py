@@ -7,7 +7,7 @@ Reads ``OUT/gradebook.csv`` (``student, <part points>..., total, status``) and t
 ``collect`` wrote, and writes one row per student of the roster, in the roster's order. A student of the
 roster without a graded submission gets an empty grade (``--missing empty``, the default; Moodle's worksheet
 upload skips it) or 0 (``--missing zero``). A student graded but absent from the roster is named on stderr,
-one line each, and left out. Grades are the gradebook's totals, out of 100 points.
+one line each, and left out. Grades are the gradebook's totals, out of the assigned parts' points (100 without a course file).
 
 The formats, and where each was read (see the README, "From the LMS and back"):
 
@@ -34,13 +34,24 @@ import argparse
 import csv
 import io
 import sys
+from functools import cache
 from pathlib import Path
 
 from autograder.api import GRADED_MODULES
 from autograder.judge.results import write_atomic
 
 FORMATS = ("canvas", "moodle", "gradescope", "csv")
-POINTS_POSSIBLE = 100  # the graders' total (README: What the graders check)
+
+
+@cache
+def points_possible() -> float:
+    """The most a student can score this term: the assigned parts' points under the course file in force (100 without one)."""
+    from autograder.course import config
+    from autograder.graders.catalog import part_points
+
+    return sum(part_points(name) for name in config.active().parts)
+
+
 DEFAULT_ASSIGNMENT = "Training Neural Networks"
 GRADEBOOK_COLUMNS = ("student", "total", "status")
 ROSTER_COLUMNS = ("student", "name", "lms", "lms_id", "email", "sis_id", "late")
@@ -96,7 +107,7 @@ def export_rows(
     if fmt == "canvas":
         rows = [
             ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment],
-            ["Points Possible", "", "", "", "", str(POINTS_POSSIBLE)],
+            ["Points Possible", "", "", "", "", f"{points_possible():g}"],
         ]
         for row in roster:
             canvas_id = row["lms_id"] if row["lms"] == "canvas" and row["lms_id"].isdigit() else ""
@@ -109,7 +120,9 @@ def export_rows(
             participant = f"Participant {row['lms_id']}" if row["lms"] == "moodle" and row["lms_id"].isdigit() else ""
             if not participant:
                 warnings.append(f"warning: {row['student']} has no Moodle participant id: Moodle will skip this row")
-            rows.append([participant, row["name"], row["email"], grade_of(graded_row(gradebook, row), missing), str(POINTS_POSSIBLE), ""])
+            rows.append(
+                [participant, row["name"], row["email"], grade_of(graded_row(gradebook, row), missing), f"{points_possible():g}", ""]
+            )
     elif fmt == "gradescope":
         rows = [["Name", "SID", "Email", "Total Score"]]
         for row in roster:
