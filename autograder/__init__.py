@@ -13,10 +13,3 @@ CHECKS_DIR = PACKAGE_DIR / "checks"  # the public checks
 def graders_present() -> bool:
     """Whether the hidden graders are here (the student bundle has only the public checks)."""
     return (GRADERS_DIR / "pytest.ini").is_file()
-
-
-def checked_parts() -> tuple[str, ...]:
-    """The parts whose public checks are here (a bundle may ship only this term's, or none)."""
-    from autograder.course.parts import NAMES
-
-    return tuple(name for name in NAMES if (CHECKS_DIR / f"test_{name}.py").is_file())

@@ -23,10 +23,11 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from autograder import EXERCISES_DIR, checked_parts
+from autograder import EXERCISES_DIR
 from autograder.course import environment
 from autograder.course.parts import NAMES, part
 from autograder.errors import InputError
+from autograder.session import checked_parts
 
 CAVEAT = (
     "\nPassing these checks does not promise full marks: the grader's hidden tests try many more inputs "

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from autograder import CHECKS_DIR, GRADERS_DIR, graders_present
 from autograder.course import config
+from autograder.course.parts import NAMES
 from autograder.discovery import discover
 from autograder.judge.client import Submission
 from autograder.judge.results import GradeReport, TestResult
@@ -29,6 +30,11 @@ from autograder.judge.results import GradeReport, TestResult
 __all__ = ["CHECKS_DIR", "GRADERS_DIR", "GradingSession", "graders_missing"]
 
 BUNDLE_MESSAGE = "`{}` is not part of the student bundle: it needs the hidden graders. Use `python -m autograder check`."
+
+
+def checked_parts() -> tuple[str, ...]:
+    """The parts whose public checks are here (a bundle may ship only this term's, or none)."""
+    return tuple(name for name in NAMES if (CHECKS_DIR / f"test_{name}.py").is_file())
 
 
 def graders_missing(command: str) -> bool:

@@ -60,8 +60,8 @@ SCORE_LINE = "Autograding score: {score:g} / {most:g} ({percent:.1f}%)"
 def grade(path: Path) -> tuple[GradeReport, bool]:
     """Grade ``path`` (a folder of modules or notebooks, or one file); returns the report and whether it
     used the hidden graders (else the public checks, one point each)."""
-    from autograder import CHECKS_DIR, GRADERS_DIR, checked_parts, graders_present
-    from autograder.session import GradingSession
+    from autograder import CHECKS_DIR, GRADERS_DIR, graders_present
+    from autograder.session import GradingSession, checked_parts
 
     hidden = graders_present()
     if not hidden and not checked_parts():  # a bundle released without public checks: nothing to run, not a failure
