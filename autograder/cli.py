@@ -78,6 +78,10 @@ def parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--report", help="also write a feedback report (report.html, report.md) into this folder")
 
+    hint = _command(commands, "hint", "notebook_checks", "print a hint for one of your functions, one step at a time")
+    hint.add_argument("name", help="the function, e.g. train_step (or validation.trainer)")
+    hint.add_argument("step", nargs="?", type=int, help="which step, from 1 (default: 1)")
+
     klass = _command(commands, "grade-class", "gradebook", "grade every submission in a folder", course=True)
     klass.add_argument("class_dir", help="one sub-folder (or notebook) per student")
     klass.add_argument("--out", help="where the gradebook and each student's results go (default: DIR-graded)")
@@ -93,6 +97,9 @@ def parser() -> argparse.ArgumentParser:
 
     rel = _command(commands, "release", "release", "write the student bundle", course=True)
     rel.add_argument("out", help="a new folder")
+    rel.add_argument(
+        "--zip", action="store_true", help="also write OUT.zip (to hand out; `pip install` of it brings check() to a notebook on Colab)"
+    )
 
     demo = _command(commands, "demo", "demo", "grade the example students in examples/submissions", course=True)
     demo.add_argument("--out", default="build/demo", help="where to write the gradebook")

@@ -27,6 +27,7 @@ PUBLIC_PACKAGE_FILES = (
     "session.py",
     "outputs.py",
     "selfcheck.py",
+    "notebook_checks.py",
     "grade.py",
     "notebooks.py",
     "course/*.py",
@@ -36,12 +37,14 @@ PUBLIC_PACKAGE_FILES = (
     "checks/*.py",
     "checks/pytest.ini",
     "checks/*.json",
+    "checks/hints.toml",
     "reports/*.py",
     "platforms/__init__.py",
     "platforms/classroom.py",
     "platforms/*.yml",
 )
 STUDENT_README = PACKAGE_DIR / "student_readme.md"
+BUNDLE_PACKAGE = "training-nn-checks"  # the name `pip` knows the installed bundle by
 STUDENT_REQUIREMENTS = environment.STUDENT_REQUIREMENTS  # ranges; the grading environment (pyproject.toml) keeps exact pins
 TESTED = (
     "These commands were run as written (macOS and Linux) on Linux with Python 3.11, torch 2.13.0 CPU and "
@@ -82,6 +85,22 @@ def student_readme() -> str:
     return text
 
 
+def bundle_pyproject() -> str:
+    """The bundle's ``pyproject.toml``: ``pip install`` of the bundle (its folder or its zip) brings the checks to any
+    Python, e.g. a notebook opened on its own on Colab; the dependencies are the students' ranges, so a suitable
+    torch already there is kept."""
+    dependencies = "".join(f'    "{requirement}",\n' for requirement in STUDENT_REQUIREMENTS)
+    return (
+        "# `pip install` of this folder or its zip installs the course's checks: check() and hint() in a notebook opened\n"
+        "# on its own (on Colab, say). It never reinstalls a torch that meets the range below.\n"
+        '[build-system]\nrequires = ["setuptools>=64"]\nbuild-backend = "setuptools.build_meta"\n\n'
+        f'[project]\nname = "{BUNDLE_PACKAGE}"\nversion = "1.0"\n'
+        f'requires-python = ">={environment.SUPPORTED_PYTHON[0]}"\ndependencies = [\n{dependencies}]\n\n'
+        '[tool.setuptools.packages.find]\ninclude = ["autograder*"]\n\n'
+        '[tool.setuptools.package-data]\n"*" = ["*.json", "*.ini", "*.toml", "*.yml", "*.md"]\n'
+    )
+
+
 def _python(commands: tuple[str, ...]) -> str:
     """The environment's interpreter as a shell's commands call it (``.venv/bin/python``)."""
     return commands[-1].split(" -m ")[0]
@@ -99,6 +118,8 @@ def public_files(course: config.Course | None = None) -> list[Path]:
     files = []
     for pattern in PUBLIC_PACKAGE_FILES:
         if pattern.startswith("checks/") and not course.public_checks:
+            continue
+        if pattern == "checks/hints.toml" and not course.hints:
             continue
         # a part not released this term brings no public checks either
         files += sorted(p for p in PACKAGE_DIR.glob(pattern) if not _check_of_unreleased_part(p, course))
@@ -137,11 +158,20 @@ def release(out: Path, course: config.Course | None = None) -> list[Path]:
     (out / "README.md").write_text(student_readme(), encoding="utf-8")
     (out / "requirements.txt").write_text("\n".join(STUDENT_REQUIREMENTS) + "\n")
     (out / "requirements-notebooks.txt").write_text("\n".join(environment.NOTEBOOK_REQUIREMENTS) + "\n")
-    return [*written, Path("README.md"), Path("requirements.txt"), Path("requirements-notebooks.txt")]
+    (out / "pyproject.toml").write_text(bundle_pyproject())
+    return [*written, Path("README.md"), Path("requirements.txt"), Path("requirements-notebooks.txt"), Path("pyproject.toml")]
+
+
+def zipped(folder: Path) -> Path:
+    """``folder`` as ``<folder>.zip`` beside it (what an instructor uploads; ``pip install`` takes it as it is)."""
+    folder = Path(folder)
+    return Path(shutil.make_archive(str(folder), "zip", root_dir=folder.parent, base_dir=folder.name))
 
 
 def main(args: argparse.Namespace) -> int:
     """``python -m autograder release OUT``: write the student bundle."""
     files = release(Path(args.out))
     print(f"wrote the student bundle to {args.out} ({len(files)} files)")
+    if args.zip:
+        print(f"and its zip, {zipped(Path(args.out))} (students install the checks from it with: pip install <the zip>)")
     return 0

@@ -68,7 +68,7 @@ def _did_you_mean(name: str) -> str:
     return f" (did you mean {close[0]}?)" if close else ""
 
 
-def _raises_not_implemented(function: ast.FunctionDef) -> bool:
+def raises_not_implemented(function: ast.FunctionDef) -> bool:
     """Whether the function's body is only (a docstring, ``pass`` and) ``raise NotImplementedError(...)``."""
     body = list(function.body)
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
@@ -109,7 +109,7 @@ def part_status(path: Path, modules: dict[str, tuple[str, object]], parts: tuple
                 status[name] = "started"
                 continue
             defined = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
-            stubbed = functions and functions <= set(defined) and all(_raises_not_implemented(defined[f]) for f in functions)
+            stubbed = functions and functions <= set(defined) and all(raises_not_implemented(defined[f]) for f in functions)
             status[name] = "stubs" if stubbed else "started"
         else:
             status[name] = "started"

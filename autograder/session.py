@@ -83,11 +83,13 @@ class GradingSession:
         select: str | None = None,
         on_result: Callable[[TestResult], None] | None = None,
         parts: tuple[str, ...] | None = None,
+        only: tuple[str, ...] | None = None,
     ) -> GradeReport:
         """Grade the submission at ``path`` (a folder, a module file or a notebook).
 
         ``on_result`` is called with each test's result as it finishes; ``parts`` (default: all)
-        limits grading to those parts: only their modules are loaded, only their tests run. Raises
+        limits grading to those parts: only their modules are loaded, only their tests run; ``only`` keeps
+        the tests whose names start with one of its prefixes (one function's checks). Raises
         :class:`~autograder.errors.InputError` for a path that holds no submission (or, for the public
         checks, when Python cannot start them here).
         """
@@ -105,7 +107,7 @@ class GradingSession:
             self.server, Path(path), modules, call_timeout=self.course.call_seconds, load_timeout=self.course.load_seconds
         )
         try:
-            report = run_graders(submission, self.tests, select, on_result, course)
+            report = run_graders(submission, self.tests, select, on_result, course, only)
         finally:
             submission.close()
         for note in [*found.notes, *self.server.notes]:

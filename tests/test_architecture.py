@@ -25,6 +25,7 @@ LAYERS: list[tuple[str, ...]] = [
         "autograder.gradebook",
         "autograder.grade",
         "autograder.selfcheck",
+        "autograder.notebook_checks",
         "autograder.release",
         "autograder.demo",
         "autograder.scaffold",

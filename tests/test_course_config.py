@@ -186,3 +186,18 @@ def test_a_bundle_of_some_parts_checks_those_parts_only_and_one_without_checks_s
     assert check.returncode == 0 and "no public checks" in check.stdout and "Traceback" not in check.stderr, check.stdout + check.stderr
     ci = run_cli("ci", "exercises", cwd=bare)
     assert ci.returncode == 0 and "Traceback" not in ci.stderr, ci.stdout + ci.stderr
+
+
+def test_a_course_can_turn_hints_off_in_the_bundle(tmp_path: Path):
+    from autograder.checks.hints import HINTS_OFF
+
+    course = tmp_path / "course.toml"
+    course.write_text("[release]\nhints = false\n")
+    bundle = tmp_path / "bundle"
+    assert run_cli("release", str(bundle), "--course", str(course)).returncode == 0
+    assert not (bundle / "autograder" / "checks" / "hints.toml").exists() and (bundle / "autograder" / "checks" / "hints.py").exists()
+    off = run_cli("hint", "train_step", cwd=bundle)
+    assert off.returncode == 0 and off.stdout.strip() == HINTS_OFF, off.stdout + off.stderr
+    on = tmp_path / "on"
+    assert run_cli("release", str(on)).returncode == 0 and (on / "autograder" / "checks" / "hints.toml").is_file()
+    assert run_cli("hint", "train_step", "2", cwd=on).stdout.startswith("Hint 2 of 3 for train_step")

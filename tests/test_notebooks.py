@@ -80,8 +80,12 @@ def test_plain_notebooks_hold_no_solution_and_no_grading(part):
     notebook = plain_notebook(part)
     text = "\n".join(source(cell) for cell in notebook["cells"])
     assert leaked_lines(text) == []
-    for word in ("BEGIN SOLUTION", "HIDDEN", "autograder", "otter", "nbgrader"):
+    for word in ("BEGIN SOLUTION", "HIDDEN", "otter", "nbgrader"):
         assert word not in text
+    # the one mention of the package: the public checks' check() and hint() (autograder.notebook_checks)
+    mentions = [cell["id"] for cell in notebook["cells"] if "autograder" in source(cell) and cell["cell_type"] == "code"]
+    setup = next(cell for cell in notebook["cells"] if cell["id"] == "checks-setup")
+    assert mentions == ["checks-setup"] and "from autograder.notebook_checks import checks_for" in source(setup)
     stubs = [cell for cell in notebook["cells"] if cell["cell_type"] == "code" and "raise NotImplementedError()" in source(cell)]
     assert {re.search(r"def (\w+)\(", source(cell)).group(1) for cell in stubs} == set(STUDENT_API[part])
 

@@ -322,3 +322,48 @@ def test_prints_cannot_corrupt_the_protocol(tmp_path):
         assert outcome.ok and outcome.value["result"] == 0.5 and "inside" in outcome.stdout
     finally:
         submission.close()
+
+
+# ---------------------------------------------------------------- a notebook opened on its own (Colab)
+
+
+def test_a_notebook_opened_on_its_own_gets_its_checks_from_one_install_line(student, tmp_path, monkeypatch):
+    """Colab's path: only the .ipynb, in a Python with torch and a Jupyter kernel but not the course. The setup cell
+    says how to install the checks; one ``%pip install <the bundle's zip>`` cell does it (torch is not reinstalled);
+    then the notebook's check cell names the mistake. Runs last: it installs the checks into the student's environment."""
+    from autograder.platforms.notebook_builder import MISSING_CHECKS, plain_notebook
+    from tests.notebook_work import execute, fill
+
+    handout = tmp_path / "handout"
+    released = run([sys.executable, "-m", "autograder", "release", str(handout), "--zip"], cwd=ROOT)
+    assert released.returncode == 0, released.stderr
+    python = student["bundle"] / ".venv" / "bin" / "python"
+    torch_before = run([str(python), "-c", "import torch; print(torch.__file__, torch.__version__)"], cwd=tmp_path, env=student["env"])
+    kernel = run([str(python), "-m", "pip", "install", "-q", "ipykernel"], cwd=tmp_path, env=student["env"])
+    assert kernel.returncode == 0, kernel.stderr[-2000:]
+    spec = run([str(python), "-m", "ipykernel", "install", "--prefix", str(tmp_path / "jupyter"), "--name", "colab-like"], cwd=tmp_path)
+    assert spec.returncode == 0, spec.stderr[-2000:]
+
+    notebook = fill(plain_notebook("training_loop"), "training_loop", "mistake")
+    setup = next(cell for cell in notebook["cells"] if cell["id"] == "checks-setup")
+    first = [
+        {**setup, "id": "opened-alone"},
+        {**setup, "id": "install", "source": f"%pip install -q {handout.with_suffix('.zip')}"},
+        {
+            **setup,
+            "id": "where",
+            "source": "import autograder, torch\nprint(autograder.__file__)\nprint(torch.__file__, torch.__version__)",
+        },
+    ]
+    notebook = {**notebook, "cells": first + notebook["cells"]}
+    alone = tmp_path / "colab"
+    alone.mkdir()
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter" / "share" / "jupyter"))  # where Jupyter finds the kernel
+    out = execute(notebook, alone, kernel="colab-like", env=student["env"])
+    assert out["opened-alone"].strip() == MISSING_CHECKS
+    installed, torch_after = out["where"].strip().splitlines()
+    assert installed.startswith(str(student["bundle"] / ".venv")) and "site-packages" in installed, out["where"]
+    assert torch_after == torch_before.stdout.strip(), "the install line must keep the torch that was there"
+    assert out["checks-setup"] == ""
+    assert "Public checks of train_step: 1 of 2 pass" in out["check-train_step"], out["check-train_step"]
+    assert "This looks like no optimizer.zero_grad()" in out["check-train_step"]

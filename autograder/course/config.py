@@ -22,6 +22,7 @@ result visible). Keys (all optional)::
     parts = ["backprop"]    # the parts whose exercises and notebooks go into the student bundle (default: the assigned ones)
     public_checks = true    # ship the public checks (python -m autograder check)
     notebooks = true        # ship the plain notebooks
+    hints = true            # ship the per-function hints (hint("train_step") in a notebook, python -m autograder hint)
 
 Which file: ``--course FILE`` on the command line, else the environment variable
 ``AUTOGRADER_COURSE``, else ``course.toml`` at the project's root when it exists.
@@ -57,7 +58,7 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "course": {"parts": list},
     "limits": {"call_seconds": (int, float), "load_seconds": (int, float)},
     "visibility": {"default": str},
-    "release": {"parts": list, "public_checks": bool, "notebooks": bool},
+    "release": {"parts": list, "public_checks": bool, "notebooks": bool, "hints": bool},
 }
 _TEST_KEYS: dict[str, type | tuple[type, ...]] = {"points": (int, float), "visibility": str}
 
@@ -83,6 +84,7 @@ class Course:
     release_parts: tuple[str, ...] | None = None  # None: the assigned parts
     public_checks: bool = True
     notebooks: bool = True
+    hints: bool = True
 
     def points_for(self, test: str, declared: float) -> float:
         """The points test ``test`` is worth this term."""
@@ -191,6 +193,7 @@ def parse(text: str, where: Path) -> Course:
         release_parts=_parts(release["parts"], "release.parts", where) if "parts" in release else None,
         public_checks=release.get("public_checks", True),
         notebooks=release.get("notebooks", True),
+        hints=release.get("hints", True),
     )
 
 

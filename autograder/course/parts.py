@@ -181,3 +181,38 @@ def part(name: str) -> Part:
 def part_of(test_or_target: str) -> str:
     """The part a test name ("module.function: words") or target ("module.function") belongs to."""
     return test_or_target.partition(".")[0]
+
+
+class UnknownName(ValueError):
+    """A name that is neither a part nor one function of one part (its message says what to write instead)."""
+
+
+def locate(name: str, within: str | None = None) -> tuple[str, str | None]:
+    """(part, function or None) that a student's ``name`` means.
+
+    ``name`` is a part ("training_loop"), a function ("train_step"), or both ("validation.trainer");
+    ``within`` is the part to take when the function is in several (a notebook knows its part).
+    Raises :class:`UnknownName` for anything else, with the names to choose from.
+
+    Example:
+        >>> locate("train_step"), locate("trainer", within="validation")
+        (('training_loop', 'train_step'), ('validation', 'trainer'))
+    """
+    name = name.strip()
+    if name in _BY_NAME:
+        return name, None
+    if "." in name:
+        owner, _, function = name.partition(".")
+        if owner in _BY_NAME and function in _BY_NAME[owner].functions:
+            return owner, function
+        raise UnknownName(f"{name!r} is no function of a part; write part.function, e.g. training_loop.train_step")
+    owners = [p.name for p in PARTS if name in p.functions]
+    if within in owners:
+        return within, name
+    if len(owners) == 1:
+        return owners[0], name
+    if owners:
+        choices = ", ".join(f'"{owner}.{name}"' for owner in owners)
+        raise UnknownName(f"{name} is in several parts: say which, one of {choices}")
+    known = ", ".join(sorted({f for p in PARTS for f in p.functions}))
+    raise UnknownName(f"{name!r} is neither a part ({', '.join(NAMES)}) nor a graded function ({known})")

@@ -47,10 +47,15 @@ class GraderPlugin:
     name = "autograder-grading"
 
     def __init__(
-        self, submission: Submission, on_result: Callable[[TestResult], None] | None = None, course: config.Course | None = None
+        self,
+        submission: Submission,
+        on_result: Callable[[TestResult], None] | None = None,
+        course: config.Course | None = None,
+        only: tuple[str, ...] | None = None,
     ) -> None:
         self._submission = submission
         self._course = course or config.Course()
+        self._only = only
         self._on_result = on_result
         self.results: list[TestResult] = []
         self.notes: list[str] = []
@@ -72,7 +77,12 @@ class GraderPlugin:
         unmarked = [item.nodeid for item in items if item.get_closest_marker("graded") is None]
         if unmarked:
             raise pytest.UsageError(f"grader tests without @graded: {unmarked}")
-        unassigned = [item for item in items if not self._course.assigned(_name(item).partition(".")[0])]
+        unassigned = [
+            item
+            for item in items
+            if not self._course.assigned(_name(item).partition(".")[0])
+            or (self._only is not None and not _name(item).startswith(self._only))
+        ]
         if unassigned:  # parts not assigned this term are not graded at all
             config.hook.pytest_deselected(items=unassigned)
             items[:] = [item for item in items if item not in unassigned]
@@ -143,14 +153,16 @@ def run_graders(
     select: str | None = None,
     on_result: Callable[[TestResult], None] | None = None,
     course: config.Course | None = None,
+    only: tuple[str, ...] | None = None,
 ) -> GradeReport:
     """Run the grader tests under ``tests`` (a folder with a ``pytest.ini``) against ``submission``.
 
     ``on_result`` is called with each test's result as soon as it is known. ``course`` sets this
-    term's points, visibility and assigned parts (default: as the graders declare them).
+    term's points, visibility and assigned parts (default: as the graders declare them). ``only``
+    keeps the tests whose names start with one of its prefixes (``("training_loop.train_step:",)``).
     """
     started = time.monotonic()
-    plugin = GraderPlugin(submission, on_result, course)
+    plugin = GraderPlugin(submission, on_result, course, only)
     args = [
         str(tests),
         "-c",

@@ -171,8 +171,43 @@ def dumps(nb: dict) -> str:
     return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+CHECKS_INTRO = (
+    "**Checking your work.** After each function, a cell runs `check(...)`: the course's public checks on the\n"
+    "function you just wrote, with the same diagnoses as `python -m autograder check`. Stuck? `hint(...)` gives that\n"
+    "function's hints one step at a time (call it again for the next step). Passing the checks does not promise full\n"
+    "marks: the grader tries many more inputs. If this notebook was opened on its own (on Colab, say), the next cell\n"
+    "says how to install the checks: one line, with the student bundle your instructor handed out."
+)
+MISSING_CHECKS = (
+    "The course's checks are not installed in this Python. Run %pip install followed by the student bundle's zip "
+    "(the file or the link your instructor gave you; on Colab, upload the zip first), then run this cell again."
+)
+
+
+def checks_setup(part: str) -> str:
+    """The plain notebook's cell that brings ``check`` and ``hint`` in (or says, once, how to install them)."""
+    return guarded(
+        "try:\n"
+        "    from autograder.notebook_checks import checks_for\n"
+        f"    check, hint = checks_for({json.dumps(part)})\n"
+        "except ImportError:  # opened on its own: install the course's checks, then run this cell again\n"
+        f"    def check(*args, **kwargs):\n        print({MISSING_CHECKS!r})\n\n"
+        "    hint = check\n"
+        "    check()"
+    ).rstrip("\n")
+
+
+def check_cell(names: tuple[str, ...]) -> str:
+    """The plain notebook's check cell after a solution cell defining ``names``."""
+    lines = [f"check({json.dumps(name)})" for name in names]
+    return guarded("\n".join([*lines, f"# stuck? hint({json.dumps(names[0])}) gives a hint, one step at a time"])).rstrip("\n")
+
+
 def plain_notebook(part: str, solutions: Path = SOLUTIONS_DIR) -> dict:
     """The student notebook with no grading dependency: stubs instead of solutions, checks and demos to run.
+
+    Each solution cell is followed by a ``check(...)`` cell running the public checks of its functions
+    (:mod:`autograder.notebook_checks`); a cell after the provided imports brings ``check`` and ``hint`` in.
 
     Example:
         >>> nb = plain_notebook("validation")
@@ -183,8 +218,12 @@ def plain_notebook(part: str, solutions: Path = SOLUTIONS_DIR) -> dict:
     for cell in part_cells(part, solutions):
         if cell.role == "markdown":
             cells.append(markdown_cell(cell.source, cell.key))
+            if len(cells) == 1:  # after the introduction: how to check, and the cell that brings check() in
+                cells.append(markdown_cell(CHECKS_INTRO, "markdown-checks"))
+                cells.append(code_cell(checks_setup(part), "checks-setup"))
         elif cell.role == "solution":
             cells.append(code_cell(make_stub(cell.source + "\n").rstrip("\n"), cell.key))
+            cells.append(code_cell(check_cell(cell.names), f"check-{'-'.join(cell.names)}"))
         elif cell.role in ("check", "demo"):
             cells.append(code_cell(guarded(cell.source).rstrip("\n"), cell.key))
         else:

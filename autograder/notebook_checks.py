@@ -1,0 +1,197 @@
+"""``check("train_step")`` and ``hint("train_step")`` in a student's notebook: the public checks on what the notebook defined.
+
+``check`` collects the code cells this kernel has run (IPython's ``In``, in the order they ran, so
+later definitions win as they do in the kernel), hands them to the same public checks as
+``python -m autograder check`` (a plain subprocess per run, any operating system, no sandbox) and
+prints each failed check with its diagnosis. ``hint`` gives a function's hints one step at a time.
+Cells guarded by ``if __name__ == "__main__":`` (the notebook's own demos and its check cells) are
+skipped by the checks, as by the grader. Outside IPython the code of the running script is checked.
+
+Nothing here raises into the notebook: every problem is one printed line.
+
+Example (a notebook cell)::
+
+    from autograder.notebook_checks import checks_for
+    check, hint = checks_for("training_loop")
+    check("train_step")     # the checks of train_step; check() runs the whole part
+    hint("train_step")      # step 1; call again for steps 2 and 3
+
+On the command line, ``python -m autograder hint train_step [STEP]`` prints one step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from autograder.checks import hints
+from autograder.course.parts import UnknownName, locate, part
+from autograder.errors import InputError
+from autograder.judge.local import CHECKING_VARIABLE
+
+NOT_HERE = "check() runs in a notebook or a script; in a terminal, run: python -m autograder check"
+
+
+def _cells() -> list[str]:
+    """The code this kernel ran, cell by cell (or the running script's code, outside IPython)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        shell = None
+    else:
+        shell = get_ipython()
+    if shell is not None:
+        return [str(cell) for cell in shell.user_ns.get("In", [])[1:] if str(cell).strip()]
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    return [Path(path).read_text(encoding="utf-8", errors="replace")] if path and Path(path).is_file() else []
+
+
+def _definitions(cells: list[str]) -> dict[str, ast.FunctionDef]:
+    """The last definition of each top-level function in ``cells`` (cells that do not parse are skipped)."""
+    found: dict[str, ast.FunctionDef] = {}
+    for cell in cells:
+        try:
+            tree = ast.parse("\n".join(line for line in cell.splitlines() if not line.lstrip().startswith(("%", "!"))))
+        except SyntaxError:
+            continue
+        found.update({node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)})
+    return found
+
+
+def not_ready(part_name: str, functions: tuple[str, ...], cells: list[str]) -> list[str]:
+    """One line for each function asked about that the notebook has not defined, or whose body still raises
+    ``NotImplementedError``; empty when every one can be checked."""
+    from autograder.selfcheck import raises_not_implemented
+
+    defined = _definitions(cells)
+    lines = []
+    for function in functions:
+        if function not in defined:
+            lines.append(f"{function}: not defined in this notebook yet (run the cell that defines it, then check again)")
+        elif raises_not_implemented(defined[function]):
+            lines.append(f"{function}: not started yet (it still raises NotImplementedError)")
+    return lines
+
+
+def _notebook(folder: Path, part_name: str, cells: list[str]) -> Path:
+    """The cells as a notebook of ``part_name`` in ``folder``, for the checks' usual discovery."""
+    path = folder / f"{part_name}.ipynb"
+    notebook = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {"autograder": {"module": part_name}},
+        "cells": [{"cell_type": "code", "metadata": {}, "source": cell, "outputs": [], "execution_count": None} for cell in cells],
+    }
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    return path
+
+
+def run_checks(part_name: str, function: str | None, cells: list[str], out=None) -> bool | None:
+    """Run the public checks of ``part_name`` (or only ``function``'s) on ``cells``; print the outcome to ``out``.
+
+    Returns True when every check ran passes, False when one fails, None when none could run.
+    """
+    out = out or sys.stdout
+    from autograder.judge.results import GradeReport
+    from autograder.outputs import Context, write_outputs
+    from autograder.session import CHECKS_DIR, GradingSession, checked_parts
+
+    if part_name not in checked_parts():
+        print(f"This installation has no public checks for {part_name}.", file=out)
+        return None
+    functions = (function,) if function else tuple(part(part_name).functions)
+    waiting = not_ready(part_name, functions, cells)
+    for line in waiting:
+        print(line, file=out)
+    ready = tuple(name for name in functions if not any(line.startswith(f"{name}:") for line in waiting))
+    if not ready:
+        return None
+    only = tuple(f"{part_name}.{name}:" for name in ready)
+    with tempfile.TemporaryDirectory(prefix="autograder-notebook-") as folder:
+        path = _notebook(Path(folder), part_name, cells)
+        with GradingSession(CHECKS_DIR) as session:
+            report: GradeReport = session.grade(path, parts=(part_name,), only=only)
+    passed = sum(test.passed for test in report.tests)
+    what = ", ".join(ready)
+    title = f"Public checks of {what}: {passed} of {len(report.tests)} pass"
+    write_outputs(report, {"table": out}, Context(student=part_name, show_hidden=True, title=title, points=False))
+    return passed == len(report.tests)
+
+
+class NotebookChecks:
+    """The ``check`` and ``hint`` of one notebook; ``part`` (optional) settles a function name found in several parts."""
+
+    def __init__(self, part_name: str | None = None) -> None:
+        self.part = part_name
+        self.shown: dict[tuple[str, str], int] = {}
+
+    def _locate(self, name: str | None) -> tuple[str, str | None]:
+        if name is None:
+            if self.part is None:
+                raise UnknownName('say what to check: a function, e.g. check("train_step"), or a part, e.g. check("training_loop")')
+            return self.part, None
+        return locate(str(name), within=self.part)
+
+    def check(self, name: str | None = None) -> None:
+        """Run the public checks of function ``name`` (or of a whole part; default: this notebook's part) and print them."""
+        if os.environ.get(CHECKING_VARIABLE):
+            return  # this cell is being run by a check's own process: the student's kernel runs the checks
+        try:
+            part_name, function = self._locate(name)
+            cells = _cells()
+            if not cells:
+                print(NOT_HERE)
+                return
+            run_checks(part_name, function, cells)
+        except (UnknownName, InputError) as error:
+            print(error)
+        except Exception as error:  # noqa: BLE001 - a notebook shows one line, never the checker's traceback
+            print(
+                f"The checks themselves failed ({type(error).__name__}: {error}); tell your instructor, and try python -m autograder check."
+            )
+
+    def hint(self, name: str, step: int | None = None) -> None:
+        """Print the next hint step of function ``name`` (or step ``step``, from 1)."""
+        try:
+            part_name, function = self._locate(name)
+        except UnknownName as error:
+            print(error)
+            return
+        if function is None:
+            listed = ", ".join(f'hint("{f}")' for f in part(part_name).functions)
+            print(f"Hints are written per function; for {part_name}: {listed}")
+            return
+        key = (part_name, function)
+        self.shown[key] = step if step is not None else self.shown.get(key, 0) + 1
+        print(hints.step_text(part_name, function, self.shown[key], again=f'hint("{name}")'))
+
+
+def checks_for(part_name: str) -> tuple[Callable[..., None], Callable[..., None]]:
+    """``(check, hint)`` for the notebook of ``part_name``: there, ``check("trainer")`` means this part's trainer."""
+    checks = NotebookChecks(part(part_name).name)
+    return checks.check, checks.hint
+
+
+_ANY = NotebookChecks()
+check = _ANY.check
+hint = _ANY.hint
+
+
+def main(args: argparse.Namespace) -> int:
+    """``python -m autograder hint NAME [STEP]``: print one hint step (default: the first)."""
+    try:
+        part_name, function = locate(args.name)
+    except UnknownName as error:
+        raise InputError(str(error)) from None
+    if function is None:
+        raise InputError(f"hints are written per function: give one of {', '.join(part(part_name).functions)}")
+    step = args.step or 1
+    print(hints.step_text(part_name, function, step, again=f"python -m autograder hint {args.name} {step + 1}"))
+    return 0

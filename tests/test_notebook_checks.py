@@ -1,0 +1,118 @@
+"""``check("train_step")`` and ``hint("train_step")`` in a notebook (issue 13, point 4), run in a real Jupyter kernel.
+
+The plain notebooks carry a ``check(...)`` cell after every function to write; these tests fill a
+notebook as a student would (the solution, or the solution with a classic mistake), run it in a
+Jupyter kernel and read what the check and hint cells printed. The hints themselves are held to
+their rules here: three steps for every graded function, none holding a line of the solution.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+
+import pytest
+
+from autograder import SOLUTIONS_DIR
+from autograder.checks import hints
+from autograder.course.parts import PARTS, UnknownName, locate
+from autograder.platforms.notebook_builder import plain_notebook
+from tests.conftest import ROOT
+from tests.notebook_work import execute, fill
+
+NO_ZERO_GRAD = "This looks like no optimizer.zero_grad()"
+
+
+def solution_code(length: int = 16) -> set[str]:
+    """Lines of the solutions' code (inside the fences, whitespace squeezed) of at least ``length`` characters."""
+    lines = set()
+    for path in SOLUTIONS_DIR.glob("*.py"):
+        inside = False
+        for line in path.read_text().splitlines():
+            inside = ("### BEGIN SOLUTION" in line) or (inside and "### END SOLUTION" not in line)
+            code = " ".join(line.split("#")[0].split())
+            if inside and len(code) >= length:
+                lines.add(code)
+    return lines
+
+
+def test_every_graded_function_has_three_hint_steps_and_nothing_else():
+    with hints.HINTS_FILE.open("rb") as file:
+        table = tomllib.load(file)
+    expected = {(p.name, f) for p in PARTS for f in p.functions}
+    written = {(part, function) for part, functions in table.items() for function in functions}
+    assert written == expected
+    for part, function in expected:
+        steps = hints.steps(part, function)
+        assert len(steps) == 3 and all(len(step) > 60 for step in steps), (part, function)
+
+
+def test_no_hint_holds_solution_code():
+    text = " ".join(" ".join(step.split()) for p in PARTS for f in p.functions for step in hints.steps(p.name, f))
+    leaked = sorted(line for line in solution_code() if line in text)
+    assert leaked == []
+    # prose, never code to paste: no code block, assignment from a call, attribute call, definition or return expression
+    for code in (r"```", r"\b[a-z_]\w* = [a-z_][\w.]*\(", r"\.\w+\(", r"\bdef \w+\(", r"\breturn \w+[\[(.]"):
+        assert not re.search(code, text), code
+
+
+def test_names_are_located_or_refused_in_one_line():
+    assert locate("train_step") == ("training_loop", "train_step")
+    assert locate("trainer", within="early_stopping") == ("early_stopping", "trainer")
+    assert locate("putting_it_together.trainer") == ("putting_it_together", "trainer")
+    for name, words in {"trainer": "in several parts", "train_stepp": "neither a part", "backprop.trainer": "no function"}.items():
+        with pytest.raises(UnknownName, match=words):
+            locate(name)
+
+
+def test_hint_on_the_command_line_gives_one_step_and_says_how_to_get_the_next():
+    first = subprocess.run([sys.executable, "-m", "autograder", "hint", "train_step"], capture_output=True, text=True, cwd=ROOT)
+    assert first.returncode == 0 and first.stdout.startswith("Hint 1 of 3 for train_step (training_loop): ")
+    assert hints.steps("training_loop", "train_step")[0] in first.stdout and "hint train_step 2" in first.stdout
+    ambiguous = subprocess.run([sys.executable, "-m", "autograder", "hint", "trainer"], capture_output=True, text=True, cwd=ROOT)
+    assert ambiguous.returncode == 2 and ambiguous.stderr.count("\n") == 1 and "validation.trainer" in ambiguous.stderr
+
+
+def _with_cells(notebook: dict, after: str, sources: dict[str, str]) -> dict:
+    """``notebook`` with new code cells (id -> source) inserted after the cell ``after``."""
+    cells = list(notebook["cells"])
+    index = next(i for i, cell in enumerate(cells) if cell["id"] == after) + 1
+    new = [
+        {"cell_type": "code", "execution_count": None, "id": key, "metadata": {}, "outputs": [], "source": text}
+        for key, text in sources.items()
+    ]
+    return {**notebook, "cells": cells[:index] + new + cells[index:]}
+
+
+def test_a_notebook_checks_what_it_defined_and_gives_hints_step_by_step(tmp_path):
+    """The plain notebook with no zero_grad: its check cell names the diagnosis; hint() goes 1, 2, 3; the fix passes."""
+    part = "training_loop"
+    wrong = fill(plain_notebook(part), part, "mistake")
+    wrong = _with_cells(
+        wrong,
+        "check-train_step",
+        {"hint-1": 'hint("train_step")', "hint-2": 'hint("train_step")', "hint-3": 'hint("train_step")', "early": "check()"},
+    )
+    wrong = _with_cells(wrong, "check-trainer", {"whole": "check()"})
+    out = execute(wrong, tmp_path)
+    assert out["checks-setup"] == ""
+    assert "Public checks of train_step: 1 of 2 pass" in out["check-train_step"] and NO_ZERO_GRAD in out["check-train_step"]
+    steps = hints.steps(part, "train_step")
+    for number in (1, 2, 3):
+        assert f"Hint {number} of 3 for train_step" in out[f"hint-{number}"] and steps[number - 1][:50] in out[f"hint-{number}"]
+    assert out["early"].startswith("trainer: not defined in this notebook yet")  # check() before its cell ran
+    assert "Public checks of train_step, trainer: 1 of 3 pass" in out["whole"]
+
+    right = execute(fill(plain_notebook(part), part), tmp_path)
+    assert "Public checks of train_step: 2 of 2 pass" in right["check-train_step"]
+    assert "Public checks of trainer: 1 of 1 pass" in right["check-trainer"]
+
+
+def test_a_notebook_with_a_stub_or_a_wrong_name_gets_one_line(tmp_path):
+    notebook = _with_cells(plain_notebook("validation"), "check-trainer", {"typo": 'check("trainr")', "other": 'hint("backprop")'})
+    out = execute(notebook, tmp_path)
+    assert out["check-trainer"].strip() == "trainer: not started yet (it still raises NotImplementedError)"
+    assert out["typo"].count("\n") == 1 and "neither a part" in out["typo"]
+    assert out["other"].startswith("Hints are written per function; for backprop:")
