@@ -122,6 +122,9 @@ def run_checks(part_name: str, function: str | None, cells: list[str], out=None)
     what = ", ".join(ready)
     title = f"Public checks of {what}: {passed} of {len(report.tests)} pass"
     write_outputs(report, {"table": out}, Context(student=part_name, show_hidden=True, title=title, points=False))
+    failed = [name for name in ready if any(not t.passed and t.name.startswith(f"{part_name}.{name}:") for t in report.tests)]
+    if failed and hints.available():
+        print(f"Stuck? {' or '.join(f'hint({json.dumps(name)})' for name in failed)} gives a hint, one step at a time.", file=out)
     return passed == len(report.tests)
 
 

@@ -24,6 +24,7 @@ from importlib import metadata
 from pathlib import Path
 
 from autograder import EXERCISES_DIR
+from autograder.checks import hints
 from autograder.course import environment
 from autograder.course.parts import NAMES, part
 from autograder.errors import InputError
@@ -193,5 +194,8 @@ def main(args: argparse.Namespace) -> int:
         full = GradeReport(tests=[*report.tests, *placeholders], notes=report.notes, seconds=report.seconds)
         written = write_outputs(full, {"report": Path(args.report)}, context)
         print(f"report: {written['report']}")
+    failed = sorted({t.name.partition(":")[0] for t in report.tests if not t.passed})
+    if failed and hints.available():
+        print(f"\nStuck? python -m autograder hint {failed[0]} gives that function's hints, one step at a time.")
     print(CAVEAT)
     return FAILED_EXIT if any(not t.passed for t in report.tests) else 0

@@ -99,6 +99,7 @@ def test_a_notebook_checks_what_it_defined_and_gives_hints_step_by_step(tmp_path
     out = execute(wrong, tmp_path)
     assert out["checks-setup"] == ""
     assert "Public checks of train_step: 1 of 2 pass" in out["check-train_step"] and NO_ZERO_GRAD in out["check-train_step"]
+    assert 'Stuck? hint("train_step") gives a hint' in out["check-train_step"]
     steps = hints.steps(part, "train_step")
     for number in (1, 2, 3):
         assert f"Hint {number} of 3 for train_step" in out[f"hint-{number}"] and steps[number - 1][:50] in out[f"hint-{number}"]
