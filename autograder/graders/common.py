@@ -213,18 +213,16 @@ def curve_values(returned: object, target: str, name: str) -> list[float]:
     return values.number_list(raw, f"the {readable(name)} list")
 
 
-def curve_right(submission: Submission, book: ReferenceBook, key: str, name: str = "train_loss") -> None:
-    """Fail unless the trainer's curve ``name`` in scenario ``key`` matches the reference's in value (the check a
-    trainer's property tests rely on, through :func:`right_values_first`)."""
+def weights_right(submission: Submission, book: ReferenceBook, key: str) -> None:
+    """Fail unless the trainer leaves the judge's model with the reference's weights in scenario ``key``: it trains
+    (how it measures and returns its losses is other tests' business). The check a trainer's property tests rely on,
+    through :func:`right_values_first`."""
     target = scenarios()[key].targets[0]
-    got = curve_values(run_student(submission, key)["returned"], target, name)
-    want = curve_values(book.result(key)["returned"], target, name)
-    if not (len(got) == len(want) and values.close(got, want, CURVE_RTOL, CURVE_ATOL)):
+    if not params_match(params(run_student(submission, key)), params(book.result(key))):
         fail(
-            f"run on the grader's own model and data, your trainer's {readable(name)} does not match the reference "
-            f"({first_difference(got, want)}).",
-            hint="train as in part 2: for each batch zero the gradients, compute the loss, backward, step; per epoch "
-            "append the mean of the batch losses.",
+            "run on the grader's own model and data, your trainer does not leave the model with the reference's weights: "
+            "it does not train as part 2 does.",
+            hint="for each training batch: zero the gradients, compute the loss, loss.backward(), optimizer.step().",
             module=target.partition(".")[0],
         )
 
@@ -268,8 +266,8 @@ __all__ = [
     "check_ran",
     "check_stop",
     "compare_run",
-    "curve_right",
     "curve_spec",
+    "curve_values",
     "curves",
     "curves_match",
     "first_difference",
@@ -279,4 +277,5 @@ __all__ = [
     "readable",
     "right_values_first",
     "same_run",
+    "weights_right",
 ]

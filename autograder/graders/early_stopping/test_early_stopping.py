@@ -88,5 +88,5 @@ def test_validation_hygiene(submission, book):
         submission,
         "early_stopping.trainer",
         "the grader's run with dropout",
-        lambda: common.curve_right(submission, book, "early_stopping.real"),
+        lambda: common.weights_right(submission, book, "early_stopping.real"),
     )

@@ -194,7 +194,7 @@ def test_validation_hygiene(submission, book):
     check_no_graph(student, MODULE)
     check_no_updates(student, MODULE)
     common.right_values_first(
-        submission, TRAINER, "the grader's run", lambda: common.curve_right(submission, book, "putting_it_together.curves")
+        submission, TRAINER, "the grader's run", lambda: common.weights_right(submission, book, "putting_it_together.curves")
     )
 
 

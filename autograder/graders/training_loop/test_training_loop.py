@@ -135,5 +135,5 @@ def test_trainer_epochs(submission, book):
         submission,
         "training_loop.trainer",
         "the chapter's setting",
-        lambda: common.curve_right(submission, book, "training_loop.chapter"),
+        lambda: common.weights_right(submission, book, "training_loop.chapter"),
     )

@@ -31,7 +31,7 @@ def test_modes(submission, book):
 def trains_right(submission, book) -> None:
     """The property tests' value check (:func:`common.right_values_first`): the training loss of the plain run."""
     common.right_values_first(
-        submission, TRAINER, "the grader's plain run", lambda: common.curve_right(submission, book, "validation.plain")
+        submission, TRAINER, "the grader's plain run", lambda: common.weights_right(submission, book, "validation.plain")
     )
 
 
