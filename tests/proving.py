@@ -1,10 +1,14 @@
 """Proving the graders: corpora of submissions with known grades, graded through the command line.
 
-``tests/corpus/`` holds two corpora, one folder per submission:
+``tests/corpus/`` holds three corpora, one folder per submission:
 
 - ``mistakes/<entry>/``: the reference solutions with exactly one realistic
   student mistake, written out as a student would write the module(s);
-- ``variants/<entry>/``: correct submissions written in other idioms.
+- ``variants/<entry>/``: correct submissions written in other idioms;
+- ``placeholders/<entry>/``: functions that compute nothing (zeros of the
+  right shape, the input handed back, ``pass``, an empty model, ...), one
+  style of placeholder per entry, which must score 0 in every test of each
+  function they stand in for.
 
 Each entry folder holds the student's module file(s) (the other modules are
 taken from ``solutions/``) and ``expected.json``::
@@ -13,11 +17,16 @@ taken from ``solutions/``) and ``expected.json``::
      "fails": ["exact test names, as in results.json, that must fail"],   # [] for a variant
      "feedback": "a phrase the failed tests' feedback must contain"}       # mistakes only
 
+A placeholder entry names, instead of a feedback phrase, the functions it
+stands in for: ``"zero": ["backprop.sigmoid", ...]``; every test of those
+functions must fail (score 0), and ``fails`` adds any test of another function
+that fails because it calls one of them.
+
 An entry may also say ``"equivalent": "why"`` when the mistake cannot be
 told apart from a correct answer by any input the graders may use; none
 does at present.
 
-``python -m tests.proving`` grades both corpora through
+``python -m tests.proving`` grades every corpus through
 ``python -m autograder grade-class`` and prints each entry's verdict; the
 project's test suite does the same in ``tests/test_corpus.py``.
 """
@@ -35,12 +44,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "corpus"
 SOLUTIONS = ROOT / "solutions"
-KINDS = ("mistakes", "variants")
+KINDS = ("mistakes", "variants", "placeholders")
 
 
 @dataclass
 class Entry:
-    kind: str  # "mistakes" or "variants"
+    kind: str  # "mistakes", "variants" or "placeholders"
     name: str
     folder: Path
     files: list[Path]
@@ -49,6 +58,7 @@ class Entry:
     feedback: str = ""
     equivalent: str = ""
     modules: list[str] = field(default_factory=list)
+    zero: list[str] = field(default_factory=list)  # placeholders: the functions ("module.function") they stand in for
 
     @property
     def key(self) -> str:
@@ -75,6 +85,7 @@ def load_entries(kinds: tuple[str, ...] = KINDS) -> list[Entry]:
                     feedback=expected.get("feedback", ""),
                     equivalent=expected.get("equivalent", ""),
                     modules=[f.stem for f in files],
+                    zero=list(expected.get("zero", [])),
                 )
             )
     return entries
@@ -113,6 +124,16 @@ def read_results(out: Path, entry: Entry) -> tuple[dict, dict]:
     return json.loads((folder / "results.json").read_text()), json.loads((folder / "report.json").read_text())
 
 
+def tested_function(test_name: str) -> str:
+    """The student function a test grades: "backprop.sigmoid" for "backprop.sigmoid: the logistic function ..."."""
+    return test_name.partition(":")[0]
+
+
+def expected_failures(entry: Entry, names: set[str]) -> set[str]:
+    """The tests (among ``names``) the entry must fail: its ``fails``, and every test of a function it stands in for."""
+    return set(entry.fails) | {name for name in names if tested_function(name) in entry.zero}
+
+
 def problems(entry: Entry, results: dict, report: dict, test_names: set[str] | None = None) -> list[str]:
     """Everything in which the graded outcome differs from the entry's expectation (empty: as expected)."""
     found = []
@@ -123,7 +144,10 @@ def problems(entry: Entry, results: dict, report: dict, test_names: set[str] | N
     if unknown:
         found.append(f"expected.json names tests that do not exist: {unknown}")
     failed = {t["name"] for t in results["tests"] if t["score"] < t["max_score"]}
-    expected = set(entry.fails)
+    expected = expected_failures(entry, names)
+    scored = sorted(t["name"] for t in results["tests"] if tested_function(t["name"]) in entry.zero and t["score"] > 0)
+    if scored:
+        found.append(f"a placeholder earned points in: {scored}")
     if failed != expected:
         if failed - expected:
             found.append(f"failed but should pass: {sorted(failed - expected)}")
@@ -139,7 +163,7 @@ def problems(entry: Entry, results: dict, report: dict, test_names: set[str] | N
             found.append("a mistake entry needs a feedback phrase")
         elif entry.feedback.lower() not in " ".join(feedback.split()).lower():
             found.append(f"feedback lacks {entry.feedback!r}; it says: {feedback[:600]!r}")
-    elif entry.fails:
+    elif entry.kind == "variants" and entry.fails:
         found.append("a right-but-different entry must expect full marks")
     return found
 
@@ -149,10 +173,10 @@ def main(argv: list[str] | None = None) -> int:
     import tempfile
 
     parser = argparse.ArgumentParser(prog="python -m tests.proving", description=__doc__.splitlines()[0])
-    parser.add_argument("names", nargs="*", help="only the entries whose name contains one of these")
+    parser.add_argument("names", nargs="*", help="only the entries whose kind__name contains one of these (e.g. placeholders__)")
     parser.add_argument("--out", help="keep the graded class here (default: a temporary folder)")
     args = parser.parse_args(argv)
-    entries = [e for e in load_entries() if not args.names or any(n in e.name for n in args.names)]
+    entries = [e for e in load_entries() if not args.names or any(n in e.key for n in args.names)]
     with tempfile.TemporaryDirectory() as tmp:
         class_dir = Path(tmp) / "class"
         out = Path(args.out) if args.out else Path(tmp) / "graded"
@@ -169,10 +193,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{'ok ' if not found else 'BAD'} {entry.kind:8s} {entry.name:45s} {results['score']:6g}")
             for problem in found:
                 print(f"      {problem}")
-        mistakes = [e for e in entries if e.kind == "mistakes"]
-        variants = [e for e in entries if e.kind == "variants"]
+        count = {kind: sum(e.kind == kind for e in entries) for kind in KINDS}
         print(
-            f"\n{len(mistakes)} mistakes, {len(variants)} right-but-different; {bad} not as expected; "
+            f"\n{count['mistakes']} mistakes, {count['variants']} right-but-different, {count['placeholders']} placeholders; "
+            f"{bad} not as expected; "
             f"graded in {seconds:.1f} s through grade-class"
         )
     return 1 if bad else 0

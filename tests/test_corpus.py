@@ -4,26 +4,29 @@ Every submission of ``tests/corpus/`` (see :mod:`tests.proving`) is graded
 once, through ``python -m autograder grade-class`` as an instructor runs it,
 and each outcome is checked: a mistake loses exactly the points of the tests
 its ``expected.json`` names, with the stated phrase in the feedback; a
-right-but-different submission gets 100.
+right-but-different submission gets 100; a placeholder (a function that
+computes nothing) scores 0 in every test of the function it stands in for.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from autograder.api import GRADED_MODULES
+from autograder.api import GRADED_MODULES, STUDENT_API
 from tests.proving import Entry, grade_class, load_entries, materialise, problems, read_results
 from tests.test_graders_meta import graded_marks
 
 ENTRIES = load_entries()
 MISTAKES = [e for e in ENTRIES if e.kind == "mistakes"]
 VARIANTS = [e for e in ENTRIES if e.kind == "variants"]
+PLACEHOLDERS = [e for e in ENTRIES if e.kind == "placeholders"]
+FUNCTIONS = {f"{module}.{function}" for module in GRADED_MODULES for function in STUDENT_API[module]}
 TEST_NAMES = {mark["name"] for mark in graded_marks()}
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    """Both corpora graded in one grade-class run; returns the output folder."""
+    """Every corpus graded in one grade-class run; returns the output folder."""
     root = tmp_path_factory.mktemp("corpus")
     materialise(ENTRIES, root / "class")
     process, _ = grade_class(root / "class", root / "graded")
@@ -47,8 +50,19 @@ def test_entries_are_well_formed():
             # one mistake, in one module: every test it should fail grades that module
             assert len(entry.modules) == 1 and entry.fails and entry.feedback, entry.name
             assert {name.partition(".")[0] for name in entry.fails} == set(entry.modules), entry.name
+        elif entry.kind == "placeholders":
+            # each function it stands in for is in one of its modules; no feedback phrase, since it does nothing
+            assert entry.zero and set(entry.zero) <= FUNCTIONS, (entry.name, set(entry.zero) - FUNCTIONS)
+            assert {name.partition(".")[0] for name in entry.zero} <= set(entry.modules), entry.name
+            assert not entry.feedback, entry.name
         else:
             assert not entry.fails, entry.name
+
+
+def test_every_graded_function_has_placeholders_and_one_entry_is_all_placeholders():
+    for function in FUNCTIONS:
+        assert sum(function in e.zero for e in PLACEHOLDERS) >= 3, function
+    assert any(set(e.zero) == FUNCTIONS for e in PLACEHOLDERS)
 
 
 @pytest.mark.parametrize("entry", MISTAKES, ids=[e.name for e in MISTAKES])
@@ -62,3 +76,11 @@ def test_a_right_but_different_submission_gets_full_marks(entry: Entry, graded):
     results, report = read_results(graded, entry)
     assert problems(entry, results, report, TEST_NAMES) == []
     assert results["score"] == 100
+
+
+@pytest.mark.parametrize("entry", PLACEHOLDERS, ids=[e.name for e in PLACEHOLDERS])
+def test_a_placeholder_scores_0_in_every_test_of_its_function(entry: Entry, graded):
+    results, report = read_results(graded, entry)
+    assert problems(entry, results, report, TEST_NAMES) == []
+    if set(entry.zero) == FUNCTIONS:
+        assert results["score"] == 0

@@ -33,7 +33,7 @@ from autograder.graders import diagnoses
 from autograder.graders.material import scenarios
 from autograder.judge import values
 from autograder.judge.client import Submission
-from autograder.judge.grading import fail, record, result_of
+from autograder.judge.grading import GradingFailure, fail, record, result_of
 from autograder.references import ReferenceBook
 
 # Deterministic draws: a regrade gives the same inputs, hence the same score.
@@ -165,6 +165,68 @@ def compare_run(
     return student
 
 
+# ------------------------------------------------------------------ properties earn points only with right values
+
+PROPERTY_RULE = "this test earns its points only once {function} computes right values on {example}"
+
+
+def right_values_first(submission: Submission, function: str, example: str, check: Callable[[], None]) -> None:
+    """Fail unless ``check()`` passes: a property test (shape, type, purity, mode, no side effect) calls this after its
+    own check, so that a function which computes nothing (zeros of the right shape, its input handed back, an empty
+    model) earns none of its points, while a real mistake still gets the property's own message first.
+
+    ``function`` is "module.function"; ``check`` is a value check of that function on its basic example (the
+    chapter's, where there is one) that raises :class:`GradingFailure`. Its verdict is kept per submission, so the
+    tests of one function share one run.
+
+    Example:
+        ``right_values_first(submission, "backprop.sgd_step", "the chapter's step", lambda: chapter_step_right(submission))``
+        fails "The property itself holds, but this test earns its points only once backprop.sgd_step computes right
+        values on the chapter's step: ..." for ``return params``.
+    """
+    key = f"right values first: {function}"
+    if key not in submission.cache:
+        try:
+            check()
+            submission.cache[key] = ""
+        except GradingFailure as failure:
+            submission.cache[key] = str(failure)
+    if submission.cache[key]:
+        rule = PROPERTY_RULE.format(function=function, example=example)
+        raise GradingFailure(f"The property itself holds, but {rule}: {submission.cache[key]}")
+
+
+def curve_values(returned: object, target: str, name: str) -> list[float]:
+    """The numbers of one curve a trainer returned, tensors read as numbers (their type is another test's business).
+
+    Example: ``curve_values(([0.5, 0.4], [0.6, 0.5]), "validation.trainer", "valid_loss")`` is ``[0.6, 0.5]``.
+    """
+    spec = curve_spec(target)
+    if spec.form == "list":
+        raw = returned
+    elif spec.form == "dict":
+        raw = values.mapping(returned, f"the dict {target} returned", [name])[name]
+    elif isinstance(returned, (tuple, list)) and len(returned) == len(spec.names):
+        raw = returned[spec.names.index(name)]
+    else:
+        fail(f"{target} should return a tuple of lists, ({', '.join(spec.names)}).", module=target.partition(".")[0])
+    return values.number_list(raw, f"the {readable(name)} list")
+
+
+def weights_right(submission: Submission, book: ReferenceBook, key: str) -> None:
+    """Fail unless the trainer leaves the judge's model with the reference's weights in scenario ``key``: it trains
+    (how it measures and returns its losses is other tests' business). The check a trainer's property tests rely on,
+    through :func:`right_values_first`."""
+    target = scenarios()[key].targets[0]
+    if not params_match(params(run_student(submission, key)), params(book.result(key))):
+        fail(
+            "run on the grader's own model and data, your trainer does not leave the model with the reference's weights: "
+            "it does not train as part 2 does.",
+            hint="for each training batch: zero the gradients, compute the loss, loss.backward(), optimizer.step().",
+            module=target.partition(".")[0],
+        )
+
+
 # ------------------------------------------------------------------ early stopping
 
 
@@ -205,6 +267,7 @@ __all__ = [
     "check_stop",
     "compare_run",
     "curve_spec",
+    "curve_values",
     "curves",
     "curves_match",
     "first_difference",
@@ -212,5 +275,7 @@ __all__ = [
     "params",
     "params_match",
     "readable",
+    "right_values_first",
     "same_run",
+    "weights_right",
 ]

@@ -11,7 +11,7 @@ import torch
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from autograder.graders.common import cases, cases_after, explain
+from autograder.graders.common import cases, cases_after, explain, right_values_first
 from autograder.graders.diagnoses import diagnose_call
 from autograder.judge import values
 from autograder.judge.grading import GradingFailure, fail, graded, record, result_of
@@ -228,6 +228,31 @@ def student_network_gradients(submission, case: dict, shaped: bool) -> dict[str,
     return {k: values.array(table[k], f'network_gradients(...)["{k}"]', shapes[k] if shaped else None) for k in NETWORK_KEYS}
 
 
+# The chapter's example as network_gradients' docstring writes it: one sample, one input, two hidden units.
+CHAPTER_NETWORK = {
+    "X": np.array([[1.0]]),
+    "y": np.array([3.0]),
+    "W1": np.array([[1.0], [-1.0]]),
+    "b1": np.array([1.0, 2.0]),
+    "W2": np.array([[1.0, 2.0]]),
+    "b2": np.array([-1.0]),
+}
+
+
+def chapter_network_right(submission) -> None:
+    """network_gradients gives autograd's values on the chapter's example (shapes are another test's business)."""
+    got = student_network_gradients(submission, CHAPTER_NETWORK, shaped=False)
+    want = autograd_network(CHAPTER_NETWORK)
+    wrong = [k for k in NETWORK_KEYS if got[k].size != want[k].size or not values.close(got[k].ravel(), want[k].ravel(), 1e-6, 1e-9)]
+    if wrong:
+        fail(
+            f"on the chapter's example (X = [[1]], y = [3], the chapter's weights as arrays) these gradients are wrong: "
+            f"{', '.join(wrong)}.",
+            hint="the docstring's example gives the chapter's gradients: check it before anything else.",
+            module=MODULE,
+        )
+
+
 @graded("backprop.network_gradients: every gradient has its parameter's shape", points=2)
 @cases(case=network_case())
 def test_network_gradient_shapes(submission, case):
@@ -247,6 +272,7 @@ def test_network_gradient_shapes(submission, case):
                 hint="a gradient always has its parameter's shape; for W1 (h, d) that is dZ.T @ X, of shape (h, d).",
                 module=MODULE,
             )
+    right_values_first(submission, "backprop.network_gradients", "the chapter's example", lambda: chapter_network_right(submission))
 
 
 @graded("backprop.network_gradients: matches autograd with n samples, d inputs, h hidden units", points=5)
@@ -349,6 +375,20 @@ def test_numerical_gradient_accuracy(submission):
             )
 
 
+def basic_numerical_right(submission) -> None:
+    """numerical_gradient estimates a smooth function's gradient with the default h (loosely: a one-sided
+    difference passes here; accuracy is another test's business)."""
+    name, shape, seed = NUMERICAL_CASES[0]
+    x = np.random.default_rng(seed).uniform(-1.5, 1.5, size=shape)
+    got = values.array(student_numerical(submission, name, x, None)["result"], "numerical_gradient's result")
+    if got.shape != x.shape or values.relative_error(got, autograd_scalar(name, x)) > 1e-3:
+        fail(
+            "on a smooth function of five variables your estimate is not the gradient, even roughly.",
+            hint="grad[i] = (f(x + h e_i) - f(x - h e_i)) / (2h), changing only element i each time.",
+            module=MODULE,
+        )
+
+
 @graded("backprop.numerical_gradient: leaves the caller's x unchanged", points=1)
 def test_numerical_gradient_keeps_x(submission):
     for (name, shape, seed), order in [*((case, "C") for case in NUMERICAL_CASES), *((case, "F") for case in FORTRAN_CASES)]:
@@ -361,6 +401,7 @@ def test_numerical_gradient_keeps_x(submission):
                 hint="work on a copy (np.array(x, dtype=float)), or put every nudged element back exactly.",
                 module=MODULE,
             )
+    right_values_first(submission, "backprop.numerical_gradient", "a smooth function", lambda: basic_numerical_right(submission))
 
 
 # ------------------------------------------------------------------ sgd_step
@@ -437,7 +478,23 @@ def test_sgd_step(submission, case):
         )
 
 
-@graded("backprop.sgd_step: returns a new dict and changes neither input", points=1)
+def chapter_step_right(submission) -> None:
+    """sgd_step takes the chapter's step (lr = 0.1), each parameter given as a one-element array (floats are
+    another test's business)."""
+    params = {k: np.array([v]) for k, v in CHAPTER.items()}
+    grads = {k: np.array([g]) for k, g in autograd_tiny(1.0, 3.0, CHAPTER)[1].items()}
+    value = result_of(submission.call("backprop.sgd_step", params, grads, 0.1), "backprop.sgd_step")["result"]
+    table = values.mapping(value, "what sgd_step returned", list(params))
+    want = torch_sgd(params, grads, 0.1)
+    if not all(values.close(values.array(table[k], f'sgd_step(...)["{k}"]', (1,)), want[k], 1e-9, 1e-12) for k in want):
+        fail(
+            "on the chapter's step (lr = 0.1, from b3 = -1 and dL/db3 = -3.3142 to b3 = -0.6686) your step is wrong.",
+            hint="each parameter becomes p - lr * g.",
+            module=MODULE,
+        )
+
+
+@graded("backprop.sgd_step: changes neither the params nor the grads it is given", points=1)
 @cases(case=sgd_case())
 def test_sgd_step_pure(submission, case):
     params, grads, lr = case
@@ -451,3 +508,4 @@ def test_sgd_step_pure(submission, case):
                 hint="build a new dict with p - lr * g; `p -= lr * g` changes the caller's array in place.",
                 module=MODULE,
             )
+    right_values_first(submission, "backprop.sgd_step", "the chapter's step", lambda: chapter_step_right(submission))

@@ -11,6 +11,7 @@ import re
 
 from autograder.graders import common
 from autograder.graders.common import check_modes, check_no_graph, check_no_updates, check_stop
+from autograder.graders.early_stopping.scenarios import SCENARIOS
 from autograder.judge.grading import fail, graded
 
 MODULE = "early_stopping"
@@ -35,9 +36,7 @@ def test_plateau(submission, book):
 
 @graded("early_stopping.trainer: runs every epoch while the loss keeps falling", points=1)
 def test_falling(submission, book):
-    student = check_stop(submission, book, "early_stopping.falling")
-    if "stopped early" in student["stdout"].lower():
-        fail("Your trainer printed the early-stopping message although it ran every epoch.", module=MODULE)
+    check_stop(submission, book, "early_stopping.falling")
 
 
 @graded("early_stopping.trainer: with patience 1 it stops at the first increase", points=1)
@@ -45,8 +44,14 @@ def test_patience_one(submission, book):
     check_stop(submission, book, "early_stopping.patience_1")
 
 
-@graded("early_stopping.trainer: prints the stop message with the epoch and the count", points=1)
+@graded("early_stopping.trainer: prints the stop message with the epoch and the count, and only when it stops", points=1)
 def test_message(submission, book):
+    # Judged against the student's own run: a message after a run of every epoch is wrong whatever the rule did.
+    falling = common.run_student(submission, "early_stopping.falling")
+    epochs = SCENARIOS["early_stopping.falling"].spec["kwargs"]["epochs"]
+    ran = len(common.curve_values(falling["returned"], "early_stopping.trainer", "valid_loss"))
+    if ran >= epochs and "stopped early" in falling["stdout"].lower():
+        fail("Your trainer printed the early-stopping message although it ran every epoch.", module=MODULE)
     student = common.run_student(submission, "early_stopping.stop_at_6")
     reference = book.result("early_stopping.stop_at_6")
     want_epoch, want_count = (int(n) for n in re.findall(r"\d+", reference["stdout"])[:2])
@@ -79,3 +84,9 @@ def test_validation_hygiene(submission, book):
     check_modes(student, MODULE)
     check_no_graph(student, MODULE)
     check_no_updates(student, MODULE)
+    common.right_values_first(
+        submission,
+        "early_stopping.trainer",
+        "the grader's run with dropout",
+        lambda: common.weights_right(submission, book, "early_stopping.real"),
+    )

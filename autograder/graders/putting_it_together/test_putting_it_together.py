@@ -117,12 +117,16 @@ def test_accuracies(submission, book):
 STOP_MESSAGE = re.compile(r"stopped early at epoch (\d+)\D+?(\d+) consecutive", re.IGNORECASE)
 
 
-@graded("putting_it_together.trainer: stops early by the chapter's rule", points=2)
+@graded("putting_it_together.trainer: stops early by the chapter's rule", points=1)
 def test_early_stopping(submission, book):
-    # The accuracies have a test of their own: here only when it stops (two scripts: one rises from the
-    # first epoch on), the losses and weights on the way, and the message.
+    # When it stops (two scripts: one rises from the first epoch on), and the losses and weights on the way; the
+    # accuracies and the stop message have tests of their own.
     for key in ("putting_it_together.stop_at_9", "putting_it_together.stop_at_4", "putting_it_together.patience_2"):
-        student = check_stop(submission, book, key, target=TRAINER, names=("train_loss", "valid_loss"))
+        check_stop(submission, book, key, target=TRAINER, names=("train_loss", "valid_loss"))
+
+
+@graded("putting_it_together.trainer: prints the stop message with the epoch and the count", points=1)
+def test_stop_message(submission, book):
     student = common.run_student(submission, "putting_it_together.stop_at_9")
     said = STOP_MESSAGE.search(" ".join(student["stdout"].split()))
     want = STOP_MESSAGE.search(book.result("putting_it_together.stop_at_9")["stdout"])
@@ -189,6 +193,9 @@ def test_validation_hygiene(submission, book):
     check_modes(student, MODULE)
     check_no_graph(student, MODULE)
     check_no_updates(student, MODULE)
+    common.right_values_first(
+        submission, TRAINER, "the grader's run", lambda: common.weights_right(submission, book, "putting_it_together.curves")
+    )
 
 
 @graded(

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 from autograder.checks import regularization_rules as rules
-from autograder.graders.common import probe
+from autograder.graders.common import probe, right_values_first
 from autograder.judge import values
 from autograder.judge.grading import fail, graded, record
 from autograder.sandbox.models import build_l2_model
@@ -55,10 +55,28 @@ def test_dropout_scale(submission):
         rules.check_scale(dropout_output(report), values.array(report["x"], "x"), p)
 
 
+def chapter_dropout_right(submission) -> None:
+    """The chapter's nn.Dropout(p=0.5), loosely: in training about half the elements are zeroed and the others are
+    x times one common factor (the exact fraction and scale are other tests' business)."""
+    report = dropout_report(submission, 0.5)
+    out, x = dropout_output(report), values.array(report["x"], "x")
+    zeroed = float(np.mean(out == 0))
+    kept = out != 0
+    ratio = out[kept] / x[kept] if kept.any() else np.array([])
+    if not 0.3 <= zeroed <= 0.7 or not ratio.size or not np.all(ratio > 0) or not np.allclose(ratio, ratio[0], rtol=1e-5):
+        fail(
+            f"with p = 0.5 in training mode, as the chapter's nn.Dropout(p=0.5), your dropout zeroed {zeroed:.0%} of the "
+            "elements, or did not keep the others as x times one common factor; about half should be zeroed.",
+            hint="draw a mask that keeps each element with probability 1 - p, then out = x * mask / (1 - p).",
+            module=MODULE,
+        )
+
+
 @graded("regularization.dropout: returns x unchanged in evaluation mode", points=1)
 def test_dropout_eval(submission):
     report = dropout_report(submission, 0.5, training=False)
     rules.check_eval(dropout_output(report), values.array(report["x"], "x"))
+    right_values_first(submission, "regularization.dropout", "the chapter's example, p = 0.5", lambda: chapter_dropout_right(submission))
 
 
 @graded("regularization.dropout: p = 0 keeps everything, p = 1 zeroes everything (no NaN)", points=1)
@@ -71,6 +89,7 @@ def test_dropout_extremes(submission):
 @graded("regularization.dropout: leaves x unchanged and lets gradients flow back to x", points=1)
 def test_dropout_pure_and_differentiable(submission):
     rules.check_pure_and_differentiable(dropout_report(submission, 0.3), tuple(SHAPE))
+    right_values_first(submission, "regularization.dropout", "the chapter's example, p = 0.5", lambda: chapter_dropout_right(submission))
 
 
 @graded("regularization.dropout: draws a fresh mask from torch's random generator", points=1)

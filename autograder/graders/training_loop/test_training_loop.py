@@ -62,6 +62,23 @@ def test_train_step_three(submission, book):
     )
 
 
+def first_loss_right(submission, book) -> None:
+    """The loss train_step returns for its first batch is the reference's (its type and the step are other tests' business)."""
+    student = common.run_student(submission, "train_step.one")
+    want = book.result("train_step.one")["returned"]
+    try:
+        got = values.number_list(student["returned"], "the returned losses")
+        right = len(got) == len(want) and values.close(got, want, common.CURVE_RTOL, common.CURVE_ATOL)
+    except (AssertionError, ValueError, TypeError):
+        right = False
+    if not right:
+        fail(
+            "on the grader's model and batch, the loss your train_step returns is not criterion(model(X).flatten(), y).",
+            hint="y_hat = model(X).flatten(), loss = criterion(y_hat, y); return loss.item().",
+            module=MODULE,
+        )
+
+
 @graded("training_loop.train_step: returns the loss as a Python float", points=1)
 def test_train_step_returns_float(submission, book):
     student = common.run_student(submission, "train_step.three")
@@ -74,6 +91,9 @@ def test_train_step_returns_float(submission, book):
             hint="return loss.item().",
             module=MODULE,
         )
+    common.right_values_first(
+        submission, "training_loop.train_step", "the grader's first batch", lambda: first_loss_right(submission, book)
+    )
 
 
 @graded("training_loop.trainer: loss per epoch matches the reference", points=3)
@@ -101,13 +121,19 @@ def test_trainer_chapter(submission, book):
     common.compare_run(submission, book, "training_loop.chapter")
 
 
-@graded("training_loop.trainer: one float per epoch, one pass over the data each", points=1)
+@graded("training_loop.trainer: runs exactly `epochs` epochs, one pass over the data and one loss each", points=1)
 def test_trainer_epochs(submission, book):
+    # The count only: whether each loss is a float (not a tensor) and right is the curve tests' business.
     student = common.run_student(submission, "training_loop.uneven")
     epochs = SCENARIOS["training_loop.uneven"].spec["kwargs"]["epochs"]
-    common.curves(student["returned"], "training_loop.trainer")  # floats, not tensors
     if not isinstance(student["returned"], list) or len(student["returned"]) != epochs:
-        fail(f"trainer(..., epochs={epochs}) should return a list of {epochs} floats, one per epoch.", module=MODULE)
+        fail(f"trainer(..., epochs={epochs}) should return a list of {epochs} losses, one per epoch.", module=MODULE)
     passes = student["observations"]["train_passes"]
     if passes != epochs:
         fail(f"With epochs={epochs} your trainer went through the data loader {passes} times: once per epoch is right.", module=MODULE)
+    common.right_values_first(
+        submission,
+        "training_loop.trainer",
+        "the chapter's setting",
+        lambda: common.weights_right(submission, book, "training_loop.chapter"),
+    )

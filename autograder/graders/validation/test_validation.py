@@ -28,9 +28,17 @@ def test_modes(submission, book):
     common.compare_run(submission, book, "validation.dropout", hint="model.eval() before validating, model.train() before training.")
 
 
+def trains_right(submission, book) -> None:
+    """The property tests' value check (:func:`common.right_values_first`): the training loss of the plain run."""
+    common.right_values_first(
+        submission, TRAINER, "the grader's plain run", lambda: common.weights_right(submission, book, "validation.plain")
+    )
+
+
 @graded("validation.trainer: validation builds no autograd graph", points=2)
 def test_no_graph(submission, book):
     check_no_graph(common.run_student(submission, "validation.plain"), MODULE)
+    trains_right(submission, book)
 
 
 @graded("validation.trainer: validation never updates the weights", points=2)
@@ -39,6 +47,7 @@ def test_no_updates(submission, book):
     check_no_updates(student, MODULE)
     if student["observations"]["valid_passes"] == 0:
         fail("Your trainer never went through the validation loader.", module=MODULE)
+    trains_right(submission, book)
 
 
 @graded("validation.trainer: returns (train_loss, valid_loss), one float each per epoch", points=1)
@@ -51,3 +60,4 @@ def test_shape(submission, book):
             fail(
                 f"With epochs={epochs}, the {common.READABLE[name]} list has {len(entries)} entries: it needs one per epoch.", module=MODULE
             )
+    trains_right(submission, book)
