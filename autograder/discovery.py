@@ -14,7 +14,7 @@ Where the work is looked for (a folder ``S``; "depth" counts the folders between
   (``Backprop.py``) or by a download's copy number (``backprop (1).py``,
   ``backprop(2).py``, ``backprop-2.py``); nothing looser: ``backprop_v2.py`` or
   ``my_backprop.py`` are not taken;
-- notebooks (``.ipynb``, depth 0 to 3) fill the parts still missing, matched by
+- notebooks (``.ipynb``, depth 0 to 4: ``S/student/repo-main/notebooks/plain/``) fill the parts still missing, matched by
   their metadata, their file name, or the functions their cells define
   (:func:`autograder.notebooks.notebook_modules`);
 - hidden folders, ``__pycache__``, ``.ipynb_checkpoints``, ``__MACOSX``, virtual
@@ -54,7 +54,7 @@ Modules = dict[str, tuple[str, object]]
 MAX_FILES = 2000  # entries looked at in one submission: a class folder or a home folder is not a submission
 MAX_SOURCE_BYTES = 1024 * 1024  # an exercise file is a few kB; a bigger one is data or an accident
 PY_DEPTH = 2  # folders between the submission and a .py file; one more when the last one is exercises/
-NOTEBOOK_DEPTH = 3  # folders between the submission and a notebook (S/repo/notebooks/plain/x.ipynb)
+NOTEBOOK_DEPTH = 4  # folders between the submission and a notebook (S/student/repo/notebooks/plain/x.ipynb)
 NOT_LOOKED_IN = {"__pycache__", ".ipynb_checkpoints", "__MACOSX", "node_modules", "site-packages", "venv", "env", "autograder"}
 # A download's copy number: "backprop (1)" and "backprop(1)" (browsers), "backprop-1" (Canvas's re-upload).
 _COPY = re.compile(r"^(?P<base>.+?)(?:\s?\((?P<paren>\d{1,3})\)|-(?P<dash>\d{1,3}))$")
@@ -100,7 +100,7 @@ def part_for_name(filename: str) -> tuple[str, int, int] | None:
 def source_problem(path: Path) -> str | None:
     """Why the file at ``path`` cannot be a Python module (in the student's terms), or None when it can."""
     if path.is_symlink():
-        return "it is a symbolic link (only files themselves are graded): hand in the file itself"
+        return "it is a symbolic link, and only files themselves are graded: hand in the file itself"
     size = path.stat().st_size
     if size > MAX_SOURCE_BYTES:
         return f"it is {size / 2**20:.1f} MB, more than the {MAX_SOURCE_BYTES // 2**20} MB an exercise file may be: hand in only your code"
@@ -185,7 +185,7 @@ def _folder(folder: Path) -> Found:
         if relative.suffix.lower() != ".ipynb":
             continue
         if (folder / relative).is_symlink():
-            found.notes.append(f"skipped {relative.as_posix()}: it is a symbolic link (only files themselves are graded)")
+            found.notes.append(f"skipped {relative.as_posix()}: it is a symbolic link, and only files themselves are graded")
             continue
         try:
             loaded[relative] = notebook_modules(folder / relative)
