@@ -63,7 +63,7 @@ def defined_functions(cells: list[str]) -> dict[str, tuple[str, ...]]:
     A later definition replaces an earlier one, as in the kernel; a cell that does not parse is passed over.
 
     Example:
-        >>> defined_functions(["def f(a, b=1):\n    return a", "def f(x):\n    pass"])
+        >>> defined_functions(["def f(a, b=1): return a", "def f(x): pass"])
         {'f': ('x',)}
     """
     functions: dict[str, tuple[str, ...]] = {}
