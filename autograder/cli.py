@@ -36,6 +36,7 @@ from autograder import EXERCISES_DIR, PACKAGE_DIR, SOLUTIONS_DIR, graders_presen
 from autograder.course.parts import NAMES
 from autograder.errors import GRADER_EXIT, USAGE_EXIT, InputError
 
+PART_HELP = f"grade only these parts ({', '.join(NAMES)}); points stay per test, the others are left out"
 COURSE_HELP = "this term's course file (default: $AUTOGRADER_COURSE, else course.toml at the project's root)"
 
 
@@ -68,6 +69,7 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument(
         "--server", default=os.environ.get("AUTOGRADER_SERVER"), help="use a running `serve` (its socket; or set AUTOGRADER_SERVER)"
     )
+    grade.add_argument("--part", nargs="+", choices=NAMES, metavar="PART", help=PART_HELP)
 
     check = _command(commands, "check", "selfcheck", "run the public checks on your exercises")
     check.add_argument(
@@ -89,6 +91,7 @@ def parser() -> argparse.ArgumentParser:
     klass.add_argument("--workers", type=int, default=None, help="parallel warm workers (default: one per core)")
     klass.add_argument("--no-reports", action="store_true", help="skip the HTML/Markdown feedback reports and the class overview")
     klass.add_argument("--show-hidden", action="store_true", help="show hidden tests' data (curves, values) in the reports")
+    klass.add_argument("--part", nargs="+", choices=NAMES, metavar="PART", help=PART_HELP)
 
     service = _command(commands, "serve", "service", "keep a warm grader running for `grade --server`", course=True)
     service.add_argument(

@@ -1,21 +1,47 @@
-"""What a submission holds: which parts, and how the sandboxed child loads each (a module file, or code cells).
+"""What a submission holds: which parts, where each was found, and how the sandboxed child loads it.
 
 The one place that looks at a submission's files before grading: ``grade``,
 ``check``, ``grade-class``'s workers, the CI command and the Gradescope runner
 all call :func:`discover`. Nothing is run here; notebooks are read as JSON.
 
-- a folder: ``<part>.py`` at its top is loaded as a file; ``exercises/<part>.py``
-  as the same code; then any notebook in the folder (or below it) fills the parts
-  still missing, by its metadata or its file name;
-- one module file ``<part>.py``; one notebook.
+Where the work is looked for (a folder ``S``; "depth" counts the folders between ``S`` and the file):
+
+- a ``.py`` file named after a part, at depth 0, 1 or 2 (``S/backprop.py``,
+  ``S/exercises/backprop.py``, ``S/repo-main/backprop.py``), or at depth 3 in a
+  folder called ``exercises`` (``S/student/repo-main/exercises/backprop.py``: a
+  whole repository or student bundle inside, one or two levels down);
+- "named after a part" also takes a name that differs only by case
+  (``Backprop.py``) or by a download's copy number (``backprop (1).py``,
+  ``backprop(2).py``, ``backprop-2.py``); nothing looser: ``backprop_v2.py`` or
+  ``my_backprop.py`` are not taken;
+- notebooks (``.ipynb``, depth 0 to 4: ``S/student/repo-main/notebooks/plain/``) fill the parts still missing, matched by
+  their metadata, their file name, or the functions their cells define
+  (:func:`autograder.notebooks.notebook_modules`);
+- hidden folders, ``__pycache__``, ``.ipynb_checkpoints``, ``__MACOSX``, virtual
+  environments and the bundle's own ``autograder/`` package are not looked in.
+
+When several files could be one part, the nearest to the top wins, then one in
+``exercises/`` (``notebooks/`` for notebooks), then the exact name over a case
+variant over a download copy, then the highest copy number (the latest
+download); each such choice is one note. Files still tied after that (two
+copies of the repository side by side) are refused: the part is not graded, and
+one note names both. A file that cannot be Python source (binary data, not
+UTF-8, over :data:`MAX_SOURCE_BYTES`) or that is a symbolic link is skipped with
+one note. A folder with more than :data:`MAX_FILES` entries, or in which nothing
+is found, is an :class:`InputError` (one line, exit code 2).
 
 Example:
-    >>> sorted(discover(Path("solutions")).modules)[:2]
-    ['backprop', 'early_stopping']
+    >>> found = discover(Path("solutions"))
+    >>> sorted(found.modules)[:2], found.where["backprop"]
+    (['backprop', 'early_stopping'], 'backprop.py')
 """
 
 from __future__ import annotations
 
+import io
+import os
+import re
+import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,48 +51,192 @@ from autograder.notebooks import notebook_modules
 
 Modules = dict[str, tuple[str, object]]
 
+MAX_FILES = 2000  # entries looked at in one submission: a class folder or a home folder is not a submission
+MAX_SOURCE_BYTES = 1024 * 1024  # an exercise file is a few kB; a bigger one is data or an accident
+PY_DEPTH = 2  # folders between the submission and a .py file; one more when the last one is exercises/
+NOTEBOOK_DEPTH = 4  # folders between the submission and a notebook (S/student/repo/notebooks/plain/x.ipynb)
+NOT_LOOKED_IN = {"__pycache__", ".ipynb_checkpoints", "__MACOSX", "node_modules", "site-packages", "venv", "env", "autograder"}
+# A download's copy number: "backprop (1)" and "backprop(1)" (browsers), "backprop-1" (Canvas's re-upload).
+_COPY = re.compile(r"^(?P<base>.+?)(?:\s?\((?P<paren>\d{1,3})\)|-(?P<dash>\d{1,3}))$")
+EXACT, CASE, COPY = 0, 1, 2  # how a file's name matches its part, best first
+HOW = {EXACT: "its exact name", CASE: "a name that differs only by case", COPY: "a download's copy of the name"}
+
 
 @dataclass
 class Found:
-    """A submission's parts (part -> how the child loads it, see :class:`autograder.judge.client.Submission`)
-    and notes for the instructor about what was found where, or skipped."""
+    """A submission's parts and where they came from.
+
+    ``modules``: part -> how the child loads it (see :class:`autograder.judge.client.Submission`):
+    ``("file", None)`` for ``S/<part>.py``, ``("file", "relative/path.py")`` for a file found
+    elsewhere or under another name, ``("notebook", [cell sources])``. ``where``: part -> the path,
+    relative to the submission, it was taken from. ``notes``: one line per choice made or file skipped.
+    """
 
     modules: Modules
     notes: list[str] = field(default_factory=list)
+    where: dict[str, str] = field(default_factory=dict)
+
+
+def part_for_name(filename: str) -> tuple[str, int, int] | None:
+    """(part, how the name matches, copy number) for a file name taken as a part's ``.py``, else None.
+
+    Example:
+        >>> part_for_name("Backprop.py"), part_for_name("backprop (2).py"), part_for_name("backprop_v2.py")
+        (('backprop', 1, 0), ('backprop', 2, 2), None)
+    """
+    stem, dot, suffix = filename.rpartition(".")
+    if not dot or suffix.lower() != "py":
+        return None
+    if stem in NAMES:
+        return stem, EXACT, 0
+    if stem.lower() in NAMES:
+        return stem.lower(), CASE, 0
+    copy = _COPY.match(stem)
+    if copy and copy["base"].lower() in NAMES:
+        return copy["base"].lower(), COPY, int(copy["paren"] or copy["dash"])
+    return None
+
+
+def source_problem(path: Path) -> str | None:
+    """Why the file at ``path`` cannot be a Python module (in the student's terms), or None when it can."""
+    if path.is_symlink():
+        return "it is a symbolic link, and only files themselves are graded: hand in the file itself"
+    size = path.stat().st_size
+    if size > MAX_SOURCE_BYTES:
+        return f"it is {size / 2**20:.1f} MB, more than the {MAX_SOURCE_BYTES // 2**20} MB an exercise file may be: hand in only your code"
+    data = path.read_bytes()
+    if b"\0" in data:
+        return "it holds binary data, not Python source: hand in the .py file your editor saved"
+    try:  # Python reads UTF-8 unless the file declares another encoding (PEP 263): do the same
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        data.decode(encoding)
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        return "it is not UTF-8 text: save it again as UTF-8 (your editor's 'save with encoding')"
+    return None
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Every file (and link) a submission may hold where work is looked for, relative to ``folder``."""
+    files: list[Path] = []
+    seen = 0
+    for top, dirs, names in os.walk(folder, followlinks=False):
+        relative = Path(top).relative_to(folder)
+        depth = len(relative.parts)
+        seen += len(dirs) + len(names)
+        if seen > MAX_FILES:
+            raise InputError(
+                f"{folder} holds more than {MAX_FILES} files: a submission holds the exercise files; "
+                "grade the student's own folder, or remove what is not theirs (a virtual environment, a data set)"
+            )
+        dirs[:] = sorted(d for d in dirs if depth < NOTEBOOK_DEPTH and not d.startswith(".") and d not in NOT_LOOKED_IN)
+        files += [relative / name for name in sorted(names) if not name.startswith(".")]
+    return files
+
+
+def _rank(relative: Path, favoured: str, how: int = EXACT, copy: int = 0) -> tuple:
+    """Smaller is better: nearer the top, in the favoured folder, a better name, a later copy."""
+    return (len(relative.parts), relative.parent.name != favoured, how, -copy)
+
+
+def _choose(part: str, candidates: list[tuple[tuple, Path]], found: Found) -> Path | None:
+    """The candidate to take for ``part`` (a note says why when there was a choice), or None when tied."""
+    if not candidates:
+        return None
+    candidates.sort(key=lambda c: (c[0], str(c[1])))
+    best_rank, best = candidates[0]
+    tied = [path for rank, path in candidates if rank == best_rank]
+    if len(tied) > 1:
+        found.notes.append(
+            f"{part}: not graded, {len(tied)} files could be it ({', '.join(p.as_posix() for p in tied)}): keep only one and grade again"
+        )
+        return None
+    if len(candidates) > 1:
+        others = ", ".join(p.as_posix() for _, p in candidates[1:])
+        found.notes.append(f"{part}: took {best.as_posix()} (nearest the top, then the best name), not {others}")
+    return best
 
 
 def _folder(folder: Path) -> Found:
     found = Found({})
+    files = _walk(folder)
+    sources: dict[str, list[tuple[tuple, Path]]] = {}
+    for relative in files:
+        if relative.suffix.lower() != ".py":
+            continue
+        match = part_for_name(relative.name)
+        depth = len(relative.parts) - 1
+        if match is None or depth > PY_DEPTH + (relative.parent.name == "exercises"):
+            continue
+        problem = source_problem(folder / relative)
+        if problem:
+            found.notes.append(f"skipped {relative.as_posix()}: {problem}")
+            continue
+        part, how, copy = match
+        sources.setdefault(part, []).append((_rank(relative, "exercises", how, copy), relative))
     for part in NAMES:
-        if (folder / f"{part}.py").is_file():
-            found.modules[part] = ("file", None)
-        elif (folder / "exercises" / f"{part}.py").is_file():
-            found.modules[part] = ("notebook", [(folder / "exercises" / f"{part}.py").read_text(errors="replace")])
-    for notebook in sorted(folder.rglob("*.ipynb")):
-        if ".ipynb_checkpoints" in notebook.parts:
+        chosen = _choose(part, sources.get(part, []), found)
+        if chosen is not None:
+            found.modules[part] = ("file", None if chosen.as_posix() == f"{part}.py" else chosen.as_posix())
+            found.where[part] = chosen.as_posix()
+    refused = {part for part in sources if part not in found.modules}
+    notebooks: dict[str, list[tuple[tuple, Path]]] = {}
+    loaded: dict[Path, Modules] = {}
+    for relative in files:
+        if relative.suffix.lower() != ".ipynb":
+            continue
+        if (folder / relative).is_symlink():
+            found.notes.append(f"skipped {relative.as_posix()}: it is a symbolic link, and only files themselves are graded")
             continue
         try:
-            parts = notebook_modules(notebook)
+            loaded[relative] = notebook_modules(folder / relative)
         except (ValueError, OSError) as error:
-            found.notes.append(f"skipped {notebook.relative_to(folder)}: {error}")
+            found.notes.append(f"skipped {relative.as_posix()}: {error}")
             continue
-        for part, how in parts.items():
-            found.modules.setdefault(part, how)
+        for part in loaded[relative]:
+            if part not in found.modules and part not in refused:
+                how = EXACT if relative.stem == part else CASE
+                notebooks.setdefault(part, []).append((_rank(relative, "notebooks", how), relative))
+    for part in NAMES:
+        chosen = _choose(part, notebooks.get(part, []), found)
+        if chosen is not None:
+            found.modules[part] = loaded[chosen][part]
+            found.where[part] = chosen.as_posix()
+    if not found.modules:
+        skipped = f" ({'; '.join(found.notes)})" if found.notes else ""
+        raise InputError(
+            f"{folder} holds no exercise file{skipped}: a submission holds {', '.join(m + '.py' for m in NAMES)} "
+            "(or some of them), at its top or in exercises/, or their notebooks"
+        )
     return found
 
 
-def discover(path: Path) -> Found:
-    """The parts the submission at ``path`` provides; raises :class:`InputError` for a path that is no submission."""
-    path = Path(path)
-    if path.is_dir():
-        return _folder(path)
-    if path.suffix == ".py" and path.stem in NAMES:
-        return Found({path.stem: ("file", None)})
-    if path.suffix == ".ipynb":
+def _file(path: Path) -> Found:
+    if path.suffix.lower() == ".ipynb":
         try:
-            return Found(notebook_modules(path))
+            modules = notebook_modules(path)
         except (ValueError, OSError) as error:
             raise InputError(str(error)) from None
-    raise InputError(
-        f"{path} is not a submission: give a folder with {', '.join(m + '.py' for m in NAMES)}, one of those files, or a notebook"
-    )
+        return Found(modules, where={part: path.name for part in modules})
+    if path.suffix.lower() == ".zip":
+        raise InputError(f"{path.name} is a zip file: zips are not graded as they are; extract it, then grade the folder")
+    match = part_for_name(path.name)
+    if match is None:
+        raise InputError(
+            f"{path.name} is not a submission: give a folder with {', '.join(m + '.py' for m in NAMES)} "
+            "(or some of them), one of those files, or a notebook"
+        )
+    problem = source_problem(path)
+    if problem:
+        raise InputError(f"{path.name} cannot be graded: {problem}")
+    part = match[0]
+    return Found({part: ("file", None if path.name == f"{part}.py" else path.name)}, where={part: path.name})
+
+
+def discover(path: Path) -> Found:
+    """The parts the submission at ``path`` provides; raises :class:`InputError` (one line) for a path that is no submission."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path} does not exist: give a student's folder, one exercise file or a notebook")
+    if path.is_dir():
+        return _folder(path)
+    return _file(path)

@@ -6,32 +6,34 @@ import argparse
 import sys
 from pathlib import Path
 
-from autograder.errors import GRADER_EXIT, USAGE_EXIT, InputError
+from autograder.errors import GRADER_EXIT, USAGE_EXIT
 from autograder.outputs import Context, ResultsFile, write_outputs
 from autograder.session import graders_missing
 
 
 def main(args: argparse.Namespace) -> int:
-    """Grade ``args.path``; exit 0 when grading completed (whatever the score), 3 when a grader broke."""
+    """Grade ``args.path`` (only ``args.part``, when given); exit 0 when grading completed (whatever the score), 3 when a
+    grader broke, 2 (one line, through :mod:`autograder.cli`) when the path holds nothing to grade."""
     if graders_missing("grade"):
         return USAGE_EXIT
+    from autograder.discovery import discover
     from autograder.judge.results import GradeReport
 
     path = Path(args.path)
-    if not path.exists():
-        raise InputError(f"{path} does not exist")
+    discover(path)  # a path that holds nothing to grade is one line and exit 2 now, before any grader starts
+    parts = tuple(dict.fromkeys(args.part)) if args.part else None
 
     # Zero points on disk before any student code runs, then the judge's own results as tests finish.
     results = ResultsFile(Path(args.results)) if args.results else None
     if args.server:  # a warm service does the work: nothing heavy is imported here
         from autograder.service import request_grade
 
-        report = GradeReport.from_dict(request_grade(Path(args.server), path, select=args.select)["report"])
+        report = GradeReport.from_dict(request_grade(Path(args.server), path, select=args.select, parts=parts)["report"])
     else:
         from autograder.session import GradingSession
 
         with GradingSession() as session:
-            report = session.grade(path, select=args.select, on_result=results.add if results else None)
+            report = session.grade(path, select=args.select, on_result=results.add if results else None, parts=parts)
     targets: dict = {"table": sys.stdout, "results": args.results, "junit": args.junit, "json": args.json, "report": args.report}
     context = Context(
         student=path.stem if path.is_file() else path.name,

@@ -27,6 +27,7 @@ from autograder.outputs import UNFINISHED, Context, unfinished_report, write_out
 RESULTS_NAME = "results.json"  # Gradescope's format, what the student sees
 REPORT_NAME = "report.json"  # our full report, grader errors and status included
 GRADEBOOK_NAME = "gradebook.csv"
+PARTIAL = "graded, not handed in:"  # the status of a submission that holds some of the parts (see workers.graded_status)
 
 
 @dataclass
@@ -34,7 +35,9 @@ class Row:
     student: str
     parts: dict[str, float]
     total: float
-    status: str  # "graded", "grader error in ...", "not gradable: ...", "not graded: ..."
+    status: (
+        str  # "graded", "graded, not handed in: <parts>", "not handed in", "grader error in ...", "not gradable: ...", "not graded: ..."
+    )
 
 
 def find_submissions(class_dir: Path) -> dict[str, Path]:
@@ -64,7 +67,15 @@ def gradebook_csv(rows: list[Row], parts: tuple[str, ...] | None = None) -> str:
     return out.getvalue()
 
 
-def load_row(student: str, folder: Path) -> Row | None:
+def graded_under(parts: tuple[str, ...] | None = None) -> str:
+    """What a student's grades depend on besides their work: the course file's fingerprint, and ``--part``'s parts.
+
+    Kept in each ``report.json``; a rerun regrades a student graded under anything else.
+    """
+    return config.fingerprint() + (f"; parts {','.join(parts)}" if parts else "")
+
+
+def load_row(student: str, folder: Path, parts: tuple[str, ...] | None = None) -> Row | None:
     """A student's row from results already on disk (for resuming), or None when they must be graded: absent,
     damaged, lost by the grader, or graded under another course file (other points or parts)."""
     try:
@@ -72,17 +83,20 @@ def load_row(student: str, folder: Path) -> Row | None:
         status = str(data["status"])
         if status.startswith("not graded"):
             return None  # the grader lost this one: grade it again
-        if data.get("course", "default") != config.fingerprint():
+        if data.get("course", "default") != graded_under(parts):
             return None  # graded under another course file: its points and parts would not add up with this one
         return row_from_report(student, GradeReport.from_dict(data), status)
     except (OSError, ValueError, KeyError, TypeError):
         return None  # absent or damaged: grade it (again)
 
 
-def save_student(folder: Path, report: GradeReport, status: str, rendered: dict[str, bytes] | None = None) -> None:
-    """The student's files: our full report (with its status), Gradescope's results.json and, when drawn, the feedback report."""
+def save_student(
+    folder: Path, report: GradeReport, status: str, rendered: dict[str, bytes] | None = None, parts: tuple[str, ...] | None = None
+) -> None:
+    """The student's files: our full report (with its status, ``not_handed_in`` and ``found``), Gradescope's results.json
+    and, when drawn, the feedback report."""
     targets = {"json": folder / REPORT_NAME, "results": folder / RESULTS_NAME, "report": folder if rendered is not None else None}
-    write_outputs(report, targets, Context(student=folder.name, status=status, rendered=rendered, course=config.fingerprint()))
+    write_outputs(report, targets, Context(student=folder.name, status=status, rendered=rendered, course=graded_under(parts)))
 
 
 def grade_class(
@@ -93,8 +107,10 @@ def grade_class(
     progress: Callable[[str, Row, dict], None] | None = None,
     reports: bool = True,
     show_hidden: bool = False,
+    parts: tuple[str, ...] | None = None,
 ) -> list[Row]:
-    """Grade every submission in ``class_dir`` with ``workers`` warm workers (default: one per core).
+    """Grade every submission in ``class_dir`` with ``workers`` warm workers (default: one per core); ``parts``
+    (``--part``): only those parts, in the gradebook too, each test keeping its points.
 
     Writes ``out_dir/gradebook.csv``, ``out_dir/<student>/{results,report}.json`` and, with
     ``reports``, each student's ``report.html`` / ``report.md`` and the class overview
@@ -111,25 +127,26 @@ def grade_class(
     rows: dict[str, Row] = {}
     todo = []
     for student, path in submissions.items():
-        row = None if regrade else load_row(student, out_dir / student)
+        row = None if regrade else load_row(student, out_dir / student, parts)
         if row is None:
-            todo.append((student, str(path), {"reports": reports, "show_hidden": show_hidden}))
+            todo.append((student, str(path), {"reports": reports, "show_hidden": show_hidden, "parts": parts}))
         else:
             rows[student] = row
             if progress:
                 progress(student, row, {})
 
     def write_gradebook() -> None:
-        write_atomic(out_dir / GRADEBOOK_NAME, gradebook_csv([rows[s] for s in submissions if s in rows]))
+        columns = tuple(p for p in config.active().parts if p in parts) if parts else None
+        write_atomic(out_dir / GRADEBOOK_NAME, gradebook_csv([rows[s] for s in submissions if s in rows], columns))
 
     for student, _path, _options in todo:  # zero until graded: a run killed now leaves no stale or forged result
-        save_student(out_dir / student, unfinished_report(), UNFINISHED)
+        save_student(out_dir / student, unfinished_report(), UNFINISHED, parts=parts)
     write_gradebook()
     if todo:
         with Pool(min(workers or os.cpu_count() or 1, len(todo))) as pool:
             for student, result in pool.grade(todo):
                 report = GradeReport.from_dict(result["report"])
-                save_student(out_dir / student, report, result["status"], result.get("files", {}) if reports else None)
+                save_student(out_dir / student, report, result["status"], result.get("files", {}) if reports else None, parts)
                 rows[student] = row_from_report(student, report, result["status"])
                 write_gradebook()
                 if progress:
@@ -170,7 +187,11 @@ def summary(rows: list[Row], seconds: float | None = None) -> str:
     for index, count in enumerate(bins):
         label = "100" if index == 10 else f"{index * 10:3d}-{index * 10 + 9:<3d}"
         lines.append(f"  {label:>7s} | {'#' * round(30 * count / widest) if count else '':30s} {count}")
-    trouble = [row for row in rows if row.status != "graded"]
+    partial = [row for row in rows if row.status.startswith(PARTIAL)]
+    if partial:  # not a fault of the grader: what the student handed in was graded, the rest is 0
+        lines.append(f"{len(partial)} handed in only some parts:")
+        lines += [f"  {row.student}: {row.status.removeprefix('graded, ')}" for row in partial]
+    trouble = [row for row in rows if row.status != "graded" and not row.status.startswith(PARTIAL)]
     if trouble:
         lines.append(f"{len(trouble)} need a look:")
         lines += [f"  {row.student}: {row.status}" for row in trouble]
@@ -226,6 +247,7 @@ def main(args: argparse.Namespace) -> int:
             progress=progress,
             reports=not args.no_reports,
             show_hidden=args.show_hidden,
+            parts=tuple(dict.fromkeys(args.part)) if args.part else None,
         )
     print("\n" + summary(rows, time.monotonic() - started))
     if kept:

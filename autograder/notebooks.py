@@ -12,11 +12,13 @@ the hidden test cells of our nbgrader notebooks (they call
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
 
 from autograder.api import GRADED_MODULES
+from autograder.course.parts import PARTS
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 
@@ -43,32 +45,96 @@ def _source(cell: dict) -> str:
     return "".join(source) if isinstance(source, list) else str(source)
 
 
-def notebook_part(path: Path, notebook: dict) -> str:
-    """The graded module a notebook belongs to: from its metadata, else from its file name."""
+def declared_part(path: Path, notebook: dict) -> str | None:
+    """The graded module a notebook names: in its metadata, else in its file name (any case), else None."""
     metadata = notebook.get("metadata", {})
     declared = metadata.get("autograder", {}).get("module") if isinstance(metadata, dict) else None
     if declared in GRADED_MODULES:
         return declared
     for module in sorted(GRADED_MODULES, key=len, reverse=True):
-        if module in Path(path).stem:
+        if module in Path(path).stem.lower():
             return module
-    raise ValueError(
-        f"{Path(path).name}: cannot tell which part this notebook is; name it after the part "
-        f"({', '.join(GRADED_MODULES)}) or keep the metadata of the notebook you were given"
-    )
+    return None
+
+
+def defined_functions(cells: list[str]) -> dict[str, tuple[str, ...]]:
+    """Function name -> parameter names, for every function the cells define at their top level.
+
+    A later definition replaces an earlier one, as in the kernel; a cell that does not parse is passed over.
+
+    Example:
+        >>> defined_functions(["def f(a, b=1): return a", "def f(x): pass"])
+        {'f': ('x',)}
+    """
+    functions: dict[str, tuple[str, ...]] = {}
+    for source in cells:
+        code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+        try:
+            tree = ast.parse(code)
+        except (SyntaxError, ValueError):
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef):
+                arguments = node.args
+                functions[node.name] = tuple(a.arg for a in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs])
+    return functions
+
+
+def parts_defined(cells: list[str]) -> list[str]:
+    """The parts all of whose functions the cells define, with the registry's parameter names (the four
+    ``trainer`` functions differ by their parameters, so one ``trainer`` matches one part).
+
+    Example:
+        >>> parts_defined(["def train_step(model, criterion, optimizer, X, y): ...",
+        ...                "def trainer(model, criterion, optimizer, dataloader, epochs=5): ..."])
+        ['training_loop']
+    """
+    functions = defined_functions(cells)
+    return [
+        p.name
+        for p in PARTS
+        if all(
+            functions.get(name) == tuple(parameter.partition("=")[0] for parameter in parameters)
+            for name, parameters in p.functions.items()
+        )
+    ]
+
+
+_UNKNOWN_PART = (
+    "{}: cannot tell which part this notebook is (no part's name in its metadata or file name, and it defines "
+    "no part's functions with their parameters); name it after the part ("
+    + ", ".join(GRADED_MODULES)
+    + ") or keep the metadata of the notebook you were given"
+)
 
 
 def notebook_modules(path: Path) -> dict[str, tuple[str, object]]:
-    """{module: ("notebook", [code cell sources])} for a submitted notebook."""
+    """{module: ("notebook", [code cell sources])} for each part a submitted notebook holds.
+
+    The part its metadata or file name declares, and every part whose functions its cells define
+    (:func:`parts_defined`); raises ValueError (one line, in the student's terms) for a file that is no
+    notebook we can read, or that holds no part.
+    """
     path = Path(path)
     if path.stat().st_size > MAX_NOTEBOOK_BYTES:
         raise ValueError(f"{path.name} is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB")
     try:
-        notebook = json.loads(path.read_text())
+        notebook = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ValueError(f"{path.name} is not a readable notebook: {error}") from None
+        raise ValueError(
+            f"{path.name} is not a readable notebook (not JSON: {error}): download it again from Jupyter (File, Download)"
+        ) from None
+    if isinstance(notebook, dict) and isinstance(notebook.get("nbformat"), int) and notebook["nbformat"] < 4:
+        raise ValueError(
+            f"{path.name} is a notebook of format version {notebook['nbformat']}: open it in Jupyter and save it, "
+            "which converts it to version 4, then hand it in again"
+        )
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
-        raise ValueError(f"{path.name} is not a notebook (no list of cells)")
+        raise ValueError(f"{path.name} is not a notebook (no list of cells): hand in the .ipynb file Jupyter saved")
     cells = [_source(cell) for cell in notebook["cells"] if isinstance(cell, dict) and cell.get("cell_type") == "code"]
     cells = [source for source in cells if not platform_cell(source)]
-    return {notebook_part(path, notebook): ("notebook", cells)}
+    declared = declared_part(path, notebook)
+    parts = [name for name in GRADED_MODULES if name == declared or name in parts_defined(cells)]
+    if not parts:
+        raise ValueError(_UNKNOWN_PART.format(path.name))
+    return {name: ("notebook", cells) for name in parts}

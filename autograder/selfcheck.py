@@ -85,7 +85,7 @@ def source_of(path: Path, name: str, how: tuple[str, object]) -> str | None:
     """The code of part ``name`` as discovery found it (a file's text, or a notebook's cells joined)."""
     kind, payload = how
     if kind == "file":
-        file = path if path.is_file() else path / f"{name}.py"
+        file = path if path.is_file() else path / (payload or f"{name}.py")
         try:
             return file.read_text(encoding="utf-8", errors="replace")
         except OSError:

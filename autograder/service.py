@@ -57,7 +57,8 @@ def serve(path: Path, ready: callable = print) -> None:
 def _answer(worker, connection: socket.socket) -> dict:
     try:
         request = json.loads(_read_line(connection, REQUEST_LIMIT))
-        return worker.grade(Path(request["path"]).resolve(), select=request.get("select"))
+        parts = tuple(request["parts"]) if request.get("parts") else None
+        return worker.grade(Path(request["path"]).resolve(), select=request.get("select"), parts=parts)
     except (ValueError, KeyError, TypeError, OSError) as error:
         return {"error": f"bad request: {error}"}
 
@@ -74,12 +75,14 @@ def _read_line(connection: socket.socket, limit: int) -> bytes:
     return data
 
 
-def request_grade(server: Path, path: Path, select: str | None = None, timeout: float = 1800.0) -> dict:
-    """Ask a running service to grade ``path``; returns its answer (raises OSError if none is listening)."""
+def request_grade(
+    server: Path, path: Path, select: str | None = None, timeout: float = 1800.0, parts: tuple[str, ...] | None = None
+) -> dict:
+    """Ask a running service to grade ``path`` (only ``parts``, default all); returns its answer (raises OSError if none is listening)."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
         connection.settimeout(timeout)
         connection.connect(str(server))
-        connection.sendall(json.dumps({"path": str(Path(path).resolve()), "select": select}).encode() + b"\n")
+        connection.sendall(json.dumps({"path": str(Path(path).resolve()), "select": select, "parts": list(parts or [])}).encode() + b"\n")
         answer = json.loads(_read_line(connection, 1 << 30))
     if "error" in answer:
         raise ValueError(answer["error"])

@@ -88,7 +88,9 @@ class GradingSession:
         """Grade the submission at ``path`` (a folder, a module file or a notebook).
 
         ``on_result`` is called with each test's result as it finishes; ``parts`` (default: all)
-        limits grading to those parts: only their modules are loaded, only their tests run; ``only`` keeps
+        limits grading to those parts: only their modules are loaded, only their tests run (``--part``: the
+        points stay per test, nothing is scaled); a part the submission does not hold gives each of its tests
+        0 points, ``handed_in=False``, "not handed in", without running them; ``only`` keeps
         the tests whose names start with one of its prefixes (one function's checks). Raises
         :class:`~autograder.errors.InputError` for a path that holds no submission (or, for the public
         checks, when Python cannot start them here).
@@ -110,6 +112,7 @@ class GradingSession:
             report = run_graders(submission, self.tests, select, on_result, course, only)
         finally:
             submission.close()
+        report.found = {name: where for name, where in found.where.items() if name in modules}
         for note in [*found.notes, *self.server.notes]:
             if note not in report.notes:
                 report.notes.append(note)

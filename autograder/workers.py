@@ -60,8 +60,15 @@ class Worker:
         if EXERCISES_DIR.is_dir():
             self.grade(EXERCISES_DIR)
 
-    def grade(self, path: Path, select: str | None = None, reports: bool = False, show_hidden: bool = False) -> dict:
-        """Grade one submission; returns the report as a dict, plus timing and memory figures.
+    def grade(
+        self,
+        path: Path,
+        select: str | None = None,
+        reports: bool = False,
+        show_hidden: bool = False,
+        parts: tuple[str, ...] | None = None,
+    ) -> dict:
+        """Grade one submission (only ``parts``, default all); returns the report as a dict, plus timing and memory figures.
 
         With ``reports``, also the student's feedback files (HTML, Markdown, figures) under "files",
         drawn here so that a class's pictures are drawn in parallel too.
@@ -71,8 +78,8 @@ class Worker:
 
         started = time.monotonic()
         try:
-            report = self.session.grade(Path(path), select=select)
-            status = "graded" if not report.grader_errors else f"grader error in {len(report.grader_errors)} test(s)"
+            report = self.session.grade(Path(path), select=select, parts=parts)
+            status = graded_status(report)
         except (InputError, ValueError, OSError) as error:
             report = GradeReport(tests=[TestResult("submission: could not be graded", 0.0, 0.0, False, str(error))])
             status = f"not gradable: {error}"
@@ -88,6 +95,17 @@ class Worker:
 
     def close(self) -> None:
         self.session.close()
+
+
+def graded_status(report) -> str:
+    """The gradebook's status of a graded report: "graded", "graded, not handed in: backprop, validation",
+    "not handed in" (nothing of what was graded), or "grader error in N test(s)" (that comes first: it is the instructor's)."""
+    if report.grader_errors:
+        return f"grader error in {len(report.grader_errors)} test(s)"
+    missing = report.not_handed_in
+    if missing and all(not test.handed_in for test in report.tests):
+        return "not handed in"
+    return f"graded, not handed in: {', '.join(missing)}" if missing else "graded"
 
 
 def _die_with_parent() -> None:

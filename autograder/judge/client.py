@@ -227,7 +227,9 @@ class Submission:
         server: the fork server.
         source: a folder laid out like ``exercises/``, or a single module file.
         modules: module name -> how to load it: ``("file", None)`` for ``name.py``
-            in the folder, ``("notebook", [cell sources])`` for a notebook's code.
+            in the folder, ``("file", "relative/path.py")`` for a file found elsewhere or under
+            another name (see :mod:`autograder.discovery`; it is loaded as ``name.py``),
+            ``("notebook", [cell sources])`` for a notebook's code.
         call_timeout: default wall-clock seconds per call.
     """
 
@@ -263,6 +265,10 @@ class Submission:
         self._discard_workdir()
         self.workdir = Path(tempfile.mkdtemp(prefix="submission-", dir=self.server.work))
         copy_submission(self.source, self.workdir)
+        for name, (how, payload) in self.modules.items():
+            if how == "file" and payload:  # found under another name or deeper: the child imports `name.py` from its root
+                origin = self.source / payload if self.source.is_dir() else self.source
+                shutil.copyfile(origin, self.workdir / f"{name}.py")
         self.server.prepare(self.workdir, self.source)
         self.pid, self.sock = self.server.spawn(self.workdir, self.limits)
         self.spawns += 1

@@ -11,6 +11,8 @@ from xml.etree import ElementTree
 
 from autograder.course.parts import NAMES
 
+NOT_HANDED_IN = "not handed in"
+
 
 @dataclass
 class TestResult:
@@ -26,6 +28,7 @@ class TestResult:
     seconds: float = 0.0  # how long the test ran (the student's code and the judge's own work)
     details: list[dict] = field(default_factory=list)  # plain data for reports: curves, gradient tables, dropout figures
     visibility: str = "visible"  # when the student sees it on Gradescope: "visible", "after_due_date" or "hidden"
+    handed_in: bool = True  # False when its part was not in the submission: 0 points, message NOT_HANDED_IN, shown as one line per part
 
     @property
     def module(self) -> str:
@@ -35,9 +38,21 @@ class TestResult:
 
 @dataclass
 class GradeReport:
+    """Every graded test of one submission, and what the grader noted.
+
+    ``found``: part -> the path, relative to the submission, its code was taken from (what
+    :mod:`autograder.discovery` found; a part not handed in has no entry).
+    """
+
     tests: list[TestResult]
     notes: list[str] = field(default_factory=list)  # for the instructor: environment, recomputed references
     seconds: float = 0.0
+    found: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def not_handed_in(self) -> list[str]:
+        """The parts graded here whose code was not in the submission, in the chapter's order."""
+        return list(dict.fromkeys(t.module for t in self.tests if not t.handed_in))
 
     @property
     def score(self) -> float:
@@ -61,17 +76,52 @@ class GradeReport:
         return {module: (round(p, 6), round(m, 6)) for module, (p, m) in parts.items()}
 
     def to_dict(self) -> dict:
-        return {"tests": [asdict(t) for t in self.tests], "notes": self.notes, "seconds": self.seconds}
+        """Plain data: the tests (each with ``handed_in``), notes, seconds, ``not_handed_in`` and ``found``."""
+        return {
+            "tests": [asdict(t) for t in self.tests],
+            "notes": self.notes,
+            "seconds": self.seconds,
+            "not_handed_in": self.not_handed_in,
+            "found": dict(self.found),
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> GradeReport:
-        return cls([TestResult(**t) for t in data["tests"]], list(data.get("notes", [])), float(data.get("seconds", 0.0)))
+        """The report :meth:`to_dict` gave (``not_handed_in`` is recomputed from the tests)."""
+        tests = [TestResult(**t) for t in data["tests"]]
+        return cls(tests, list(data.get("notes", [])), float(data.get("seconds", 0.0)), dict(data.get("found", {})))
+
+
+def shown_tests(report: GradeReport) -> list[TestResult]:
+    """The tests as a reader sees them: each part not handed in is one line, "<part>: not handed in", worth its
+    tests' points together (0 of their sum); the other tests as they are, in their order.
+
+    Example:
+        >>> report = GradeReport([TestResult("backprop.sigmoid: value", 0, 2, False, NOT_HANDED_IN, handed_in=False),
+        ...                       TestResult("backprop.sgd_step: value", 0, 3, False, NOT_HANDED_IN, handed_in=False)])
+        >>> [(t.name, t.max_points) for t in shown_tests(report)]
+        [('backprop: not handed in', 5.0)]
+    """
+    shown: list[TestResult] = []
+    lines: dict[str, TestResult] = {}
+    for test in report.tests:
+        if test.handed_in:
+            shown.append(test)
+        elif test.module in lines:
+            lines[test.module].max_points = round(lines[test.module].max_points + test.max_points, 6)
+        else:
+            line = TestResult(
+                f"{test.module}: {NOT_HANDED_IN}", 0.0, float(test.max_points), False, NOT_HANDED_IN, hidden=False, handed_in=False
+            )
+            lines[test.module] = line
+            shown.append(line)
+    return shown
 
 
 def gradescope_json(report: GradeReport) -> dict:
     """Gradescope's results.json: score, and per test its name, score, max_score, output, visibility."""
     tests = []
-    for test in report.tests:
+    for test in shown_tests(report):
         status = "passed" if test.passed else "failed"
         tests.append(
             {
@@ -126,12 +176,12 @@ def junit_xml(report: GradeReport) -> str:
     suite = ElementTree.Element(
         "testsuite",
         name="autograder",
-        tests=str(len(report.tests)),
-        failures=str(sum(not t.passed and not t.grader_error for t in report.tests)),
+        tests=str(len(shown_tests(report))),
+        failures=str(sum(not t.passed and not t.grader_error for t in shown_tests(report))),
         errors=str(len(report.grader_errors)),
         time=f"{report.seconds:.3f}",
     )
-    for test in report.tests:
+    for test in shown_tests(report):
         case = ElementTree.SubElement(suite, "testcase", classname=test.module, name=f"{test.name} [{test.max_points:g} points]")
         if test.grader_error:
             ElementTree.SubElement(case, "error", message="grader error").text = test.message
@@ -151,14 +201,17 @@ def render_table(report: GradeReport, title: str | None = None, points: bool = T
     table.add_column("test")
     if points:
         table.add_column("points", justify="right")
-    for test in report.tests:
-        mark = "ok" if test.passed else ("!!" if test.grader_error else "x")
+    for test in shown_tests(report):
+        mark = "ok" if test.passed else ("!!" if test.grader_error else ("--" if not test.handed_in else "x"))
         table.add_row(mark, test.name, *([f"{test.points:g}/{test.max_points:g}"] if points else []))
     console = Console(width=110, record=True, file=open(os.devnull, "w"), color_system=None)
     console.print(table)
     for test in report.tests:
-        if not test.passed:
+        if not test.passed and test.handed_in:
             console.print(f"\n[x] {test.name}\n{test.message}", markup=False, highlight=False)
+    found = [f"{part}: graded from {where}" for part, where in report.found.items() if where != f"{part}.py"]
+    if found:  # the usual place goes without saying (reports/render.found_lines says the same)
+        console.print("\n" + "\n".join(found), markup=False, highlight=False)
     for note in report.notes:
         console.print(f"\nnote: {note}", markup=False, highlight=False)
     return console.export_text()

@@ -21,7 +21,7 @@ from autograder.course import config
 from autograder.course.parts import NAMES
 from autograder.judge.client import Submission
 from autograder.judge.grading import CURRENT, DETAILS, GradingFailure, TestContext
-from autograder.judge.results import GradeReport, TestResult
+from autograder.judge.results import NOT_HANDED_IN, GradeReport, TestResult
 
 GRADER_ERROR = (
     "The grader itself failed on this test: this is a fault of the grader, not necessarily of your code. "
@@ -73,6 +73,7 @@ class GraderPlugin:
     def pytest_configure(self, config: pytest.Config) -> None:
         config.addinivalue_line("markers", "graded(name, points, hidden, budget): a graded behaviour")
 
+    @pytest.hookimpl(trylast=True)  # after `-k` has deselected: a part not handed in lists only the tests that would have run
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         unmarked = [item.nodeid for item in items if item.get_closest_marker("graded") is None]
         if unmarked:
@@ -86,6 +87,12 @@ class GraderPlugin:
         if unassigned:  # parts not assigned this term are not graded at all
             config.hook.pytest_deselected(items=unassigned)
             items[:] = [item for item in items if item not in unassigned]
+        absent = [item for item in items if _name(item).partition(".")[0] not in self._submission.modules]
+        if absent:  # a part not in the submission: each test is 0 points, "not handed in", and is not run
+            config.hook.pytest_deselected(items=absent)
+            items[:] = [item for item in items if item not in absent]
+            for item in absent:
+                self._record(self._result(item, seconds=0.0, details=[], handed_in=False))
         for item in items:
             # Our reports carry the student message; pytest's own traceback rendering would only cost time.
             item.repr_failure = lambda excinfo: "see the grading message"
@@ -116,19 +123,8 @@ class GraderPlugin:
         report = outcome.get_result()
         if not (call.when == "call" or (report.failed and call.when == "setup")):
             return
-        marker = item.get_closest_marker("graded")
-        name = marker.kwargs["name"]
-        points = float(self._course.points_for(name, marker.kwargs["points"]))
-        result = TestResult(
-            name=name,
-            points=0.0,
-            max_points=points,
-            passed=False,
-            hidden=marker.kwargs.get("hidden", True),
-            visibility=self._course.visibility_for(name),
-            seconds=round(call.duration, 6),
-            details=self._details.pop(item.nodeid, []),
-        )
+        result = self._result(item, seconds=round(call.duration, 6), details=self._details.pop(item.nodeid, []))
+        points = result.max_points
         error = call.excinfo.value if call.excinfo is not None else None
         failure = _grading_failure(error)
         if report.passed:
@@ -138,6 +134,26 @@ class GraderPlugin:
         else:
             result.message = GRADER_ERROR
             result.grader_error = "".join(traceback.format_exception(error)) if error is not None else report.longreprtext
+        self._record(result)
+
+    def _result(self, item: pytest.Item, seconds: float, details: list[dict], handed_in: bool = True) -> TestResult:
+        """A failed, 0-point result for ``item`` with this term's points and visibility (the caller fills in the rest)."""
+        marker = item.get_closest_marker("graded")
+        name = marker.kwargs["name"]
+        return TestResult(
+            name=name,
+            points=0.0,
+            max_points=float(self._course.points_for(name, marker.kwargs["points"])),
+            passed=False,
+            message="" if handed_in else NOT_HANDED_IN,
+            hidden=marker.kwargs.get("hidden", True),
+            visibility=self._course.visibility_for(name),
+            seconds=seconds,
+            details=details,
+            handed_in=handed_in,
+        )
+
+    def _record(self, result: TestResult) -> None:
         self.results.append(result)
         if self._on_result is not None:
             self._on_result(result)
@@ -189,4 +205,6 @@ def run_graders(
         code = pytest.main(args, plugins=[plugin])
     if plugin.collection_errors or code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
         raise RuntimeError("the grader tests could not be collected:\n" + "\n".join(plugin.collection_errors) + log.getvalue()[-3000:])
-    return GradeReport(tests=plugin.results, notes=plugin.notes, seconds=time.monotonic() - started)
+    order = {module: index for index, module in enumerate(NAMES)}
+    tests = sorted(plugin.results, key=lambda test: order.get(test.module, len(order)))  # parts not handed in, in their place
+    return GradeReport(tests=tests, notes=plugin.notes, seconds=time.monotonic() - started)

@@ -130,8 +130,17 @@ def run_main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Grade a Gradescope submission (what run_autograder calls).")
     parser.add_argument("--root", default="/autograder", help="the folder holding source/, submission/ and results/")
     root = Path(parser.parse_args(argv).root)
+    from autograder.errors import InputError
+
     try:
         results = run(root)
+    except InputError as error:  # nothing gradable in what was handed in: the student's to fix, in one line
+        from autograder.judge.results import write_atomic
+
+        unusable = {"score": 0, "output": f"Nothing was graded: {error}", "tests": [], "visibility": "visible"}
+        write_atomic(root / "results" / "results.json", json.dumps(unusable, indent=2))
+        print(f"not graded: {error}")
+        return 0
     except Exception:  # noqa: BLE001 - whatever broke, the student gets a zero with an explanation, the instructor the traceback
         traceback.print_exc(file=sys.stdout)
         from autograder.judge.results import write_atomic

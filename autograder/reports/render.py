@@ -18,7 +18,7 @@ from collections import Counter
 from pathlib import Path
 
 from autograder.course.parts import NAMES, part
-from autograder.judge.results import GradeReport, TestResult
+from autograder.judge.results import NOT_HANDED_IN, GradeReport, TestResult
 from autograder.reports import plots
 
 
@@ -71,10 +71,12 @@ def _data_uri(png: bytes) -> str:
 
 def _score_table_html(report: GradeReport) -> str:
     rows = []
+    missing = set(report.not_handed_in)
     for module, (points, maximum) in report.by_module().items():
         if maximum:
             status = "pass" if points == maximum else "fail"
-            rows.append(f'<tr><td>{_escape(part_title(module))}</td><td class="num {status}">{points:g} / {maximum:g}</td></tr>')
+            said = f"{NOT_HANDED_IN}, 0 / {maximum:g}" if module in missing else f"{points:g} / {maximum:g}"
+            rows.append(f'<tr><td>{_escape(part_title(module))}</td><td class="num {status}">{said}</td></tr>')
     rows.append(f'<tr><th>Total</th><th class="num">{report.score:g} / {report.max_score:g}</th></tr>')
     return "<table>" + "".join(rows) + "</table>"
 
@@ -112,11 +114,18 @@ def html_report(report: GradeReport, student: str, show_hidden: bool = False, ti
     """A self-contained HTML page (inline CSS, images embedded as data URIs)."""
     body = [f"<h1>{_escape(title)} for {_escape(student)}: {report.score:g} / {report.max_score:g}</h1>", _score_table_html(report)]
     body.append('<p class="note">Hidden tests show their name, points and a hint, not their inputs or expected values.</p>')
+    found = found_lines(report)
+    if found:
+        body.append('<p class="note">' + "<br>".join(_escape(line) for line in found) + "</p>")
+    missing = set(report.not_handed_in)
     for module in [*NAMES, *sorted({t.module for t in report.tests} - set(NAMES))]:
         tests = [t for t in report.tests if t.module == module]
         if not tests:
             continue
         body.append(f"<h2>{_escape(part_title(module))}</h2>")
+        if module in missing:  # one line, not a failure per test
+            body.append(f'<p class="fail" data-part="{_escape(module)}">{_escape(module)}: {NOT_HANDED_IN}</p>')
+            continue
         failed, passed = [t for t in tests if not t.passed], [t for t in tests if t.passed]
         body += [_test_html(t, show_hidden) for t in failed]
         body += [_test_html(t, show_hidden) for t in passed if shown_details(t, show_hidden)]
@@ -136,14 +145,20 @@ def markdown_report(report: GradeReport, student: str, show_hidden: bool = False
     lines = [f"# {title} for {student}: {report.score:g} / {report.max_score:g}", "", "| part | points |", "| --- | ---: |"]
     for module, (points, maximum) in report.by_module().items():
         if maximum:
-            lines.append(f"| {part_title(module)} | {points:g} / {maximum:g} |")
+            said = f"{NOT_HANDED_IN}, 0" if module in report.not_handed_in else f"{points:g}"
+            lines.append(f"| {part_title(module)} | {said} / {maximum:g} |")
     lines += ["", "Hidden tests show their name, points and a hint, not their inputs or expected values.", ""]
+    lines += [*(f"- {line}" for line in found_lines(report)), ""] if found_lines(report) else []
     images: dict[str, bytes] = {}
+    missing = set(report.not_handed_in)
     for module in NAMES:
         tests = [t for t in report.tests if t.module == module]
         if not tests:
             continue
         lines += [f"## {part_title(module)}", ""]
+        if module in missing:
+            lines += [f"{module}: {NOT_HANDED_IN}", ""]
+            continue
         for test in tests:
             mark = "passed" if test.passed else "**failed**"
             lines.append(f"- {mark} ({test.points:g} / {test.max_points:g}): {test.name}")
@@ -159,6 +174,16 @@ def markdown_report(report: GradeReport, student: str, show_hidden: bool = False
                 lines += ["", f"  ![{caption}]({name})", ""]
         lines.append("")
     return "\n".join(lines) + "\n", images
+
+
+def found_lines(report: GradeReport) -> list[str]:
+    """Where each part's code was taken from, when not from ``<part>.py`` at the submission's top (one line each).
+
+    Example:
+        >>> found_lines(GradeReport([], found={"backprop": "repo-main/exercises/backprop.py", "validation": "validation.py"}))
+        ['backprop: graded from repo-main/exercises/backprop.py']
+    """
+    return [f"{part}: graded from {where}" for part, where in report.found.items() if where != f"{part}.py"]
 
 
 def report_files(report: GradeReport, student: str, show_hidden: bool = False, title: str = "Feedback") -> dict[str, bytes]:

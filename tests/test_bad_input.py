@@ -1,0 +1,174 @@
+"""Bad input, clear answer (issue 15 point 3): every bad input of README's table, fed through the real command line.
+
+Each case builds its input in a temporary folder and runs ``python -m autograder ...`` as a user does; it
+must print one line on stderr (``error: ...``, no traceback), exit with the README's code, and leave no
+output behind. :data:`CASES` is the table: ``test_readme_table_lists_every_case`` holds README's table to
+it, so the two cannot drift apart. None of these starts a grader, so the module takes a few seconds.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from autograder import SOLUTIONS_DIR
+from autograder.discovery import MAX_FILES, MAX_SOURCE_BYTES
+from tests.conftest import ROOT, run_cli
+
+
+@dataclass(frozen=True)
+class Case:
+    """One row of README's bad-input table: what is given, the command, a fragment of its one line, the exit code."""
+
+    label: str  # the table's first column, word for word
+    build: Callable[[Path], list[str]]  # builds the input under a folder; returns the command line's arguments
+    says: str  # a fragment of the one line on stderr (also in the table's message column)
+    code: int = 2
+    one_line: bool = True  # argparse's own refusals print the usage line first
+
+
+def _missing(tmp: Path) -> list[str]:
+    return ["grade", str(tmp / "nowhere")]
+
+
+def _empty(tmp: Path) -> list[str]:
+    (tmp / "sub").mkdir()
+    return ["grade", str(tmp / "sub")]
+
+
+def _no_exercise(tmp: Path) -> list[str]:
+    (tmp / "sub").mkdir()
+    (tmp / "sub" / "notes.txt").write_text("my notes")
+    (tmp / "sub" / "backprop_v2.py").write_text("x = 1\n")  # not a download copy: not taken (README: what is found where)
+    return ["grade", str(tmp / "sub")]
+
+
+def _broken_notebook(tmp: Path) -> list[str]:
+    (tmp / "training_loop.ipynb").write_text('{"cells": [')
+    return ["grade", str(tmp / "training_loop.ipynb")]
+
+
+def _nbformat3(tmp: Path) -> list[str]:
+    old = {"metadata": {}, "nbformat": 3, "nbformat_minor": 0, "worksheets": [{"cells": [{"cell_type": "code", "input": "x = 1"}]}]}
+    (tmp / "training_loop.ipynb").write_text(json.dumps(old))
+    return ["grade", str(tmp / "training_loop.ipynb")]
+
+
+def _binary(tmp: Path) -> list[str]:
+    (tmp / "sub").mkdir()
+    (tmp / "sub" / "backprop.py").write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00" * 50)
+    return ["grade", str(tmp / "sub")]
+
+
+def _latin1(tmp: Path) -> list[str]:
+    (tmp / "backprop.py").write_bytes("# la dérivée de la sigmoïde\nimport numpy as np\n".encode("latin-1"))
+    return ["grade", str(tmp / "backprop.py")]
+
+
+def _too_big(tmp: Path) -> list[str]:
+    (tmp / "sub").mkdir()
+    (tmp / "sub" / "backprop.py").write_text("# padding\n" * (MAX_SOURCE_BYTES // 10 + 10))
+    return ["grade", str(tmp / "sub")]
+
+
+def _symlink_out(tmp: Path) -> list[str]:
+    (tmp / "elsewhere.py").write_text((SOLUTIONS_DIR / "backprop.py").read_text())
+    (tmp / "sub").mkdir()
+    (tmp / "sub" / "backprop.py").symlink_to(tmp / "elsewhere.py")
+    return ["grade", str(tmp / "sub")]
+
+
+def _many_files(tmp: Path) -> list[str]:
+    (tmp / "sub").mkdir()
+    (tmp / "sub" / "backprop.py").write_text((SOLUTIONS_DIR / "backprop.py").read_text())
+    for index in range(10_000):
+        (tmp / "sub" / f"data-{index}.txt").touch()
+    return ["grade", str(tmp / "sub")]
+
+
+def _zip(tmp: Path) -> list[str]:
+    with zipfile.ZipFile(tmp / "submission.zip", "w") as archive:
+        archive.writestr("backprop.py", (SOLUTIONS_DIR / "backprop.py").read_text())
+    return ["grade", str(tmp / "submission.zip")]
+
+
+def _zip_bomb(tmp: Path) -> list[str]:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:  # 8 MB of zeros in about 8 kB
+        archive.writestr("jane/backprop.py", b"\0" * (8 * 2**20))
+    (tmp / "download.zip").write_bytes(buffer.getvalue())
+    return ["collect", str(tmp / "download.zip"), "--from", "folders", "--out", str(tmp / "out")]
+
+
+def _class_missing(tmp: Path) -> list[str]:
+    return ["grade-class", str(tmp / "nowhere"), "--out", str(tmp / "out")]
+
+
+def _class_empty(tmp: Path) -> list[str]:
+    (tmp / "class").mkdir()
+    return ["grade-class", str(tmp / "class"), "--out", str(tmp / "out")]
+
+
+def _unknown_part(tmp: Path) -> list[str]:
+    (tmp / "sub").mkdir()
+    return ["grade", str(tmp / "sub"), "--part", "backprob"]
+
+
+CASES = (
+    Case("a path that does not exist", _missing, "does not exist"),
+    Case("an empty folder", _empty, "holds no exercise file"),
+    Case("a folder with no exercise file", _no_exercise, "holds no exercise file"),
+    Case("a notebook that is not valid JSON", _broken_notebook, "is not a readable notebook"),
+    Case("a notebook of format version 3", _nbformat3, "format version 3"),
+    Case("a binary file named backprop.py", _binary, "it holds binary data"),
+    Case("a source file that is not UTF-8", _latin1, "is not UTF-8"),
+    Case("a file over the size limit (1 MB)", _too_big, "more than the 1 MB"),
+    Case("a symbolic link out of the submission", _symlink_out, "it is a symbolic link"),
+    Case("10,000 files", _many_files, f"more than {MAX_FILES} files"),
+    Case("a zip file given to grade", _zip, "zips are not graded"),
+    Case("a zip bomb given to collect", _zip_bomb, "zip bomb"),
+    Case("a class folder that does not exist", _class_missing, "is not a folder"),
+    Case("an empty class folder", _class_empty, "holds no submissions"),
+    Case("an unknown part after --part", _unknown_part, "invalid choice", one_line=False),
+)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.label for case in CASES])
+def test_bad_input_is_one_line_and_its_exit_code(case: Case, tmp_path: Path) -> None:
+    process = run_cli(*case.build(tmp_path), timeout=120)
+    lines = [line for line in process.stderr.splitlines() if line.strip()]
+    assert process.returncode == case.code, (process.returncode, process.stderr[-2000:])
+    assert "Traceback" not in process.stderr + process.stdout
+    assert case.says in lines[-1], lines
+    assert len(lines) == 1 if case.one_line else lines[0].startswith("usage:"), lines
+    assert lines[-1].startswith(("error:", "python -m autograder")), lines  # ours, or argparse's own for a wrong option
+    assert not (tmp_path / "out").exists()  # nothing written: no output folder, no header-only gradebook
+
+
+def _readme_rows() -> dict[str, list[str]]:
+    text = (ROOT / "README.md").read_text()
+    section = text[text.index("### Bad input") :]
+    section = section[: section.index("\n#", 1)]
+    rows = {}
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if line.startswith("|") and len(cells) == 4 and not set(cells[0]) <= {"-", " "}:
+            rows[cells[0]] = cells
+    return rows
+
+
+def test_readme_table_lists_every_case() -> None:
+    rows = _readme_rows()
+    assert set(rows) - {"input"} == {case.label for case in CASES}
+    for case in CASES:
+        _, command, message, code = rows[case.label]
+        assert re.fullmatch(r"\d", code) and int(code) == case.code, case.label
+        assert case.says in message.replace("`", ""), (case.label, message)
+        assert command.strip("`").split()[0] in {"grade", "grade-class", "collect"}, case.label
