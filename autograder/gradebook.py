@@ -136,21 +136,19 @@ def grade_class(
                     progress(student, rows[student], result)
     ordered = [rows[s] for s in submissions]
     if reports:
-        write_overview(out_dir, ordered)
+        write_overview(out_dir, ordered, submissions)
     return ordered
 
 
-def write_overview(out_dir: Path, rows: list[Row]) -> None:
-    """The class overview page, ``out_dir/index.html``, from the reports on disk."""
-    from autograder.reports.render import class_overview_html
+def write_overview(out_dir: Path, rows: list[Row], submissions: dict[str, Path] | None = None) -> None:
+    """The class dashboard, ``out_dir/index.html``, from the reports on disk (``submissions``: student -> their
+    submission, to tell a 0 with files handed in from an empty hand-in)."""
+    from autograder.reports.dashboard import class_data, count_files, read_reports
+    from autograder.reports.dashboard_page import dashboard_html
 
-    reports = {}
-    for row in rows:
-        try:
-            reports[row.student] = GradeReport.from_dict(json.loads((out_dir / row.student / REPORT_NAME).read_text()))
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
-    write_atomic(out_dir / "index.html", class_overview_html(rows, reports))
+    files = {student: count_files(path) for student, path in (submissions or {}).items()}
+    data = class_data(read_reports(out_dir, [row.student for row in rows], REPORT_NAME), files)
+    write_atomic(out_dir / "index.html", dashboard_html(data))
 
 
 def summary(rows: list[Row], seconds: float | None = None) -> str:
