@@ -27,6 +27,7 @@ from autograder.outputs import UNFINISHED, Context, unfinished_report, write_out
 RESULTS_NAME = "results.json"  # Gradescope's format, what the student sees
 REPORT_NAME = "report.json"  # our full report, grader errors and status included
 GRADEBOOK_NAME = "gradebook.csv"
+CHANGES_NAME = "changes.csv"  # what a rerun changed, student by student
 
 
 @dataclass
@@ -151,6 +152,24 @@ def write_overview(out_dir: Path, rows: list[Row], submissions: dict[str, Path] 
     write_atomic(out_dir / "index.html", dashboard_html(data))
 
 
+def earlier_results(out_dir: Path, students: list[str]) -> dict[str, dict]:
+    """The results on disk before this run (student -> report.json's dict), those the grader finished only."""
+    from autograder.reports.dashboard import read_reports
+
+    found = read_reports(out_dir, students, REPORT_NAME)
+    return {s: r for s, r in found.items() if r is not None and not str(r.get("status", "")).startswith("not graded")}
+
+
+def write_changes(out_dir: Path, earlier: dict[str, dict], students: list[str]) -> str:
+    """Write ``out_dir/changes.csv`` (what this run changed against ``earlier``) and return its one-line summary."""
+    from autograder.reports.changes import changes, changes_csv, summary_line
+    from autograder.reports.dashboard import read_reports
+
+    found = changes(earlier, read_reports(out_dir, students, REPORT_NAME))
+    write_atomic(out_dir / CHANGES_NAME, changes_csv(found))
+    return f"{summary_line(found)} (against the earlier results: {out_dir / CHANGES_NAME})"
+
+
 def summary(rows: list[Row], seconds: float | None = None) -> str:
     """The class at a glance: mean and median, a histogram of totals, and every submission that needs a look."""
     if not rows:
@@ -203,6 +222,7 @@ def main(args: argparse.Namespace) -> int:
         TimeRemainingColumn(),
         TextColumn("{task.fields[last]}"),
     )
+    earlier = earlier_results(out, list(find_submissions(class_dir)))
     started = time.monotonic()
     with Progress(*columns, console=console, disable=not console.is_terminal) as bar:
         task = bar.add_task("grading", total=len(find_submissions(class_dir)), last="")
@@ -228,5 +248,9 @@ def main(args: argparse.Namespace) -> int:
     print("\n" + summary(rows, time.monotonic() - started))
     if kept:
         print(f"{len(kept)} already graded (same course file) were kept as they were; --regrade grades them again")
+    if earlier:
+        print(write_changes(out, earlier, [row.student for row in rows]))
+    else:
+        (out / CHANGES_NAME).unlink(missing_ok=True)  # it would describe another run
     print(f"gradebook: {out / GRADEBOOK_NAME}")
     return GRADER_EXIT if any(row.status.startswith("grader error") for row in rows) else 0
