@@ -28,13 +28,13 @@ def test_changes_compare_points_and_verdicts_and_skip_new_students():
     }
     found = changes(old, new)
     assert [(c.student, c.old_total, c.new_total, c.tests) for c in found] == [
-        ("ann", 3, 5, ["a.f: x (0, failed -> 2)"]),
+        ("ann", 3, 5, ["a.f: x (0 failed -> 2)"]),
         ("bob", 2, 0, ["a.f: x (2 -> 0)"]),
     ]
     assert summary_line(found) == "2 students changed: 1 up, 1 down" and summary_line([]) == "no student changed"
     assert changes_csv(found).splitlines() == [
         "student,old_total,new_total,tests_changed",
-        "ann,3,5,a.f: x (0, failed -> 2)",
+        "ann,3,5,a.f: x (0 failed -> 2)",
         "bob,2,0,a.f: x (2 -> 0)",
     ]
     flipped = changes({"eve": report(("a.f: x", 0, True))}, {"eve": report(("a.f: x", 0, False))})

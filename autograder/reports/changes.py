@@ -45,7 +45,7 @@ def _shown(result: tuple[float, bool] | None) -> str:
     if result is None:
         return "absent"
     points, passed = result
-    return f"{points:g}" if points or passed else f"{points:g}, failed"
+    return f"{points:g}" if points or passed else f"{points:g} failed"
 
 
 def student_change(student: str, old: dict, new: dict) -> Change | None:
@@ -54,7 +54,7 @@ def student_change(student: str, old: dict, new: dict) -> Change | None:
     >>> old = {"tests": [{"name": "a.f: x", "points": 0, "passed": False}]}
     >>> new = {"tests": [{"name": "a.f: x", "points": 2, "passed": True}]}
     >>> student_change("ann", old, new)
-    Change(student='ann', old_total=0.0, new_total=2.0, tests=['a.f: x (0, failed -> 2)'])
+    Change(student='ann', old_total=0.0, new_total=2.0, tests=['a.f: x (0 failed -> 2)'])
     """
     before, after = _results(old), _results(new)
     moved = []

@@ -55,7 +55,7 @@ DISCRIMINATION_FLOOR = 0.1
 GRADED_STATUSES = ("graded", "not handed in", "partly handed in")
 
 
-def test_part(name: str) -> str:
+def part_of_test(name: str) -> str:
     """The part of a test name: ``"training_loop"`` for ``"training_loop.trainer: words"`` or ``"training_loop: words"``."""
     return name.partition(".")[0].partition(":")[0]
 
@@ -67,7 +67,7 @@ def diagnoses(test: dict) -> list[str]:
 
 def cell(test: dict, not_handed_in: set[str]) -> str:
     """The grid's cell for one test result: passed, failed with a diagnosis, failed, not handed in or grader error."""
-    if test.get("handed_in") is False or test_part(str(test.get("name", ""))) in not_handed_in:
+    if test.get("handed_in") is False or part_of_test(str(test.get("name", ""))) in not_handed_in:
         return NOT_HANDED_IN
     if test.get("grader_error"):
         return GRADER_ERROR
@@ -98,13 +98,13 @@ def discrimination(scores: list[float], totals: list[float]) -> float | None:
     Subtracting the test keeps it from correlating with itself; for a pass/fail test this is the
     point-biserial correlation. ``scores[i]`` and ``totals[i]`` are student i's.
 
-    >>> discrimination([2, 0, 2, 0], [90, 10, 70, 30])
-    1.0
+    >>> round(discrimination([2, 0, 2, 0], [90, 10, 70, 30]), 2)  # the rest: 88, 10, 68, 30
+    0.95
     """
     return pearson(scores, [total - score for score, total in zip(scores, totals)])
 
 
-def test_flags(counted: int, passed: int, r: float | None) -> list[str]:
+def flags_of_test(counted: int, passed: int, r: float | None) -> list[str]:
     """Why a test may be wrong or too easy, in the instructor's words; empty with fewer than MIN_STUDENTS counted."""
     if counted < MIN_STUDENTS:
         return []
@@ -176,7 +176,7 @@ def histogram(totals: list[float], maximum: float) -> list[dict]:
 def _chapter_order(names: list[str]) -> list[str]:
     """Test names in the chapter's part order, first seen first within a part."""
     order = {name: i for i, name in enumerate(NAMES)}
-    return sorted(names, key=lambda n: (order.get(test_part(n), len(order)), names.index(n)))
+    return sorted(names, key=lambda n: (order.get(part_of_test(n), len(order)), names.index(n)))
 
 
 def class_data(reports: dict[str, dict | None], files: dict[str, int] | None = None) -> dict:
@@ -187,13 +187,13 @@ def class_data(reports: dict[str, dict | None], files: dict[str, int] | None = N
     for name, report in reports.items():
         report = report or {}
         gone = {str(p) for p in report.get("not_handed_in") or []}
-        tests = [t for t in report.get("tests", []) if test_part(str(t.get("name", ""))) in NAMES]  # not "submission: ..."
+        tests = [t for t in report.get("tests", []) if part_of_test(str(t.get("name", ""))) in NAMES]  # not "submission: ..."
         grid[name] = {str(t["name"]): cell(t, gone) for t in tests}
         says[name] = {str(t["name"]): diagnoses(t) for t in tests if diagnoses(t)}
         seen += [str(t["name"]) for t in tests if str(t["name"]) not in seen]
         parts: dict[str, float] = {}
         for t in tests:
-            parts[test_part(str(t["name"]))] = parts.get(test_part(str(t["name"])), 0.0) + float(t.get("points", 0))
+            parts[part_of_test(str(t["name"]))] = parts.get(part_of_test(str(t["name"])), 0.0) + float(t.get("points", 0))
         total = round(sum(float(t.get("points", 0)) for t in report.get("tests", [])), 6)
         students.append(
             {
@@ -202,7 +202,7 @@ def class_data(reports: dict[str, dict | None], files: dict[str, int] | None = N
                 "max": round(sum(float(t.get("max_points", 0)) for t in report.get("tests", [])), 6),
                 "status": str(report.get("status", "graded" if report else "not graded: no results")),
                 "parts": {p: round(v, 6) for p, v in parts.items()},
-                "not_handed_in": sorted(gone | {test_part(t) for t, c in grid[name].items() if c == NOT_HANDED_IN}),
+                "not_handed_in": sorted(gone | {part_of_test(t) for t, c in grid[name].items() if c == NOT_HANDED_IN}),
                 "link": quote(name) + "/report.html",
                 "needs_look": needs_look(reports[name], total, files.get(name)),
             }
@@ -237,13 +237,13 @@ def _test_stats(test: str, students: list[dict], grid: dict, points: dict, maxim
     r = discrimination(scores, [s["total"] for s in counted])
     return {
         "name": test,
-        "part": test_part(test),
+        "part": part_of_test(test),
         "max_points": maximum,
         "counted": len(counted),
         "passed": passed,
         "pass_rate": passed / len(counted) if counted else None,
         "discrimination": r,
-        "flags": test_flags(len(counted), passed, r),
+        "flags": flags_of_test(len(counted), passed, r),
     }
 
 
@@ -256,7 +256,7 @@ def _misconceptions(students: list[dict], says: dict, grid: dict) -> list[dict]:
                 continue
             for text in words:
                 entry = found.setdefault(text, {"says": text, "parts": [], "tests": [], "students": []})
-                entry["parts"] += [test_part(test)] if test_part(test) not in entry["parts"] else []
+                entry["parts"] += [part_of_test(test)] if part_of_test(test) not in entry["parts"] else []
                 entry["tests"] += [test] if test not in entry["tests"] else []
                 entry["students"] += [student["name"]] if student["name"] not in entry["students"] else []
     order = {name: i for i, name in enumerate(NAMES)}
@@ -282,7 +282,9 @@ def _parts(students: list[dict], reports: dict[str, dict | None]) -> list[dict]:
     for name in NAMES:
         maximum = 0.0
         for report in reports.values():
-            total = sum(float(t.get("max_points", 0)) for t in (report or {}).get("tests", []) if test_part(str(t.get("name", ""))) == name)
+            total = sum(
+                float(t.get("max_points", 0)) for t in (report or {}).get("tests", []) if part_of_test(str(t.get("name", ""))) == name
+            )
             maximum = max(maximum, total)
         graded = [s for s in students if name in s["parts"]]
         if not graded:
