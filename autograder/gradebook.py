@@ -28,6 +28,7 @@ RESULTS_NAME = "results.json"  # Gradescope's format, what the student sees
 REPORT_NAME = "report.json"  # our full report, grader errors and status included
 GRADEBOOK_NAME = "gradebook.csv"
 PARTIAL = "graded, not handed in:"  # the status of a submission that holds some of the parts (see workers.graded_status)
+CHANGES_NAME = "changes.csv"  # what a rerun changed, student by student
 
 
 @dataclass
@@ -153,21 +154,37 @@ def grade_class(
                     progress(student, rows[student], result)
     ordered = [rows[s] for s in submissions]
     if reports:
-        write_overview(out_dir, ordered)
+        write_overview(out_dir, ordered, submissions)
     return ordered
 
 
-def write_overview(out_dir: Path, rows: list[Row]) -> None:
-    """The class overview page, ``out_dir/index.html``, from the reports on disk."""
-    from autograder.reports.render import class_overview_html
+def write_overview(out_dir: Path, rows: list[Row], submissions: dict[str, Path] | None = None) -> None:
+    """The class dashboard, ``out_dir/index.html``, from the reports on disk (``submissions``: student -> their
+    submission, to tell a 0 with files handed in from an empty hand-in)."""
+    from autograder.reports.dashboard import class_data, count_files, read_reports
+    from autograder.reports.dashboard_page import dashboard_html
 
-    reports = {}
-    for row in rows:
-        try:
-            reports[row.student] = GradeReport.from_dict(json.loads((out_dir / row.student / REPORT_NAME).read_text()))
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
-    write_atomic(out_dir / "index.html", class_overview_html(rows, reports))
+    files = {student: count_files(path) for student, path in (submissions or {}).items()}
+    data = class_data(read_reports(out_dir, [row.student for row in rows], REPORT_NAME), files)
+    write_atomic(out_dir / "index.html", dashboard_html(data))
+
+
+def earlier_results(out_dir: Path, students: list[str]) -> dict[str, dict]:
+    """The results on disk before this run (student -> report.json's dict), those the grader finished only."""
+    from autograder.reports.dashboard import read_reports
+
+    found = read_reports(out_dir, students, REPORT_NAME)
+    return {s: r for s, r in found.items() if r is not None and not str(r.get("status", "")).startswith("not graded")}
+
+
+def write_changes(out_dir: Path, earlier: dict[str, dict], students: list[str]) -> str:
+    """Write ``out_dir/changes.csv`` (what this run changed against ``earlier``) and return its one-line summary."""
+    from autograder.reports.changes import changes, changes_csv, summary_line
+    from autograder.reports.dashboard import read_reports
+
+    found = changes(earlier, read_reports(out_dir, students, REPORT_NAME))
+    write_atomic(out_dir / CHANGES_NAME, changes_csv(found))
+    return f"{summary_line(found)} (against the earlier results: {out_dir / CHANGES_NAME})"
 
 
 def summary(rows: list[Row], seconds: float | None = None) -> str:
@@ -226,6 +243,7 @@ def main(args: argparse.Namespace) -> int:
         TimeRemainingColumn(),
         TextColumn("{task.fields[last]}"),
     )
+    earlier = earlier_results(out, list(find_submissions(class_dir)))
     started = time.monotonic()
     with Progress(*columns, console=console, disable=not console.is_terminal) as bar:
         task = bar.add_task("grading", total=len(find_submissions(class_dir)), last="")
@@ -252,5 +270,9 @@ def main(args: argparse.Namespace) -> int:
     print("\n" + summary(rows, time.monotonic() - started))
     if kept:
         print(f"{len(kept)} already graded (same course file) were kept as they were; --regrade grades them again")
+    if earlier:
+        print(write_changes(out, earlier, [row.student for row in rows]))
+    else:
+        (out / CHANGES_NAME).unlink(missing_ok=True)  # it would describe another run
     print(f"gradebook: {out / GRADEBOOK_NAME}")
     return GRADER_EXIT if any(row.status.startswith("grader error") for row in rows) else 0

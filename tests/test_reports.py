@@ -165,16 +165,3 @@ def test_check_report_draws_the_students_own_curves(tmp_path):
     assert process.returncode == 0, process.stderr[-2000:]
     assert len(list(folder.glob("figure-*.png"))) >= 4
     assert "Public checks" in (folder / "report.html").read_text()
-
-
-def test_grade_class_writes_reports_and_an_overview(tmp_path):
-    klass = tmp_path / "class"
-    for name in ("cleo_typical_mistakes", "dan_untouched"):
-        shutil.copytree(ROOT / "examples" / "submissions" / name, klass / name)
-    out = tmp_path / "out"
-    assert run_cli("grade-class", str(klass), "--out", str(out)).returncode == 0
-    overview = (out / "index.html").read_text()
-    assert "Most common mistakes" in overview and "cleo_typical_mistakes/report.html" in overview
-    assert "no optimizer.zero_grad()" in overview  # cleo's diagnosed mistake, counted
-    for name in ("cleo_typical_mistakes", "dan_untouched"):
-        assert (out / name / "report.html").exists() and (out / name / "report.md").exists()

@@ -110,16 +110,3 @@ def dropout_png(detail: dict) -> bytes:
     figure.suptitle(f"dropout with p = {detail['p']}", fontsize=10)
     _fixed_margins(figure)
     return _png(figure)
-
-
-def histogram_png(totals: list[float]) -> bytes:
-    """The class's scores in bins of 10 points."""
-    figure = Figure(figsize=SIZE)
-    axis = figure.subplots()
-    axis.hist(totals, bins=range(0, 111, 10), color="#1f77b4", edgecolor="white")
-    axis.set_xlabel("score")
-    axis.set_ylabel("students")
-    axis.set_xlim(0, 110)
-    axis.set_title(f"{len(totals)} submissions", fontsize=10)
-    _fixed_margins(figure)
-    return _png(figure)

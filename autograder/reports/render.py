@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import html
-from collections import Counter
 from pathlib import Path
 
 from autograder.course.parts import NAMES, part
@@ -201,47 +200,3 @@ def write_files(folder: Path, files: dict[str, bytes]) -> list[Path]:
         write_atomic_bytes(folder / name, data)
         written.append(folder / name)
     return written
-
-
-def diagnosis_counts(reports: dict[str, GradeReport]) -> Counter:
-    """How many students each diagnosed mistake (or, without one, each failed test) was seen for."""
-    counts: Counter = Counter()
-    for report in reports.values():
-        seen = set()
-        for test in report.tests:
-            if test.passed or not test.max_points:
-                continue
-            says = [d["says"] for d in test.details if d.get("kind") == "diagnosis"]
-            seen.update(f"{test.module}: {s}" for s in says) if says else seen.add(f"failed: {test.name}")
-        counts.update(seen)
-    return counts
-
-
-def class_overview_html(rows: list, reports: dict[str, GradeReport], top: int = 15) -> str:
-    """The class at a glance: score histogram, mean per part, and the most common mistakes with their counts."""
-    totals = [row.total for row in rows]
-    body = [f"<h1>Class overview: {len(rows)} submissions</h1>"]
-    if totals:
-        body.append(f"<p>Mean {sum(totals) / len(totals):.1f}, lowest {min(totals):g}, highest {max(totals):g}.</p>")
-        body.append(f'<img alt="score histogram" src="{_data_uri(plots.histogram_png(totals))}">')
-    body.append("<h2>Mean points per part</h2><table>")
-    for module in NAMES:
-        values = [row.parts.get(module, 0.0) for row in rows]
-        maximum = max((r.by_module().get(module, (0, 0))[1] for r in reports.values()), default=0)
-        if values:
-            body.append(
-                f'<tr><td>{_escape(part_title(module))}</td><td class="num">{sum(values) / len(values):.1f} / {maximum:g}</td></tr>'
-            )
-    body.append('</table><h2>Most common mistakes</h2><table><tr><th>mistake or failed test</th><th class="num">students</th></tr>')
-    for what, count in diagnosis_counts(reports).most_common(top):
-        body.append(f'<tr><td>{_escape(what)}</td><td class="num">{count}</td></tr>')
-    body.append('</table><h2>Students</h2><table><tr><th>student</th><th class="num">total</th><th>status</th></tr>')
-    for row in rows:
-        body.append(
-            f'<tr><td><a href="{_escape(row.student)}/report.html">{_escape(row.student)}</a></td><td class="num">{row.total:g}</td><td>{_escape(row.status)}</td></tr>'
-        )
-    body.append("</table>")
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Class overview</title>'
-        f"<style>{STYLE}</style></head><body>" + "\n".join(body) + "</body></html>\n"
-    )
