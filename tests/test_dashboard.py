@@ -3,6 +3,7 @@ opened in headless Chromium."""
 
 from __future__ import annotations
 
+import csv
 import html
 import json
 import re
@@ -13,9 +14,12 @@ from urllib.parse import unquote, urlparse
 import numpy as np
 import pytest
 
+from autograder.course.parts import NAMES
+from autograder.platforms.notebook_builder import plain_notebook
 from autograder.reports import dashboard as d
 from autograder.reports.dashboard_page import dashboard_html, histogram_svg
 from tests.conftest import ROOT, run_cli
+from tests.notebook_work import fill, write
 from tests.test_reports import chromium
 
 ZERO_GRAD = "no optimizer.zero_grad(): loss.backward() adds to .grad, so the gradients of earlier batches pile up"
@@ -212,10 +216,36 @@ def graded_class(tmp_path_factory) -> Path:
         shutil.copytree(ROOT / "examples" / "submissions" / name, klass / name)
     (klass / "fay_no_zero_grad").mkdir()
     shutil.copy2(CORPUS / "training_loop.py", klass / "fay_no_zero_grad" / "training_loop.py")
+    nested = klass / "gus_nested" / "repo-main" / "exercises"  # the whole repository, downloaded as a zip and unpacked
+    nested.mkdir(parents=True)
+    for part in ("backprop", "validation"):
+        shutil.copy2(ROOT / "solutions" / f"{part}.py", nested / f"{part}.py")
+    write(klass / "hal_notebook" / "training_loop.ipynb", fill(plain_notebook("training_loop"), "training_loop", "mistake"))
     out = base / "out"
     process = run_cli("grade-class", str(klass), "--out", str(out))
     assert process.returncode == 0, process.stdout[-2000:] + process.stderr[-2000:]
     return out
+
+
+def test_a_mixed_class_has_its_statuses_and_its_parts_not_handed_in_kept_apart(graded_class):
+    """Full, partial (a folder and a notebook) and nested submissions: the gradebook's statuses and the dashboard's
+    "not handed in" counts, never a mistake."""
+    rows = {row["student"]: row for row in csv.DictReader((graded_class / "gradebook.csv").open())}
+    others = ", ".join(p for p in NAMES if p != "training_loop")
+    assert rows["fay_no_zero_grad"]["status"] == rows["hal_notebook"]["status"] == f"graded, not handed in: {others}"
+    assert rows["gus_nested"]["status"] == "graded, not handed in: " + ", ".join(p for p in NAMES if p not in ("backprop", "validation"))
+    assert rows["ada_all_right"]["status"] == "graded"
+    students = [*CLASS, "fay_no_zero_grad", "gus_nested", "hal_notebook"]
+    data = d.class_data(d.read_reports(graded_class, students))
+    missing = {row["part"]: row["students"] for row in data["not_handed_in"]}
+    assert missing["backprop"] == ["fay_no_zero_grad", "hal_notebook"] and "training_loop" not in missing
+    diagnosed = {student for m in data["misconceptions"] for student in m["students"]}
+    assert "gus_nested" not in diagnosed  # right code in unexpected places: no mistake, but a look
+    assert any(e["student"] == "gus_nested" and "repo-main/exercises" in " ".join(e["reasons"]) for e in data["needs_look"]), data[
+        "needs_look"
+    ]
+    zero_grad = next(m for m in data["misconceptions"] if ZERO_GRAD in m["says"])
+    assert "hal_notebook" in zero_grad["students"]  # the notebook's missing zero_grad, named like the file's
 
 
 def test_the_dashboard_of_a_real_class_ranks_the_corpus_diagnosis(graded_class):
@@ -231,7 +261,7 @@ def test_the_dashboard_of_a_real_class_ranks_the_corpus_diagnosis(graded_class):
     )
     assert {e["student"] for e in data["needs_look"]} == {"dan_untouched"}  # 0 with its files handed in
     look = (graded_class / "index.html").read_text().split('id="look"')[1].split('id="mistakes"')[0]
-    assert "dan_untouched" in look and "scored 0 although 7 file(s) were handed in" in look
+    assert "dan_untouched" in look and "scored 0 although files were found for backprop, early_stopping" in look
     for student in students:  # each student's feedback beside the page, and the totals are the gradebook's
         assert (graded_class / student / "report.html").is_file() and (graded_class / student / "report.md").is_file()
         assert next(s for s in data["students"] if s["name"] == student)["total"] == sum(
