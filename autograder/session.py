@@ -106,6 +106,7 @@ class GradingSession:
         )
         try:
             report = run_graders(submission, self.tests, select, on_result, course)
+            report.needs_look = list(submission.needs_look)
         finally:
             submission.close()
         for note in [*found.notes, *self.server.notes]:

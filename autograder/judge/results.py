@@ -38,6 +38,8 @@ class GradeReport:
     tests: list[TestResult]
     notes: list[str] = field(default_factory=list)  # for the instructor: environment, recomputed references
     seconds: float = 0.0
+    # For the instructor: why this submission needs a human look although it was graded ("tampering: ...").
+    needs_look: list[str] = field(default_factory=list)
 
     @property
     def score(self) -> float:
@@ -61,11 +63,12 @@ class GradeReport:
         return {module: (round(p, 6), round(m, 6)) for module, (p, m) in parts.items()}
 
     def to_dict(self) -> dict:
-        return {"tests": [asdict(t) for t in self.tests], "notes": self.notes, "seconds": self.seconds}
+        return {"tests": [asdict(t) for t in self.tests], "notes": self.notes, "seconds": self.seconds, "needs_look": self.needs_look}
 
     @classmethod
     def from_dict(cls, data: dict) -> GradeReport:
-        return cls([TestResult(**t) for t in data["tests"]], list(data.get("notes", [])), float(data.get("seconds", 0.0)))
+        tests = [TestResult(**t) for t in data["tests"]]
+        return cls(tests, list(data.get("notes", [])), float(data.get("seconds", 0.0)), [str(n) for n in data.get("needs_look", [])])
 
 
 def gradescope_json(report: GradeReport) -> dict:
@@ -90,6 +93,9 @@ def gradescope_json(report: GradeReport) -> dict:
         "output": "Passing every test here is full marks. Hidden tests show their name, points and a hint, not their inputs.",
         "tests": tests,
         "visibility": "visible",
+        # Not Gradescope's: for the instructor's tools (gradebook, dashboard). Empty unless the submission needs a
+        # human look although it was graded, e.g. ["tampering: the grader's own code was modified while ..."].
+        "needs_look": list(report.needs_look),
     }
 
 
@@ -159,6 +165,8 @@ def render_table(report: GradeReport, title: str | None = None, points: bool = T
     for test in report.tests:
         if not test.passed:
             console.print(f"\n[x] {test.name}\n{test.message}", markup=False, highlight=False)
+    for flag in report.needs_look:
+        console.print(f"\nNEEDS A LOOK: {flag}", markup=False, highlight=False)
     for note in report.notes:
         console.print(f"\nnote: {note}", markup=False, highlight=False)
     return console.export_text()

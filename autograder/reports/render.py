@@ -213,7 +213,8 @@ def class_overview_html(rows: list, reports: dict[str, GradeReport], top: int = 
     body.append('</table><h2>Students</h2><table><tr><th>student</th><th class="num">total</th><th>status</th></tr>')
     for row in rows:
         body.append(
-            f'<tr><td><a href="{_escape(row.student)}/report.html">{_escape(row.student)}</a></td><td class="num">{row.total:g}</td><td>{_escape(row.status)}</td></tr>'
+            f'<tr><td><a href="{_escape(row.student)}/report.html">{_escape(row.student)}</a></td><td class="num">{row.total:g}</td>'
+            f"<td>{_escape(row.status)}{'; needs a look: ' + _escape(row.needs_look) if row.needs_look else ''}</td></tr>"
         )
     body.append("</table>")
     return (
