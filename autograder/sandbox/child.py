@@ -153,7 +153,7 @@ def serve(sock: socket.socket, root: str) -> None:
     sealed = integrity.seal(type(sock))
     check, repair, exit_now = integrity.changes, integrity.repair, os._exit
     code, defaults, repair_code, repair_defaults = check.__code__, check.__defaults__, repair.__code__, repair.__defaults__
-    recv, send_frame = wire.recv, wire.send_frame
+    recv, send_frame, frames = wire.recv, wire.send_frame, sys._current_frames
     child = Child(root)
     while True:
         try:
@@ -163,7 +163,9 @@ def serve(sock: socket.socket, root: str) -> None:
         # `is`, never `==`: a replacement could claim to be equal to anything.
         intact = check.__code__ is code and check.__defaults__ is defaults
         intact = intact and repair.__code__ is repair_code and repair.__defaults__ is repair_defaults
-        tampered = check(sealed) if intact else CHECK_MODIFIED
+        # Since the last check only this loop ran, unless the student's code left a thread running: with
+        # one thread the state is the one the last check saw, and checking again would only cost time.
+        tampered = (check(sealed) if len(frames()) > 1 else []) if intact else CHECK_MODIFIED
         reply = child.handle(request)
         frame = encoded(reply)  # encoding may run student code too (a tensor subclass's methods): checked after it
         intact = intact and check.__code__ is code and check.__defaults__ is defaults
