@@ -39,6 +39,7 @@ class Row:
     status: (
         str  # "graded", "graded, not handed in: <parts>", "not handed in", "grader error in ...", "not gradable: ...", "not graded: ..."
     )
+    needs_look: str = ""  # graded, but a human should look: "tampering: ..." (from the report's needs_look)
 
 
 def find_submissions(class_dir: Path) -> dict[str, Path]:
@@ -54,17 +55,18 @@ def find_submissions(class_dir: Path) -> dict[str, Path]:
 
 def row_from_report(student: str, report: GradeReport, status: str) -> Row:
     parts = {module: points for module, (points, _) in report.by_module().items()}
-    return Row(student, parts, report.score, status)
+    return Row(student, parts, report.score, status, "; ".join(report.needs_look))
 
 
 def gradebook_csv(rows: list[Row], parts: tuple[str, ...] | None = None) -> str:
-    """The gradebook: one row per student, a column per assigned part (default: the course in force)."""
+    """The gradebook: one row per student, a column per assigned part (default: the course in force), and last
+    ``needs_look`` (empty, or why a human should look although it was graded: "tampering: ...")."""
     parts = parts or config.active().parts
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["student", *parts, "total", "status"])
+    writer.writerow(["student", *parts, "total", "status", "needs_look"])
     for row in rows:
-        writer.writerow([row.student, *(f"{row.parts.get(m, 0):g}" for m in parts), f"{row.total:g}", row.status])
+        writer.writerow([row.student, *(f"{row.parts.get(m, 0):g}" for m in parts), f"{row.total:g}", row.status, row.needs_look])
     return out.getvalue()
 
 
@@ -208,10 +210,10 @@ def summary(rows: list[Row], seconds: float | None = None) -> str:
     if partial:  # not a fault of the grader: what the student handed in was graded, the rest is 0
         lines.append(f"{len(partial)} handed in only some parts:")
         lines += [f"  {row.student}: {row.status.removeprefix('graded, ')}" for row in partial]
-    trouble = [row for row in rows if row.status != "graded" and not row.status.startswith(PARTIAL)]
+    trouble = [row for row in rows if (row.status != "graded" and not row.status.startswith(PARTIAL)) or row.needs_look]
     if trouble:
         lines.append(f"{len(trouble)} need a look:")
-        lines += [f"  {row.student}: {row.status}" for row in trouble]
+        lines += [f"  {row.student}: {'; '.join(filter(None, [row.status, row.needs_look]))}" for row in trouble]
     return "\n".join(lines)
 
 
@@ -255,7 +257,8 @@ def main(args: argparse.Namespace) -> int:
                 kept.append(student)
             bar.update(task, advance=1, last=f"{student}: {row.total:g}")
             if not console.is_terminal:
-                print(f"{student:30s} {row.total:6g}  {row.status}", flush=True)
+                flag = f"  needs a look: {row.needs_look}" if row.needs_look else ""
+                print(f"{student:30s} {row.total:6g}  {row.status}{flag}", flush=True)
 
         rows = grade_class(
             class_dir,

@@ -110,6 +110,7 @@ class GradingSession:
         )
         try:
             report = run_graders(submission, self.tests, select, on_result, course, only)
+            report.needs_look = list(submission.needs_look)
         finally:
             submission.close()
         report.found = {name: where for name, where in found.where.items() if name in modules}

@@ -4,10 +4,17 @@ Each folder of ``tests/attacks/`` is one attacking student. Its ``attack.json`` 
 
     {"about": "what it does",
      "base": "solutions" | "exercises",   # what the rest of the submission is
-     "fails": [...] | "all"}              # the tests its honest work fails
+     "fails": [...] | "all",              # the tests its honest work fails
+     "tampering": true,                   # optional: it rewrites the grader's code in the child
+     "control": "tampering_control"}      # optional: the attack that is its honest work, graded alongside
 
 where each entry of ``fails`` is an exact test name, or a module or
 ``module.function`` all of whose tests fail.
+
+A tampering attack must be flagged ("tampering: ..." in its results' ``needs_look``) and earn no more
+than its honest work: the tests its honest work fails still fail, every other test it loses says that
+the grader's own code was modified, and its score is at most its control's. Every other attack must
+earn exactly its honest points and never be flagged.
 
 Its module files are *appended* to the base's module of the same name (so an
 attack can wrap or replace the honest functions, or act at import); any other
@@ -56,15 +63,22 @@ class Attack:
     about: str
     base: str
     fails: list[str] | str
+    tampering: bool = False
+    control: str | None = None
 
 
 def load(names: list[str] | None = None) -> list[Attack]:
+    """The attacks named (default: all), with the honest controls they are compared with."""
+    if names:
+        controls = [json.loads((ATTACKS / name / "attack.json").read_text()).get("control") for name in names]
+        names = [*names, *(control for control in controls if control)]
     found = []
     for folder in sorted(p for p in ATTACKS.iterdir() if (p / "attack.json").is_file()):
         if names and folder.name not in names:
             continue
         spec = json.loads((folder / "attack.json").read_text())
-        found.append(Attack(folder.name, folder, spec["about"], spec["base"], spec["fails"]))
+        attack = Attack(folder.name, folder, spec["about"], spec["base"], spec["fails"], spec.get("tampering", False), spec.get("control"))
+        found.append(attack)
     return found
 
 
@@ -121,16 +135,41 @@ def problems(attack: Attack, out: Path) -> list[str]:
     if unknown:
         found.append(f"attack.json names tests that do not exist: {unknown}")
     failed = {name for name, t in tests.items() if t["score"] < t["max_score"]}
-    if failed - expected:
-        found.append(f"failed but its honest work passes: {sorted(failed - expected)}")
+    honest = sum(t["max_score"] for name, t in tests.items() if name not in expected)
     if expected - failed:
         found.append(f"passed but its honest work fails: {sorted(expected - failed)}")
+    if attack.tampering:
+        return found + tampering_problems(attack, out, results, failed - expected, honest)
+    if results.get("needs_look"):
+        found.append(f"flagged although it tampers with nothing: {results['needs_look']}")
+    if failed - expected:
+        found.append(f"failed but its honest work passes: {sorted(failed - expected)}")
     partial = [name for name, t in tests.items() if 0 < t["score"] < t["max_score"]]
     if partial:
         found.append(f"partial points: {partial}")
-    honest = sum(t["max_score"] for name, t in tests.items() if name not in expected)
     if abs(results["score"] - honest) > 1e-9:
         found.append(f"score {results['score']:g}, honest work earns {honest:g}")
+    return found
+
+
+TAMPERING_MESSAGE = "The grader's own code was modified"
+
+
+def tampering_problems(attack: Attack, out: Path, results: dict, lost: set[str], honest: float) -> list[str]:
+    """A tampering attack: flagged, no more than its honest work, and every extra test lost for the tampering."""
+    found = []
+    if not any(flag.startswith("tampering: ") for flag in results.get("needs_look", [])):
+        found.append(f"not flagged for tampering: needs_look is {results.get('needs_look')!r}")
+    messages = {t["name"]: t["output"] for t in results["tests"]}
+    unexplained = sorted(name for name in lost if TAMPERING_MESSAGE not in messages[name])
+    if unexplained:
+        found.append(f"failed without saying the grader's code was modified, though its honest work passes: {unexplained}")
+    if results["score"] > honest + 1e-9:
+        found.append(f"score {results['score']:g}, more than its honest work's {honest:g}")
+    if attack.control is not None:
+        control = json.loads((out / attack.control / "results.json").read_text())["score"]
+        if results["score"] > control + 1e-9:
+            found.append(f"score {results['score']:g}, more than its honest control {attack.control}'s {control:g}")
     return found
 
 
@@ -142,7 +181,8 @@ def gradebook_problems(out: Path) -> list[str]:
         return ["the gradebook is empty"]
     for row in rows:
         results = json.loads((out / row["student"] / "results.json").read_text())
-        if abs(float(row["total"]) - results["score"]) > 1e-9 or row["status"] != "graded":
+        flags = "; ".join(results.get("needs_look", []))
+        if abs(float(row["total"]) - results["score"]) > 1e-9 or row["status"] != "graded" or row["needs_look"] != flags:
             found.append(f"gradebook row {row} does not match results.json (score {results['score']:g})")
     return found
 

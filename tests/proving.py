@@ -139,6 +139,8 @@ def problems(entry: Entry, results: dict, report: dict, test_names: set[str] | N
     found = []
     if report.get("status") != "graded":
         found.append(f"status is {report.get('status')!r}, not 'graded'")
+    if results.get("needs_look"):  # an honest submission is never flagged (tampering checks: README, security model)
+        found.append(f"flagged for a look: {results['needs_look']}")
     names = {t["name"] for t in results["tests"]}
     unknown = sorted(set(entry.fails) - (test_names or names))
     if unknown:

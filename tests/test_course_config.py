@@ -76,7 +76,7 @@ def test_the_gradebook_has_the_assigned_parts_only(course_file: Path, tmp_path: 
     assert process.returncode == 0, process.stderr[-2000:]
     with (tmp_path / "out" / "gradebook.csv").open() as stream:
         rows = list(csv.reader(stream))
-    assert rows[0] == ["student", "training_loop", "validation", "total", "status"]
+    assert rows[0] == ["student", "training_loop", "validation", "total", "status", "needs_look"]
     assert rows[1][:4] == ["ada", "0", "12", "12"]
 
 
@@ -147,7 +147,7 @@ def test_a_rerun_under_another_course_file_regrades_instead_of_mixing_grades(cou
     assert process.returncode == 0, process.stderr[-2000:]
     with (out / "gradebook.csv").open() as stream:
         header, row = list(csv.reader(stream))
-    assert header == ["student", "training_loop", "validation", "total", "status"]
+    assert header == ["student", "training_loop", "validation", "total", "status", "needs_look"]
     assert row[:4] == ["ada", "14", "12", "26"]  # under this course: 12 - 3 + 7 - 2 and 12, not the 100-point grade
     again = run_cli("grade-class", str(klass), "--out", str(out), "--no-reports", "--workers", "1", "--course", str(course_file))
     assert again.returncode == 0 and "1 already graded (same course file) were kept" in again.stdout, again.stdout

@@ -68,9 +68,12 @@ def hidden_paths() -> tuple[list[Path], list[Path]]:
     return (closed, [PROJECT_ROOT]) if inside else ([*closed, PROJECT_ROOT], [])
 
 
+TAMPERED_EXIT = "exit 86"  # the child's status when it found the harness modified and could not put it back
+
+
 @dataclass
 class Failure:
-    """Why a call gave no value: ``kind`` is exception, import, timeout, crash, missing or protocol."""
+    """Why a call gave no value: ``kind`` is exception, import, timeout, crash, missing, protocol or tampering."""
 
     kind: str
     type: str = ""
@@ -258,6 +261,7 @@ class Submission:
         self.cache: dict[str, Outcome] = {}  # scenario results shared by the tests that look at them
         self.timeouts: dict[str, int] = {}
         self.sequence = 0  # request ids: a reply must carry its request's id
+        self.needs_look: list[str] = []  # for the instructor: "tampering: ..." when the student's code modified the harness
 
     # -- child lifecycle
 
@@ -280,7 +284,11 @@ class Submission:
             else:
                 request = {"op": "load_notebook", "module": name, "cells": payload}
             outcome = self._exchange(request, self.load_timeout)
-            if not outcome.ok:
+            if not outcome.ok and outcome.failure.kind == "tampering":  # its tests fail as tampered; the others run clean
+                self.broken[name] = outcome.failure
+                if self.sock is None:
+                    return self._start()
+            elif not outcome.ok:
                 failure = outcome.failure
                 cause = failure.type if failure.kind == "exception" else failure.kind
                 self.broken[name] = Failure("import", cause, failure.message, failure.where)
@@ -325,6 +333,8 @@ class Submission:
             pid = self.pid
             self._kill()
             status = self._status_after_death(pid)
+            if status == TAMPERED_EXIT:
+                return self._tampered(request, ["the grader's own code was modified and could not be put back"], started)
             return Outcome(False, failure=Failure("crash", message=status), seconds=time.monotonic() - started)
         except wire.WireError as error:
             self._kill()
@@ -333,6 +343,9 @@ class Submission:
         if type(reply) is not dict or type(reply.get("ok")) is not bool or reply.get("id") != self.sequence:
             self._kill()
             return Outcome(False, failure=Failure("protocol", message="malformed reply"), seconds=seconds)
+        if reply.get("tampering"):
+            changes = reply["tampering"] if type(reply["tampering"]) is list else []
+            return self._tampered(request, [str(change)[:300] for change in changes[:20]], started)
         stdout = reply.get("stdout") if type(reply.get("stdout")) is str else ""
         if reply["ok"]:
             return Outcome(True, value=reply.get("value"), stdout=stdout, seconds=seconds)
@@ -340,6 +353,22 @@ class Submission:
         where = error.get("where") if type(error.get("where")) is list else []
         failure = Failure("exception", type=str(error.get("type", "?"))[:100], message=str(error.get("message", ""))[:2000], where=where)
         return Outcome(False, failure=failure, stdout=stdout, seconds=seconds)
+
+    def _tampered(self, request: dict, changes: list[str], started: float) -> Outcome:
+        """The child says the student's code modified the harness during ``request``: nothing it observed is kept,
+        the child is replaced (a fresh one is clean) and the submission is flagged for the instructor."""
+        self._kill()
+        during = (
+            f"loading {request.get('module')}.py"
+            if request.get("op", "").startswith("load")
+            else "calling " + ", ".join([request["target"]] if "target" in request else request.get("targets", []))
+        )
+        summary = "; ".join(changes[:3]) + (f" (and {len(changes) - 3} more)" if len(changes) > 3 else "")
+        flag = f"tampering: the grader's own code was modified while {during}: {summary or 'no detail'}"
+        if flag not in self.needs_look:
+            self.needs_look.append(flag)
+        failure = Failure("tampering", type="Tampering", message=summary)
+        return Outcome(False, failure=failure, seconds=time.monotonic() - started)
 
     def _status_after_death(self, pid: int | None) -> str:
         if pid is None:

@@ -101,6 +101,13 @@ def describe_failure(function: str, failure: Failure, hidden: bool) -> str:
             "os._exit() or os.kill() end it, and so does running out of memory: remove them, and keep "
             "tensors small."
         )
+    if failure.kind == "tampering":
+        return (
+            f"The grader's own code was modified while {function} ran or {module}.py was loaded ({failure.message}), "
+            "so nothing observed there can be trusted and this test gives no points. Your instructor will look at "
+            "this submission. Do not replace functions of the grader, torch, NumPy or Python's builtins: write the "
+            "exercise with them as they are."
+        )
     if failure.kind == "protocol":
         return f"{function} returned something the grader cannot read ({failure.message}). Return plain numbers, lists, arrays or tensors."
     if failure.type == "NotImplementedError":

@@ -48,6 +48,8 @@ class GradeReport:
     notes: list[str] = field(default_factory=list)  # for the instructor: environment, recomputed references
     seconds: float = 0.0
     found: dict[str, str] = field(default_factory=dict)
+    # For the instructor: why this submission needs a human look although it was graded ("tampering: ...").
+    needs_look: list[str] = field(default_factory=list)
 
     @property
     def not_handed_in(self) -> list[str]:
@@ -76,20 +78,27 @@ class GradeReport:
         return {module: (round(p, 6), round(m, 6)) for module, (p, m) in parts.items()}
 
     def to_dict(self) -> dict:
-        """Plain data: the tests (each with ``handed_in``), notes, seconds, ``not_handed_in`` and ``found``."""
+        """Plain data: the tests (each with ``handed_in``), notes, seconds, ``not_handed_in``, ``found`` and ``needs_look``."""
         return {
             "tests": [asdict(t) for t in self.tests],
             "notes": self.notes,
             "seconds": self.seconds,
             "not_handed_in": self.not_handed_in,
             "found": dict(self.found),
+            "needs_look": self.needs_look,
         }
 
     @classmethod
     def from_dict(cls, data: dict) -> GradeReport:
         """The report :meth:`to_dict` gave (``not_handed_in`` is recomputed from the tests)."""
         tests = [TestResult(**t) for t in data["tests"]]
-        return cls(tests, list(data.get("notes", [])), float(data.get("seconds", 0.0)), dict(data.get("found", {})))
+        return cls(
+            tests,
+            list(data.get("notes", [])),
+            float(data.get("seconds", 0.0)),
+            dict(data.get("found", {})),
+            [str(n) for n in data.get("needs_look", [])],
+        )
 
 
 def shown_tests(report: GradeReport) -> list[TestResult]:
@@ -140,6 +149,9 @@ def gradescope_json(report: GradeReport) -> dict:
         "output": "Passing every test here is full marks. Hidden tests show their name, points and a hint, not their inputs.",
         "tests": tests,
         "visibility": "visible",
+        # Not Gradescope's: for the instructor's tools (gradebook, dashboard). Empty unless the submission needs a
+        # human look although it was graded, e.g. ["tampering: the grader's own code was modified while ..."].
+        "needs_look": list(report.needs_look),
     }
 
 
@@ -212,6 +224,8 @@ def render_table(report: GradeReport, title: str | None = None, points: bool = T
     found = [f"{part}: graded from {where}" for part, where in report.found.items() if where != f"{part}.py"]
     if found:  # the usual place goes without saying (reports/render.found_lines says the same)
         console.print("\n" + "\n".join(found), markup=False, highlight=False)
+    for flag in report.needs_look:
+        console.print(f"\nNEEDS A LOOK: {flag}", markup=False, highlight=False)
     for note in report.notes:
         console.print(f"\nnote: {note}", markup=False, highlight=False)
     return console.export_text()

@@ -40,6 +40,16 @@ def configure_torch() -> None:
         torch.set_num_interop_threads(1)
 
 
+def warm_torch() -> None:
+    """Pay torch's lazy imports before any student code runs: building the first optimizer imports ~800
+    modules (about 1 s), and some rebind torch's own names (``torch._dynamo`` wraps ``torch.manual_seed``).
+    Done then, it is neither paid by every child nor mistaken for the student's tampering (see
+    :mod:`autograder.sandbox.integrity`). Nothing is computed."""
+    parameter = torch.nn.Parameter(torch.zeros(1))
+    torch.optim.SGD([parameter], lr=0.1)
+    torch.optim.Adam([parameter])
+
+
 class BoundedText(io.StringIO):
     """A text buffer that keeps the first ``limit`` characters and counts the rest."""
 

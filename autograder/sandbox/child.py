@@ -15,6 +15,12 @@ Every reply is ``{"ok": True, "value": ..., "stdout": ...}`` or
 ``{"ok": False, "error": {"type", "message", "where"}}``. Any exception the
 student's code raises, ``SystemExit`` and ``KeyboardInterrupt`` included,
 becomes an error reply; only the death of the process ends the loop.
+
+Before and after each request the child compares the harness with the seal it
+took as it started (:mod:`autograder.sandbox.integrity`). When the student's
+code modified it, the reply is ``{"ok": False, "tampering": [what changed, ...],
+"error": ...}`` instead of the value, sent after everything is put back; the
+judge discards the value, fails the tests that needed it and replaces the child.
 """
 
 from __future__ import annotations
@@ -28,11 +34,13 @@ import types
 import warnings
 from pathlib import Path
 
-from autograder.sandbox import wire
+from autograder.sandbox import integrity, wire
 from autograder.sandbox.capture import captured_stdout
 from autograder.sandbox.runners import RUNNERS
 
 MESSAGE_LIMIT = 2000
+CHECK_MODIFIED = ["the grader's tamper check itself (autograder.sandbox.integrity.changes) was modified"]
+TAMPERED_EXIT = 86  # the child modified the harness and it could not be put back: the judge sees this exit code
 
 
 class MissingFunction(LookupError):
@@ -140,18 +148,56 @@ def serve(sock: socket.socket, root: str) -> None:
     warnings.simplefilter("ignore")
     os.chdir(root)
     sys.path.insert(0, root)
+    # Sealed before any student code runs. The seal, the check and its code live in this frame's own
+    # variables, which the student's code cannot rebind; the check is verified before every use.
+    sealed = integrity.seal(type(sock))
+    check, repair, exit_now = integrity.changes, integrity.repair, os._exit
+    code, defaults, repair_code, repair_defaults = check.__code__, check.__defaults__, repair.__code__, repair.__defaults__
+    recv, send_frame, frames = wire.recv, wire.send_frame, sys._current_frames
     child = Child(root)
     while True:
         try:
-            request = wire.recv(sock)
+            request = recv(sock)
         except (EOFError, OSError):
             return
+        # `is`, never `==`: a replacement could claim to be equal to anything.
+        intact = check.__code__ is code and check.__defaults__ is defaults
+        intact = intact and repair.__code__ is repair_code and repair.__defaults__ is repair_defaults
+        # Since the last check only this loop ran, unless the student's code left a thread running: with
+        # one thread the state is the one the last check saw, and checking again would only cost time.
+        tampered = (check(sealed) if len(frames()) > 1 else []) if intact else CHECK_MODIFIED
         reply = child.handle(request)
-        try:
-            wire.send(sock, reply)
-        except wire.WireError as error:
-            error_reply = {"type": "ReplyTooLarge", "message": str(error), "where": []}
-            wire.send(sock, {"ok": False, "error": error_reply, "id": reply["id"]})
-        except Exception as error:  # noqa: BLE001 - a value that cannot be encoded
-            error_reply = {"type": "UnsendableValue", "message": repr(error)[:500], "where": []}
-            wire.send(sock, {"ok": False, "error": error_reply, "id": reply["id"]})
+        frame = encoded(reply)  # encoding may run student code too (a tensor subclass's methods): checked after it
+        intact = intact and check.__code__ is code and check.__defaults__ is defaults
+        intact = intact and repair.__code__ is repair_code and repair.__defaults__ is repair_defaults
+        tampered = tampered or (check(sealed) if intact else CHECK_MODIFIED)
+        if tampered:
+            if not intact:  # the repair cannot be trusted either: end here, the judge reads the exit code
+                exit_now(TAMPERED_EXIT)
+            try:
+                repair(sealed)
+            except BaseException:  # noqa: BLE001 - whatever the student left behind, never answer through it
+                exit_now(TAMPERED_EXIT)
+            frame = encoded(tampered_reply(tampered, request))
+        send_frame(sock, frame)
+
+
+def encoded(reply: dict) -> bytes:
+    """The reply as a wire frame; a value that is too large or cannot be encoded becomes an error reply."""
+    try:
+        frame = wire.dumps(reply)
+        if len(frame) <= wire.MAX_FRAME_BYTES:
+            return frame
+        error = {"type": "ReplyTooLarge", "message": f"the message is {len(frame)} bytes, more than the {wire.MAX_FRAME_BYTES} allowed"}
+    except wire.WireError as problem:
+        error = {"type": "ReplyTooLarge", "message": str(problem)}
+    except Exception as problem:  # noqa: BLE001 - a value that cannot be encoded
+        error = {"type": "UnsendableValue", "message": repr(problem)[:500]}
+    return wire.dumps({"ok": False, "error": {**error, "where": []}, "id": reply.get("id")})
+
+
+def tampered_reply(changes: list[str], request: object) -> dict:
+    """The answer to a request during which the harness was modified: what changed, and no value."""
+    request_id = request.get("id") if type(request) is dict else None
+    error = {"type": "Tampering", "message": "the grader's own code was modified in the sandbox", "where": []}
+    return {"ok": False, "tampering": [str(change)[:300] for change in changes[:20]], "error": error, "id": request_id}

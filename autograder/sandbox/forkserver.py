@@ -46,16 +46,6 @@ def _preimport() -> None:
             pass
 
 
-def _warm() -> None:
-    """Pay torch's lazy imports once here (building the first optimizer imports ~800 modules, about 1 s),
-    not in every child. Nothing is computed, and torch runs on one thread."""
-    import torch
-
-    parameter = torch.nn.Parameter(torch.zeros(1))
-    torch.optim.SGD([parameter], lr=0.1)
-    torch.optim.Adam([parameter])
-
-
 def _describe(status: int) -> str:
     if os.WIFEXITED(status):
         return f"exit {os.WEXITSTATUS(status)}"
@@ -169,11 +159,11 @@ def main() -> None:
     # Every module the child will need, imported before enter_root(): after it, the project's files may no
     # longer exist for a child (namespaces) or be readable by it (user), so a lazy import would fail there.
     # tests/test_sandbox_layout.py checks that this list covers every sandbox module the child can reach.
-    from autograder.sandbox import capture, child, data, limits, models, observe, runners, seccomp, wire  # noqa: F401
+    from autograder.sandbox import capture, child, data, integrity, limits, models, observe, runners, seccomp, wire  # noqa: F401
     from autograder.sandbox.runners import backprop, describe, putting_it_together, regularization, training  # noqa: F401
 
     capture.configure_torch()
-    _warm()
+    capture.warm_torch()  # in every child already: not paid per child, and before the child's seal
     sandbox.enter_root()
     control.send(json.dumps({"ready": True, "isolation": {**sandbox.info, "network_filter": network_filter}}).encode())
     Server(control, sandbox, config, network_filter).serve()

@@ -69,8 +69,9 @@ def main() -> int:
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     except (ImportError, ValueError, OSError):
         pass
-    from autograder.sandbox import child, wire
+    from autograder.sandbox import capture, child, wire
 
+    capture.warm_torch()  # as the fork server does: before the child seals the harness (see integrity)
     wire.send(pipe, {"ok": True, "value": "ready", "id": 0})
     try:
         hello = wire.recv(pipe)

@@ -282,3 +282,34 @@ def project_files():
         for name in quietly(os.listdir, os.path.join(root, folder), default=[]) or []:
             paths.append(os.path.join(root, folder, name))
     return root, paths
+
+
+def trainer_without_no_grad(model, criterion, optimizer, trainloader, validloader, epochs=5):
+    """Part 3's trainer with one honest mistake: validation runs without ``torch.no_grad()`` (a graph is built).
+
+    The tampering attacks call it after rewriting some of the grader's code, to hide the mistake; the
+    ``tampering_control`` student calls it as it is, and earns the honest points they must not exceed.
+    """
+    train_loss, valid_loss = [], []
+    for _ in range(epochs):
+        model.train()
+        total = 0.0
+        for X, y in trainloader:
+            optimizer.zero_grad()
+            loss = criterion(model(X).flatten(), y)
+            loss.backward()
+            optimizer.step()
+            total += loss.item()
+        train_loss.append(total / len(trainloader))
+        model.eval()
+        total = 0.0
+        for X, y in validloader:  # no torch.no_grad()
+            total += criterion(model(X).flatten(), y).item()
+        valid_loss.append(total / len(validloader))
+        model.train()
+    return train_loss, valid_loss
+
+
+def grader_module(name):
+    """One of the grader's modules as loaded in this process (the sandbox's are imported before any student code)."""
+    return sys.modules.get(name) or __import__(name, fromlist=["_"])
