@@ -200,7 +200,7 @@ def test_grade_class_with_part_gives_each_layout_its_status(tmp_path: Path) -> N
     with (out / "gradebook.csv").open() as stream:
         reader = csv.DictReader(stream)
         rows = {row["student"]: row for row in reader}
-        assert reader.fieldnames == ["student", "training_loop", "validation", "total", "status"]
+        assert reader.fieldnames == ["student", "training_loop", "validation", "total", "status", "needs_look"]
     assert rows["full"]["status"] == "graded"
     assert rows["nested"]["status"] == "graded, not handed in: training_loop"
     assert rows["nb_student"]["status"] == "graded, not handed in: validation"

@@ -38,6 +38,7 @@ from functools import cache
 from pathlib import Path
 
 from autograder.api import GRADED_MODULES
+from autograder.gradebook import PARTIAL
 from autograder.judge.results import write_atomic
 
 FORMATS = ("canvas", "moodle", "gradescope", "csv")
@@ -102,8 +103,11 @@ def export_rows(
             warnings.append(f"warning: {student} is in the gradebook but not in the roster: left out")
     for row in roster:
         graded = gradebook.get(row["student"])
-        if graded is not None and graded["status"] != "graded":
+        # a partial hand-in is a grade like any other; a grading failure or a flag is worth a look before the upload
+        if graded is not None and graded["status"] != "graded" and not graded["status"].startswith(PARTIAL):
             warnings.append(f"warning: {row['student']}: {graded['status']}")
+        if graded is not None and graded.get("needs_look"):
+            warnings.append(f"warning: {row['student']} needs a look: {graded['needs_look']}")
     if fmt == "canvas":
         rows = [
             ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment],
