@@ -165,8 +165,42 @@ def problems(entry: Entry, results: dict, report: dict, test_names: set[str] | N
             found.append("a mistake entry needs a feedback phrase")
         elif entry.feedback.lower() not in " ".join(feedback.split()).lower():
             found.append(f"feedback lacks {entry.feedback!r}; it says: {feedback[:600]!r}")
+        found += other_diagnoses(entry, results, failed)
     elif entry.kind == "variants" and entry.fails:
         found.append("a right-but-different entry must expect full marks")
+    return found
+
+
+def known_diagnoses() -> list[str]:
+    """Every known mistake's diagnosis words (what follows "This looks like"), from the graders' own lists."""
+    from autograder.graders.material import mistakes
+
+    return sorted({m.says for m in mistakes()})
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split()).lower()
+
+
+def named_diagnoses(output: str, known: list[str]) -> list[str]:
+    """The known diagnoses a test's feedback names (a diagnosis contained in a longer named one does not count)."""
+    text = _plain(output)
+    named = [says for says in known if _plain(says) in text]
+    return [says for says in named if not any(says != other and _plain(says) in _plain(other) for other in named)]
+
+
+def other_diagnoses(entry: Entry, results: dict, failed: set[str]) -> list[str]:
+    """A failed test whose feedback names known mistakes, none of them the entry's own (by its phrase).
+
+    Naming several candidates is fine when the entry's is among them: that is what the graders say
+    when no scenario tells two mistakes apart.
+    """
+    known, phrase = known_diagnoses(), _plain(entry.feedback)
+    found = []
+    for test in results["tests"]:
+        named = named_diagnoses(test["output"], known) if test["name"] in failed else []
+        if named and not any(phrase in _plain(says) for says in named):
+            found.append(f"{test['name']!r} names another mistake: {named}")
     return found
 
 

@@ -3,7 +3,8 @@
 Every submission of ``tests/corpus/`` (see :mod:`tests.proving`) is graded
 once, through ``python -m autograder grade-class`` as an instructor runs it,
 and each outcome is checked: a mistake loses exactly the points of the tests
-its ``expected.json`` names, with the stated phrase in the feedback; a
+its ``expected.json`` names, with the stated phrase in the feedback and
+no other known mistake named in its place; a
 right-but-different submission gets 100; a placeholder (a function that
 computes nothing) scores 0 in every test of the function it stands in for.
 """

@@ -1,16 +1,18 @@
 """Comparing runs and naming a mistake, shared by the hidden graders and the public checks (nothing here is secret).
 
 A trainer's result (what the harness reports for a scenario) is compared by
-its curves and final weights; a mistake is named by finding the first known
-mistake whose result on the very same inputs matches the student's. The hidden
-graders compute those results live from ``solutions/`` (see
-:mod:`autograder.graders.diagnoses`); the public checks read them from
-``expected.json``, where ``python -m autograder public-checks --write`` stored
-them. Both go through :func:`first_match`, so the rule is written once.
+its curves and final weights; a mistake is named by finding every known
+mistake whose result on the very same inputs matches the student's: one is
+named, several are named together as candidates. The hidden graders compute
+those results live from ``solutions/`` (see :mod:`autograder.graders.diagnoses`,
+which also lets other scenarios decide between candidates); the public checks
+read them from ``expected.json``, where ``python -m autograder public-checks
+--write`` stored them. Both go through :func:`all_matches`, so the rule is
+written once.
 
 Example:
-    >>> first_match({"x": 1}, [("a slip", {"x": 2}), ("the mistake", {"x": 1})], lambda a, b: a == b)
-    'the mistake'
+    >>> all_matches({"x": 1}, [("a slip", {"x": 2}), ("the mistake", {"x": 1})], lambda a, b: a == b)
+    ['the mistake']
 """
 
 from __future__ import annotations
@@ -128,23 +130,32 @@ def optimizer_steps(result: object) -> object:
     return observations.get("steps") if isinstance(observations, dict) else None
 
 
-def first_match(
+def all_matches(
     student: object, candidates: Iterable[tuple[str, object]], same: Callable[[object, object], bool], count_steps: bool = False
-) -> str | None:
-    """The ``says`` of the first (says, result) in ``candidates`` whose result ``same`` judges equal to the student's.
+) -> list[str]:
+    """The ``says`` of every (says, result) in ``candidates`` whose result ``same`` judges equal to the student's, once each.
 
     A result of None (a mistake that crashed on these inputs) matches nothing. With ``count_steps``, a
     run must also have taken as many optimizer steps as the student's: with plain SGD, zero_grad()
     between backward() and step() leaves the same weights as no step() at all, and only the count of
-    steps tells the two apart. ``candidates`` may be lazy: it is consumed only up to the match.
+    steps tells the two apart. Two known mistakes may give the same numbers on some inputs; the graders
+    then look further (other scenarios) or name them all, never just the first one listed.
     """
     steps = optimizer_steps(student) if count_steps else None
+    found: list[str] = []
     for says, result in candidates:
-        if result is None or (steps is not None and steps != optimizer_steps(result)):
+        if says in found or result is None or (steps is not None and steps != optimizer_steps(result)):
             continue
         if same(student, result):
-            return says
-    return None
+            found.append(says)
+    return found
+
+
+def name_candidates(found: list[str]) -> str | None:
+    """The diagnosis for the mistakes that fit: one is named; several are named together, as candidates."""
+    if len(found) <= 1:
+        return found[0] if found else None
+    return "one of these mistakes, which give the same results here: " + "; or ".join(found)
 
 
 def first_difference(student: list[float], expected: list[float], rtol: float = CURVE_RTOL, atol: float = CURVE_ATOL) -> str:

@@ -11,10 +11,10 @@ and the diagnosis sentences are stored, never a solution line or a patch.
 A check runs the student's function on a public scenario and compares the
 result with the stored reference, with tolerances that hold across torch
 versions and CPUs (float32 training runs: relative 1e-4 on curves and weights;
-float64 NumPy functions: relative 1e-6). On a mismatch it names the first known
+float64 NumPy functions: relative 1e-6). On a mismatch it names the known
 mistake whose stored results match the student's in every scenario of the check
-(:func:`autograder.checks.compare.first_match`, the graders' own rule), else it
-gives a hint.
+(:func:`autograder.checks.compare.all_matches`, the graders' own rule; several
+that match are named together), else it gives a hint.
 
 Example:
     >>> SCENARIOS["early_stopping.docstring"].spec["script"]
@@ -32,7 +32,16 @@ from pathlib import Path
 import numpy as np
 
 from autograder.checks.behaviour import STOPPING_RULE
-from autograder.checks.compare import curves, first_difference, first_match, optimizer_steps, params, params_match, readable
+from autograder.checks.compare import (
+    all_matches,
+    curves,
+    first_difference,
+    name_candidates,
+    optimizer_steps,
+    params,
+    params_match,
+    readable,
+)
 from autograder.judge import values
 from autograder.judge.client import Submission
 from autograder.judge.grading import GradingFailure, fail, record, result_of
@@ -277,7 +286,7 @@ def call(submission: Submission, key: str, return_args: bool = False) -> object:
 
 
 def diagnose(kind: str, keys: list[str], students: dict[str, object], same: Callable[[object, object], bool]) -> str | None:
-    """The first known mistake whose stored results match the student's in every one of ``keys`` (None: none does).
+    """The known mistake whose stored results match the student's in every one of ``keys`` (None: none does; several: all named).
 
     ``students`` maps each key to the student's result there; ``same(student, stored)`` compares one.
     """
@@ -294,7 +303,7 @@ def diagnose(kind: str, keys: list[str], students: dict[str, object], same: Call
     def same_everywhere(student: dict, mistake: dict) -> bool:
         return all(mistake[key] is not None and same(student[key], mistake[key]) for key in keys)
 
-    return first_match(students, candidates(), same_everywhere)
+    return name_candidates(all_matches(students, candidates(), same_everywhere))
 
 
 def explain(cause: str | None) -> str:

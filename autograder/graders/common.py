@@ -107,6 +107,18 @@ def run_student(submission: Submission, key: str) -> dict:
     return probe(submission, key, scenario.runner, list(scenario.targets), scenario.spec)
 
 
+def elsewhere(submission: Submission) -> Callable[[str], dict | None]:
+    """The student's result in any scenario, None when the run failed: evidence for telling two diagnoses apart."""
+
+    def result(key: str) -> dict | None:
+        try:
+            return run_student(submission, key)
+        except GradingFailure:
+            return None
+
+    return result
+
+
 def explain(cause: str | None) -> str:
     """The diagnosis sentence for a message ("" without one), also recorded for the class overview."""
     if not cause:
@@ -160,7 +172,7 @@ def compare_run(
         problems.append("the weights after training differ from the reference's, although the curves agree")
     if problems:
         message = "Run on the grader's own model and data, your trainer does not match the reference in " + "; ".join(problems) + "."
-        message += explain(diagnoses.diagnose_scenario(key, scenario, student, same_run(target, names)))
+        message += explain(diagnoses.diagnose_scenario(key, scenario, student, same_run(target, names), elsewhere(submission)))
         fail(message, hint=hint, module=module)
     return student
 
@@ -242,7 +254,7 @@ def check_stop(
     ran, should = len(got["valid_loss"]), len(want["valid_loss"])
     if ran != should or any(len(v) != ran for v in got.values()):
         record_curves(key, got, want)
-        cause = diagnoses.diagnose_scenario(key, scenarios()[key], student, same_run(target, names))
+        cause = diagnoses.diagnose_scenario(key, scenarios()[key], student, same_run(target, names), elsewhere(submission))
         when = "stopped too early" if ran < should else ("ran too long" if ran > should else "returned lists of different lengths")
         fail(
             f"With the grader's scripted validation losses, your trainer {when} (it returned {ran} epochs of validation losses)."

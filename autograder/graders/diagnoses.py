@@ -6,6 +6,11 @@ lists its own) on the same inputs, in the judge, from ``solutions/``, and if
 the student's result matches one, says which. The diagnosis is behavioural:
 any code that behaves like the mistake gets the same words, however it is
 written.
+
+A diagnosis is named only when the evidence singles it out. When several known
+mistakes give the student's numbers in a scenario, the student's runs in the
+function's other scenarios decide between them (the ones that do not fit there
+are dropped); if no scenario tells them apart, every candidate is named.
 """
 
 from __future__ import annotations
@@ -14,8 +19,8 @@ from collections.abc import Callable
 from functools import cache
 
 from autograder import references
-from autograder.checks.compare import first_match
-from autograder.graders.material import mistakes
+from autograder.checks.compare import all_matches, name_candidates
+from autograder.graders.material import mistakes, scenarios
 from autograder.graders.mistakes import Mistake
 
 
@@ -45,21 +50,48 @@ def _variant_scenario_result(scenario_key: str, mistake: Mistake, scenario: refe
     return _VARIANT_RESULTS[key]
 
 
-def diagnose_scenario(scenario_key: str, scenario: references.Scenario, student: dict, same: Callable[[dict, dict], bool]) -> str | None:
-    """The first known mistake of the scenario's function whose result ``same`` judges equal to the student's.
+def _fitting(scenario_key: str, scenario: references.Scenario, student: dict, same: Callable, among: list[Mistake]) -> list[Mistake]:
+    """The mistakes among ``among`` whose run of the scenario ``same`` judges equal to the student's (and as many steps).
 
-    The mistake's run must also have taken as many optimizer steps as the student's: with plain SGD,
-    zero_grad() between backward() and step() leaves the same weights as no step() at all, and only
-    the count of steps tells the two apart (see :func:`autograder.checks.compare.first_match`).
+    Steps count: with plain SGD, zero_grad() between backward() and step() leaves the same weights as no
+    step() at all, and only the count of steps tells the two apart (see :func:`autograder.checks.compare.all_matches`).
+    """
+    candidates = [(m.key, _variant_scenario_result(scenario_key, m, scenario)) for m in among]
+    keys = all_matches(student, candidates, same, count_steps=True)
+    return [m for m in among if m.key in keys]
+
+
+def diagnose_scenario(
+    scenario_key: str,
+    scenario: references.Scenario,
+    student: dict,
+    same: Callable[[dict, dict], bool],
+    elsewhere: Callable[[str], dict | None] | None = None,
+) -> str | None:
+    """The known mistake of the scenario's function whose result ``same`` judges equal to the student's.
+
+    When several fit, ``elsewhere(key)`` (the student's result in another scenario of the same function,
+    None when unavailable) narrows them down: a scenario where some but not all of them fit the student
+    keeps only those. What is left after every such scenario is named (several: as candidates).
     """
     module, _, function = scenario.targets[0].partition(".")
-    candidates = ((m.says, _variant_scenario_result(scenario_key, m, scenario)) for m in mistakes_for(module, function))
-    return first_match(student, candidates, same, count_steps=True)
+    found = _fitting(scenario_key, scenario, student, same, mistakes_for(module, function))
+    for key, other in scenarios().items():
+        if len(found) <= 1 or elsewhere is None:
+            break
+        if key == scenario_key or other.targets != scenario.targets:
+            continue
+        there = elsewhere(key)
+        narrowed = _fitting(key, other, there, same, found) if there is not None else []
+        if narrowed:  # none fitting there means the student also differs for another reason: no evidence
+            found = narrowed
+    return name_candidates([m.says for m in found])
 
 
 def diagnose_call(module: str, function: str, args: tuple, student: object, same: Callable[[object, object], bool]) -> str | None:
-    """The first known mistake of ``module.function`` whose output on ``args`` matches the student's."""
-    return first_match(student, ((m.says, variant_output(m, function, args)) for m in mistakes_for(module, function)), same)
+    """The known mistake of ``module.function`` whose output on ``args`` matches the student's (several: all named)."""
+    candidates = ((m.says, variant_output(m, function, args)) for m in mistakes_for(module, function))
+    return name_candidates(all_matches(student, candidates, same))
 
 
 def variant_output(mistake: Mistake, function: str, args: tuple) -> object:

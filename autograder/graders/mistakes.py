@@ -55,6 +55,15 @@ def stopping_rule_mistakes(module: str, last_epoch_dropped: Patch) -> list[Mista
             "previous epoch's loss, and a decrease resets the count",
         ),
         Mistake(
+            "no_improvement_on_best",
+            module,
+            "trainer",
+            (("valid_loss[-1] > valid_loss[-2]:", "valid_loss[-1] >= min(valid_loss[:-1]):"),),
+            "comparing each validation loss with the best one so far and counting every epoch that does not beat it, "
+            "an equal loss too; the chapter's rule compares with the previous epoch's loss, and anything but a strict "
+            "increase resets the count",
+        ),
+        Mistake(
             "patience_fixed",
             module,
             "trainer",
@@ -67,6 +76,14 @@ def stopping_rule_mistakes(module: str, last_epoch_dropped: Patch) -> list[Mista
             "trainer",
             (("if consecutive_increases == patience:", "if consecutive_increases > patience:"),),
             "stopping one epoch late: stop as soon as the count of consecutive increases reaches patience",
+        ),
+        Mistake(
+            "first_epoch_counted",
+            module,
+            "trainer",
+            (("if epoch > 0 and valid_loss[-1] > valid_loss[-2]:", "if valid_loss[-1] > (valid_loss[-2] if epoch > 0 else 0.0):"),),
+            "a previous loss that starts at 0 (or below the first loss), so the first epoch already counts as an increase: "
+            "the first epoch has nothing to compare with, so start comparing at the second",
         ),
         Mistake(
             "patience_minus_one",

@@ -1,6 +1,6 @@
 """Part 1's known mistakes (backpropagation by hand): patches of ``solutions/backprop.py`` that the grader names when a result matches one.
 
-Order matters: when two mistakes give the same numbers, the first one listed is named.
+When two mistakes give the same numbers, other scenarios decide between them, else both are named (see diagnoses.py).
 """
 
 from __future__ import annotations
@@ -45,6 +45,21 @@ MISTAKES: list[Mistake] = [
         "backward_pass",
         (('"w1": d_z1 * x,', '"w1": d_z1,'), ('"w2": d_z2 * x,', '"w2": d_z2,')),
         "dL/dw1 and dL/dw2 lack the factor x: z1 = w1 * x + b1, so dz1/dw1 = x (it hides when x = 1, as in the chapter)",
+    ),
+    Mistake(
+        "no_factor_w3",
+        "backprop",
+        "backward_pass",
+        (('d_y_hat * params["w3"] * f["a1"]', 'd_y_hat * f["a1"]'),),
+        "dL/dz1 lacks the factor w3: hidden unit 1 reaches the output through w3, so dL/da1 = dL/dy_hat * w3 "
+        "(it hides when w3 = 1, as in the chapter)",
+    ),
+    Mistake(
+        "no_output_weight_factors",
+        "backprop",
+        "backward_pass",
+        (('d_y_hat * params["w3"] * f["a1"]', 'd_y_hat * f["a1"]'), ('d_y_hat * params["w4"] * f["a2"]', 'd_y_hat * f["a2"]')),
+        "the hidden gradients lack the output weights: dL/da1 = dL/dy_hat * w3 and dL/da2 = dL/dy_hat * w4",
     ),
     Mistake(
         "w3_w4_swapped",

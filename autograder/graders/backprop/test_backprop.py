@@ -100,6 +100,31 @@ def test_sigmoid(submission):
             hint="do not clip or cut off z: 1 / (1 + np.exp(-z)) is right for every z.",
             module=MODULE,
         )
+    check_sigmoid_far_out(submission)
+
+
+# Beyond |z| = 709, e^|z| overflows to inf: e^z / (1 + e^z) is then inf / inf = nan. 1 / (1 + e^(-z)) stays
+# right (NumPy may warn about the overflow at z = -1000; a warning costs nothing, the value 0.0 is right).
+FAR_OUT = np.array([-1000.0, -745.0, -710.0, -500.0, 500.0, 710.0, 745.0, 1000.0])
+
+
+def check_sigmoid_far_out(submission) -> None:
+    """The sigmoid up to |z| = 1000: finite, and the logistic function's value (0 or 1 to float precision)."""
+    reply = result_of(submission.call("backprop.sigmoid", FAR_OUT), "backprop.sigmoid")["result"]
+    got = values.array(reply, "sigmoid of an array of very large |z|", FAR_OUT.shape)
+    want = torch.sigmoid(torch.tensor(FAR_OUT)).numpy()
+    wrong = [i for i in range(FAR_OUT.size) if not values.close(got[i], want[i], 1e-6, 1e-12)]
+    if not wrong:
+        return
+    i = wrong[0]
+    overflow = not np.isfinite(got[i])
+    fail(
+        f"For very large |z| your sigmoid breaks down: sigmoid({FAR_OUT[i]:g}) gave {got[i]:.6g}, but 1 / (1 + e^(-z)) is {want[i]:.6g}."
+        + (" Above |z| = 709, e^|z| overflows to inf, and inf / inf is nan." if overflow else ""),
+        hint="write it as 1 / (1 + np.exp(-z)), which is right for every z (an overflow warning for z far below 0 is "
+        "harmless: the result is 0.0); avoid e^z / (1 + e^z).",
+        module=MODULE,
+    )
 
 
 # ------------------------------------------------------------------ forward_pass
@@ -168,9 +193,19 @@ def test_backward_random(submission, x, y, params):
             f"{'is' if len(wrong) == 1 else 'are'} wrong"
             + (f" (dL/d{', dL/d'.join(right)} are right)." if right else ".")
             + explain(cause),
-            hint="check each gradient against autograd with an x other than 1 (at x = 1 a missing factor x hides).",
+            hint=hiding_factor_hint(wrong),
             module=MODULE,
         )
+
+
+def hiding_factor_hint(wrong: list[str]) -> str:
+    """What the chapter's numbers hide, for the gradients found wrong: x = 1 hides a missing x, w3 = 1 a missing w3."""
+    if set(wrong) <= {"w1", "w2"}:
+        return "check dL/dw1 and dL/dw2 against autograd with an x other than 1 (at x = 1 a missing factor x hides)."
+    return (
+        "apply the chain rule one node at a time and check each gradient against autograd away from the chapter's "
+        "numbers, whose ones (x = 1, w3 = 1) hide a missing factor."
+    )
 
 
 # ------------------------------------------------------------------ network_gradients

@@ -1,6 +1,6 @@
 """Part 4's known mistakes (early stopping): patches of ``solutions/early_stopping.py`` that the grader names when a result matches one.
 
-Order matters: when two mistakes give the same numbers, the first one listed is named.
+When two mistakes give the same numbers, other scenarios decide between them, else both are named (see diagnoses.py).
 """
 
 from __future__ import annotations

@@ -34,6 +34,16 @@ SCENARIOS: dict[str, Scenario] = {
         {"epochs": 4, "patience": 10, "verbose": True},  # its four figures change every epoch
         criterion="bce",
     ),
+    # Training batches of 4, 4, 4, 4, 4 and 2 (and validation ones of 4, 4 and 1): a mean over samples
+    # (each batch weighted by its size) differs from the chapter's mean over batches in both passes.
+    "putting_it_together.uneven": trainer(
+        _PIT,
+        images(22, 4, 9, 4, seed=4),
+        {"hidden": 6, "seed": 13, "dropout": 0.3, "activation": "leaky_relu"},
+        {"name": "adam", "lr": 0.05},
+        {"epochs": 3, "patience": 10},
+        criterion="bce",
+    ),
     "putting_it_together.stop_at_9": _scripted(6, 10, 10, 3, SCRIPT_BCE_STOP_AT_9),
     "putting_it_together.stop_at_4": _scripted(7, 11, 7, 3, SCRIPT_BCE_STOP_AT_4),
     "putting_it_together.patience_2": _scripted(8, 12, 8, 2, SCRIPT_BCE_PATIENCE_2_STOP_AT_6),

@@ -9,7 +9,7 @@ import numpy as np
 from autograder.graders import common
 from autograder.graders.common import check_modes, check_no_graph, check_no_updates, check_stop
 from autograder.judge import values
-from autograder.judge.grading import fail, graded, record, result_of
+from autograder.judge.grading import GradingFailure, fail, graded, record, result_of
 from autograder.sandbox.data import digits_data
 
 MODULE = "putting_it_together"
@@ -18,6 +18,8 @@ TRAINER = "putting_it_together.trainer"
 # correct designs of the classifier.
 DIGITS_BAR = 0.90
 DIGITS = {"seed": 0, "epochs": 25, "lr": 0.001, "batch_size": 32}
+# The four curves: equal training batches, then a smaller last batch in both loaders (means over samples show).
+CURVE_SCENARIOS = ("putting_it_together.curves", "putting_it_together.uneven")
 
 
 def _block_spec() -> dict:
@@ -45,7 +47,11 @@ def test_linear_block_layers(submission):
     if abs(leaky["negative_slope"] - 0.01) > 1e-12:
         fail("Keep LeakyReLU's default negative slope (0.01).", module=MODULE)
     if abs(dropout["p"] - spec["p"]) > 1e-12:
-        fail("linear_block's Dropout should use the p it was given.", module=MODULE)
+        fail(
+            "linear_block's Dropout should use the p it was given.",
+            hint="nn.Dropout(p) with linear_block's own argument p, not a fixed number such as nn.Dropout(0.5).",
+            module=MODULE,
+        )
 
 
 @graded("putting_it_together.linear_block: computes LeakyReLU(X W^T + b) in eval mode", points=1)
@@ -64,6 +70,26 @@ def test_linear_block_output(submission):
         )
 
 
+# The docstring's classifier: linear_block(input_size, 32), linear_block(32, 16), linear_block(16, 8), nn.Linear(8, 1).
+CLASSIFIER_WIDTHS = [(64, 32), (32, 16), (16, 8), (8, 1)]
+BLOCK = ["Linear", "LeakyReLU", "Dropout"]
+# Layers without weights that only reshape: a classifier may flatten its input itself.
+RESHAPING = ("Flatten", "Unflatten", "Identity")
+
+
+def _own_block(submission) -> list[str] | None:
+    """The layer types of the student's own linear_block (None if it gives no module): the classifier is judged
+    as built from it, so that a mistake inside the block costs only the block's tests."""
+    try:
+        report = result_of(
+            submission.scenario("linear_block", ["putting_it_together.linear_block"], _block_spec()), "putting_it_together.linear_block"
+        )
+    except GradingFailure:
+        return None
+    layers = report.get("layers")
+    return [layer["type"] for layer in layers] if isinstance(layers, list) else None
+
+
 @graded("putting_it_together.classifier: one logit per image, built from linear blocks", points=1)
 def test_classifier(submission):
     X = np.random.default_rng(22).uniform(0, 1, size=(5, 64))
@@ -78,13 +104,17 @@ def test_classifier(submission):
             f"classifier(64) maps a batch of 5 flattened images to shape {tuple(report['output_shape'])}; it should be (5, 1): one logit each.",
             module=MODULE,
         )
-    blocks = [b for b in report["blocks"] if b == ["Linear", "LeakyReLU", "Dropout"]]
-    if len(blocks) < 2:
-        fail("classifier should be a stack of linear_block(...)s (at least two), then a final nn.Linear(..., 1).", module=MODULE)
-    linears = [layer for layer in report["layers"] if layer["type"] == "Linear"]
-    if linears[0]["in_features"] != 64 or linears[-1]["out_features"] != 1 or report["layers"][-1]["type"] != "Linear":
+    layers = [layer for layer in report["layers"] if layer["type"] not in RESHAPING]
+    kinds = [layer["type"] for layer in layers]
+    widths = [(layer["in_features"], layer["out_features"]) for layer in layers if layer["type"] == "Linear"]
+    block = _own_block(submission) or BLOCK
+    if widths != CLASSIFIER_WIDTHS or kinds not in (BLOCK * 3 + ["Linear"], block * 3 + ["Linear"]):
+        shown = " -> ".join(f"{a}x{b}" for a, b in widths) or "none"
         fail(
-            "The first layer should take input_size features and the last be a plain nn.Linear(..., 1), with no activation after it.",
+            f"classifier(64) should be exactly the docstring's network: linear_block(64, 32), linear_block(32, 16), "
+            f"linear_block(16, 8), then a plain nn.Linear(8, 1) with no activation after it. Yours has {len(kinds)} layers "
+            f"with weights and activations, and Linear layers of widths {shown}.",
+            hint="nn.Sequential(linear_block(input_size, 32), linear_block(32, 16), linear_block(16, 8), nn.Linear(8, 1)).",
             module=MODULE,
         )
     if not report["eval_deterministic"]:
@@ -93,25 +123,28 @@ def test_classifier(submission):
 
 @graded("putting_it_together.trainer: training and validation losses match the reference", points=2, hidden=False)
 def test_losses(submission, book):
-    common.compare_run(
-        submission,
-        book,
-        "putting_it_together.curves",
-        names=("train_loss", "valid_loss"),
-        hint="flatten each batch with X.flatten(start_dim=1), y_hat = model(X).flatten(), loss = criterion(y_hat, y.float()).",
-    )
+    for key in CURVE_SCENARIOS:
+        common.compare_run(
+            submission,
+            book,
+            key,
+            names=("train_loss", "valid_loss"),
+            hint="flatten each batch with X.flatten(start_dim=1), y_hat = model(X).flatten(), loss = criterion(y_hat, y.float()); "
+            "the epoch's loss is the sum of its batch losses / len(loader).",
+        )
 
 
 @graded("putting_it_together.trainer: training and validation accuracy match the reference", points=2)
 def test_accuracies(submission, book):
-    common.compare_run(
-        submission,
-        book,
-        "putting_it_together.curves",
-        names=("train_accuracy", "valid_accuracy"),
-        weights=False,
-        hint="batch accuracy = ((torch.sigmoid(y_hat) > 0.5) == y).float().mean(); average it over the batches.",
-    )
+    for key in CURVE_SCENARIOS:
+        common.compare_run(
+            submission,
+            book,
+            key,
+            names=("train_accuracy", "valid_accuracy"),
+            weights=False,
+            hint="batch accuracy = ((torch.sigmoid(y_hat) > 0.5) == y).float().mean(); average it over the batches (sum / len(loader)).",
+        )
 
 
 STOP_MESSAGE = re.compile(r"stopped early at epoch (\d+)\D+?(\d+) consecutive", re.IGNORECASE)

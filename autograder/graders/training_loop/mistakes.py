@@ -1,6 +1,6 @@
 """Part 2's known mistakes (the training loop): patches of ``solutions/training_loop.py`` that the grader names when a result matches one.
 
-Order matters: when two mistakes give the same numbers, the first one listed is named.
+When two mistakes give the same numbers, other scenarios decide between them, else both are named (see diagnoses.py).
 """
 
 from __future__ import annotations
@@ -53,6 +53,24 @@ MISTAKES: list[Mistake] = [
             ("    loss.backward()\n    optimizer.step()\n", "    loss.backward()\n    optimizer.zero_grad()\n    optimizer.step()\n"),
         ),
         "optimizer.zero_grad() between loss.backward() and optimizer.step(): it wipes the gradients before the step uses them",
+        also_in=("trainer",),
+    ),
+    Mistake(
+        "step_before_backward",
+        "training_loop",
+        "train_step",
+        (("    loss.backward()\n    optimizer.step()\n", "    optimizer.step()\n    loss.backward()\n"),),
+        "optimizer.step() before loss.backward(): the step comes before this batch's gradients exist (zero_grad() "
+        "has just cleared them), so the weights never move; call loss.backward() first, then optimizer.step()",
+        also_in=("trainer",),
+    ),
+    Mistake(
+        "output_not_flattened",
+        "training_loop",
+        "train_step",
+        (("    y_hat = model(X).flatten()\n", "    y_hat = model(X)\n"),),
+        "an output of shape (batch, 1) compared with targets of shape (batch,): the loss broadcasts them to "
+        "(batch, batch) and compares every output with every target; flatten it, y_hat = model(X).flatten()",
         also_in=("trainer",),
     ),
 ]

@@ -27,12 +27,36 @@ def _steps_match(student: dict, reference: dict) -> bool:
         return False
 
 
+def _same_steps_and_grads(student: dict, other: dict) -> bool:
+    """For naming a mistake: the same steps, and gradients left in the model after the same calls.
+
+    A step before backward() and zero_grad() between backward() and the step both leave the weights
+    where they were; only the first leaves this batch's gradients behind.
+    """
+    return _steps_match(student, other) and student.get("grads_left") == other.get("grads_left")
+
+
+def _zeroes_gradients(student: dict) -> bool:
+    """Later calls moved the weights, each exactly as one call from the same weights on a fresh model and optimizer does.
+
+    With plain SGD that holds for a train_step that zeroes the gradients before each step, whatever loss
+    it computes; gradients left over from earlier calls make the steps in the chain differ.
+    """
+    try:
+        chain = [{k: values.array(v, k) for k, v in step.items()} for step in student["params"]]
+        fresh = [{k: values.array(v, k) for k, v in step.items()} for step in student["fresh"]]
+        moved = all(not common.params_match(a, b, 0.0, 0.0) for a, b in zip(chain[1:], chain[:-1]))
+        return len(chain) > 1 and moved and all(common.params_match(a, b) for a, b in zip(chain, fresh, strict=True))
+    except (AssertionError, ValueError, TypeError, KeyError, AttributeError):
+        return False
+
+
 def _check_steps(submission, book, key: str, hint: str) -> dict:
     student = common.run_student(submission, key)
     reference = book.result(key)
     if not _steps_match(student, reference):
         steps = len(reference["returned"])
-        cause = diagnose_scenario(key, SCENARIOS[key], student, _steps_match)
+        cause = diagnose_scenario(key, SCENARIOS[key], student, _same_steps_and_grads, common.elsewhere(submission))
         fail(
             f"After {steps} call{'s' if steps > 1 else ''} of train_step on the grader's model, the returned loss or the "
             "weights differ from the reference's." + common.explain(cause),
@@ -54,6 +78,10 @@ def test_train_step_one(submission, book):
 
 @graded("training_loop.train_step: gradients are zeroed before every step", points=2)
 def test_train_step_three(submission, book):
+    # A step that computes something else (say a loss of the wrong shape) is the one-step test's business:
+    # here only whether gradients of earlier calls leak into later steps.
+    if _zeroes_gradients(common.run_student(submission, "train_step.three")):
+        return
     _check_steps(
         submission,
         book,

@@ -1,6 +1,6 @@
 """Part 3's known mistakes (validation loss): patches of ``solutions/validation.py`` that the grader names when a result matches one.
 
-Order matters: when two mistakes give the same numbers, the first one listed is named.
+When two mistakes give the same numbers, other scenarios decide between them, else both are named (see diagnoses.py).
 """
 
 from __future__ import annotations
@@ -41,6 +41,27 @@ MISTAKES: list[Mistake] = [
         "trainer",
         (("valid_loss.append(valid_batch_loss / len(validloader))", "valid_loss.append(valid_batch_loss / len(validloader.dataset))"),),
         "dividing the validation losses by the number of samples: divide by the number of batches, len(validloader)",
+    ),
+    Mistake(
+        "valid_summed",
+        "validation",
+        "trainer",
+        (("valid_loss.append(valid_batch_loss / len(validloader))", "valid_loss.append(valid_batch_loss)"),),
+        "a validation loss summed over the batches, never averaged: divide the sum by the number of batches, len(validloader)",
+    ),
+    Mistake(
+        "valid_weighted_by_batch_size",
+        "validation",
+        "trainer",
+        (
+            (
+                "valid_batch_loss += criterion(model(X).flatten(), y).item()",
+                "valid_batch_loss += criterion(model(X).flatten(), y).item() * len(X)",
+            ),
+            ("valid_loss.append(valid_batch_loss / len(validloader))", "valid_loss.append(valid_batch_loss / len(validloader.dataset))"),
+        ),
+        "a validation loss averaged over samples (each batch weighted by its size): the chapter averages the batch "
+        "losses, each batch counting once, sum / len(validloader)",
     ),
     *other_loader_mistakes(
         "validation", {phase: [f"{phase}_loss.append({phase}_batch_loss / len({phase}loader))"] for phase in ("train", "valid")}

@@ -23,9 +23,8 @@ def test_curves(submission, book):
 
 @graded("validation.trainer: validates in eval mode, trains in train mode (model with dropout)", points=3)
 def test_modes(submission, book):
-    student = common.run_student(submission, "validation.dropout")
-    check_modes(student, MODULE)
-    common.compare_run(submission, book, "validation.dropout", hint="model.eval() before validating, model.train() before training.")
+    # Only the modes the judge's model saw: a wrong loss value is the curves test's business, not this one's.
+    check_modes(common.run_student(submission, "validation.dropout"), MODULE)
 
 
 def trains_right(submission, book) -> None:

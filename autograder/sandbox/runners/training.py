@@ -13,9 +13,10 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import torch
 from torch.utils.data import TensorDataset
 
-from autograder.sandbox.capture import Generator, captured_stdout
+from autograder.sandbox.capture import Generator, captured_stdout, detach
 from autograder.sandbox.data import build_data
 from autograder.sandbox.models import build_criterion, build_model, build_optimizer, parameters_of
 from autograder.sandbox.observe import TrackedLoader, Tracker, unwatch, watch
@@ -61,7 +62,14 @@ def run_trainer(spec: dict, trainer: Callable) -> dict:
 
 
 def run_train_step(spec: dict, train_step: Callable) -> dict:
-    """Call ``train_step`` on the first few batches in order; report each return value and the final weights."""
+    """Call ``train_step`` on the first few batches in order; report each return value and the final weights.
+
+    Also reports, per call, whether the model was left holding gradients (``grads_left``: a step taken
+    before ``backward()`` leaves them, ``zero_grad()`` between ``backward()`` and the step does not), and
+    with ``spec["fresh"]`` the weights that one call gives from the same starting weights on a fresh copy
+    of the model and optimizer (``fresh``): with plain SGD, a train_step that zeroes the gradients gives the
+    same step in the chain as on the fresh copy, whatever loss it computes.
+    """
     X_train, y_train, _, _ = build_data(spec["data"])
     model = build_model(spec["model"], X_train.shape[1])
     tracker = Tracker(model)
@@ -69,11 +77,29 @@ def run_train_step(spec: dict, train_step: Callable) -> dict:
     tracker.watch_optimizer(optimizer)
     criterion = build_criterion(spec["criterion"])
     batch = spec["data"]["batch_size"]
-    returned, kinds, params = [], [], []
+    returned, kinds, params, grads_left, fresh = [], [], [], [], []
     with captured_stdout() as out:
         for start in range(0, spec["steps"] * batch, batch):
-            value = train_step(model, criterion, optimizer, X_train[start : start + batch], y_train[start : start + batch])
+            X, y = X_train[start : start + batch], y_train[start : start + batch]
+            before = {name: detach(p).clone() for name, p in model.named_parameters()}
+            value = train_step(model, criterion, optimizer, X, y)
             returned.append(value)
             kinds.append(kind_of(value))
             params.append(parameters_of(model))
-    return {"returned": returned, "kinds": kinds, "params": params, "observations": tracker.report(), "stdout": out.text()}
+            grads_left.append(any(p.grad is not None and bool(detach(p.grad).any()) for p in model.parameters()))
+            if spec.get("fresh"):
+                fresh.append(_one_fresh_step(spec, X_train.shape[1], before, criterion, train_step, X, y))
+    report = {"returned": returned, "kinds": kinds, "params": params, "grads_left": grads_left}
+    if spec.get("fresh"):
+        report["fresh"] = fresh
+    return {**report, "observations": tracker.report(), "stdout": out.text()}
+
+
+def _one_fresh_step(spec: dict, inputs: int, weights: dict, criterion: Any, train_step: Callable, X: Any, y: Any) -> dict:
+    """The weights after one call of ``train_step`` on a new model holding ``weights`` and a new optimizer."""
+    model = build_model(spec["model"], inputs)
+    with torch.no_grad():
+        for name, parameter in model.named_parameters():
+            parameter.copy_(weights[name])
+    train_step(model, criterion, build_optimizer(spec["optimizer"], model), X, y)
+    return parameters_of(model)
