@@ -43,6 +43,12 @@ def check_ran(student: dict, module: str) -> None:
 
 def check_modes(student: dict, module: str) -> None:
     """Validation in eval mode, training in train mode (the judge's model reports which it saw)."""
+    check_validates_in_eval(student, module)
+    check_trains_in_train(student, module)
+
+
+def check_validates_in_eval(student: dict, module: str) -> None:
+    """Every forward pass on validation data in eval mode (dropout off while measuring)."""
     check_ran(student, module)
     if forwards(student, "valid", mode="train"):
         fail(
@@ -50,6 +56,11 @@ def check_modes(student: dict, module: str) -> None:
             hint="call model.eval() before the validation loop.",
             module=module,
         )
+
+
+def check_trains_in_train(student: dict, module: str) -> None:
+    """Every forward pass on training data in train mode (dropout on while training)."""
+    check_ran(student, module)
     if forwards(student, "train", mode="eval"):
         fail(
             "Your trainer ran the model in eval mode (dropout off) on the training data: either it trained in eval mode "

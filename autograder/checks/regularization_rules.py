@@ -137,16 +137,26 @@ def check_p_one(out: np.ndarray) -> None:
 
 def check_pure_and_differentiable(report: dict, shape: tuple[int, ...]) -> None:
     """x unchanged by the calls, and the gradient reaching x is (weights *) mask / (1 - p)."""
+    check_pure(report)
+    check_differentiable(report, shape)
+
+
+def check_pure(report: dict) -> None:
+    """The calls leave the caller's x as it was."""
     if report["x_changed"]:
         fail(
             "Your dropout changed the tensor x it was given.",
             hint="build a new tensor (x * mask / (1 - p)) instead of assigning into x.",
             module=MODULE,
         )
+
+
+def check_differentiable(report: dict, shape: tuple[int, ...]) -> None:
+    """The gradient reaching x through dropout is (weights *) mask / (1 - p)."""
     if report.get("grad_error"):
         fail(
             f"Called on an x that requires gradients (as activations in a network do), your dropout raised {report['grad_error']}.",
-            hint="build a new tensor from x with tensor operations (x * mask / (1 - p)); do not assign into x.",
+            hint="build a new tensor from x with tensor operations (x * mask / (1 - p)).",
             module=MODULE,
         )
     if report["grad"] is None:

@@ -13,7 +13,16 @@ from collections.abc import Callable
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from autograder.checks.behaviour import STOPPING_RULE, check_modes, check_no_graph, check_no_updates, check_ran, forwards
+from autograder.checks.behaviour import (
+    STOPPING_RULE,
+    check_modes,
+    check_no_graph,
+    check_no_updates,
+    check_ran,
+    check_trains_in_train,
+    check_validates_in_eval,
+    forwards,
+)
 from autograder.checks.compare import (
     CURVE_ATOL,
     CURVE_RTOL,
@@ -277,6 +286,8 @@ __all__ = [
     "check_no_updates",
     "check_ran",
     "check_stop",
+    "check_trains_in_train",
+    "check_validates_in_eval",
     "compare_run",
     "curve_spec",
     "curve_values",

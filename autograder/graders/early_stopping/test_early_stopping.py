@@ -10,7 +10,14 @@ from __future__ import annotations
 import re
 
 from autograder.graders import common
-from autograder.graders.common import check_modes, check_no_graph, check_no_updates, check_stop
+from autograder.graders.common import (
+    check_no_graph,
+    check_no_updates,
+    check_ran,
+    check_stop,
+    check_trains_in_train,
+    check_validates_in_eval,
+)
 from autograder.graders.early_stopping.scenarios import SCENARIOS
 from autograder.judge.grading import fail, graded
 
@@ -78,15 +85,37 @@ def test_curves(submission, book):
     )
 
 
-@graded("early_stopping.trainer: validates in eval mode, without a graph or updates", points=2)
-def test_validation_hygiene(submission, book):
-    student = common.run_student(submission, "early_stopping.real")
-    check_modes(student, MODULE)
-    check_no_graph(student, MODULE)
-    check_no_updates(student, MODULE)
+def trains_right(submission, book) -> None:
+    """The validation-hygiene tests' value check (:func:`common.right_values_first`): the weights of the run with dropout."""
     common.right_values_first(
         submission,
         "early_stopping.trainer",
         "the grader's run with dropout",
         lambda: common.weights_right(submission, book, "early_stopping.real"),
     )
+
+
+@graded("early_stopping.trainer: validates in eval mode", points=0.5)
+def test_validates_in_eval(submission, book):
+    check_validates_in_eval(common.run_student(submission, "early_stopping.real"), MODULE)
+    trains_right(submission, book)
+
+
+@graded("early_stopping.trainer: trains in train mode", points=0.5)
+def test_trains_in_train(submission, book):
+    check_trains_in_train(common.run_student(submission, "early_stopping.real"), MODULE)
+    trains_right(submission, book)
+
+
+@graded("early_stopping.trainer: validation builds no autograd graph", points=0.5)
+def test_no_graph(submission, book):
+    check_no_graph(common.run_student(submission, "early_stopping.real"), MODULE)
+    trains_right(submission, book)
+
+
+@graded("early_stopping.trainer: validation never updates the weights", points=0.5)
+def test_no_updates(submission, book):
+    student = common.run_student(submission, "early_stopping.real")
+    check_ran(student, MODULE)  # a trainer that never validates updates nothing there, and earns nothing for it
+    check_no_updates(student, MODULE)
+    trains_right(submission, book)

@@ -7,7 +7,14 @@ import re
 import numpy as np
 
 from autograder.graders import common
-from autograder.graders.common import check_modes, check_no_graph, check_no_updates, check_stop
+from autograder.graders.common import (
+    check_no_graph,
+    check_no_updates,
+    check_ran,
+    check_stop,
+    check_trains_in_train,
+    check_validates_in_eval,
+)
 from autograder.judge import values
 from autograder.judge.grading import GradingFailure, fail, graded, record, result_of
 from autograder.sandbox.data import digits_data
@@ -220,15 +227,37 @@ def test_verbose(submission, book):
             )
 
 
-@graded("putting_it_together.trainer: validates in eval mode, without a graph or updates", points=2)
-def test_validation_hygiene(submission, book):
-    student = common.run_student(submission, "putting_it_together.curves")
-    check_modes(student, MODULE)
-    check_no_graph(student, MODULE)
-    check_no_updates(student, MODULE)
+def trains_right(submission, book) -> None:
+    """The validation-hygiene tests' value check (:func:`common.right_values_first`): the weights of the grader's run."""
     common.right_values_first(
         submission, TRAINER, "the grader's run", lambda: common.weights_right(submission, book, "putting_it_together.curves")
     )
+
+
+@graded("putting_it_together.trainer: validates in eval mode", points=0.5)
+def test_validates_in_eval(submission, book):
+    check_validates_in_eval(common.run_student(submission, "putting_it_together.curves"), MODULE)
+    trains_right(submission, book)
+
+
+@graded("putting_it_together.trainer: trains in train mode", points=0.5)
+def test_trains_in_train(submission, book):
+    check_trains_in_train(common.run_student(submission, "putting_it_together.curves"), MODULE)
+    trains_right(submission, book)
+
+
+@graded("putting_it_together.trainer: validation builds no autograd graph", points=0.5)
+def test_no_graph(submission, book):
+    check_no_graph(common.run_student(submission, "putting_it_together.curves"), MODULE)
+    trains_right(submission, book)
+
+
+@graded("putting_it_together.trainer: validation never updates the weights", points=0.5)
+def test_no_updates(submission, book):
+    student = common.run_student(submission, "putting_it_together.curves")
+    check_ran(student, MODULE)  # a trainer that never validates updates nothing there, and earns nothing for it
+    check_no_updates(student, MODULE)
+    trains_right(submission, book)
 
 
 @graded(

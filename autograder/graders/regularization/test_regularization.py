@@ -86,9 +86,15 @@ def test_dropout_extremes(submission):
     rules.check_p_one(dropout_output(dropout_report(submission, 1.0)))
 
 
-@graded("regularization.dropout: leaves x unchanged and lets gradients flow back to x", points=1)
-def test_dropout_pure_and_differentiable(submission):
-    rules.check_pure_and_differentiable(dropout_report(submission, 0.3), tuple(SHAPE))
+@graded("regularization.dropout: leaves x unchanged", points=0.5)
+def test_dropout_pure(submission):
+    rules.check_pure(dropout_report(submission, 0.3))
+    right_values_first(submission, "regularization.dropout", "the chapter's example, p = 0.5", lambda: chapter_dropout_right(submission))
+
+
+@graded("regularization.dropout: lets gradients flow back to x", points=0.5)
+def test_dropout_differentiable(submission):
+    rules.check_differentiable(dropout_report(submission, 0.3), tuple(SHAPE))
     right_values_first(submission, "regularization.dropout", "the chapter's example, p = 0.5", lambda: chapter_dropout_right(submission))
 
 

@@ -24,7 +24,9 @@ def run_dropout(spec: dict, dropout: Callable) -> dict:
     The three calls whose masks are compared (first, second, and a replay after reseeding) each get a
     fresh copy of the same plain tensor, as dropout gets activations in a network, so that a dropout
     that changes its input in place is seen doing so (``x_changed``) and still judged on its masks.
-    A fourth call, on a leaf tensor that requires grad, measures the gradient that flows back to x.
+    A fourth call measures the gradient that flows back to x, on an x computed from a leaf that requires
+    grad (as activations in a network are), so that changing x in place, which the judge's leaf would
+    refuse, costs only the purity test, not this one.
     """
     generator = Generator().manual_seed(spec["data_seed"])
     base = rand(spec["shape"], generator=generator) + 0.5  # no zeros of its own
@@ -48,8 +50,8 @@ def run_dropout(spec: dict, dropout: Callable) -> dict:
     leaf = base.clone().requires_grad_(True)
     seed_torch(spec["seed"] + 1)
     try:
-        out = dropout(leaf, **options)
-    except Exception as error:  # noqa: BLE001 - reported by type: for instance an in-place change of a leaf that requires grad
+        out = dropout(leaf * 1.0, **options)
+    except Exception as error:  # noqa: BLE001 - reported by type: for instance .numpy() on a tensor that requires grad
         report["grad_error"] = type(error).__name__
         return report
     if isinstance(out, torch.Tensor) and out.requires_grad and tuple(out.shape) == tuple(base.shape):
