@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from fractions import Fraction
 from pathlib import Path
 
 HIDDEN_NAME_PARTS = ("graders", "references", "solutions", "diagnoses", "curves", "mistake")
@@ -24,6 +25,17 @@ def solution_lines(solutions: Path) -> set[str]:
     return lines
 
 
+def small_fraction(number: str, largest: int = 64) -> bool:
+    """Whether ``number`` is k/n for a small n, like an accuracy over a few samples (7/12 = 0.5833333333333334):
+    such a value turns up by coincidence in public results and tells nothing about the hidden runs.
+
+    >>> small_fraction("0.5833333333333334"), small_fraction("0.6931471805599453")
+    (True, False)
+    """
+    value = float(number)
+    return abs(float(Fraction(value).limit_denominator(largest)) - value) < 1e-15
+
+
 def bundle_leaks(bundle: Path, project: Path) -> list[str]:
     """Everything hidden found in the bundle ``bundle`` made from the project at ``project`` (empty: no leak)."""
     files = [p for p in bundle.rglob("*") if p.is_file()]
@@ -35,6 +47,6 @@ def bundle_leaks(bundle: Path, project: Path) -> list[str]:
         found.append("a solution fence")
     found += [f"solution line: {line}" for line in solution_lines(project / "solutions") if line in text]
     curves = json.loads((project / "autograder" / "references" / "curves.json").read_text())["results"]
-    numbers = set(re.findall(r"\d\.\d{8,}", json.dumps(curves)))
+    numbers = {n for n in re.findall(r"\d\.\d{8,}", json.dumps(curves)) if not small_fraction(n)}
     found += [f"reference value: {number}" for number in sorted(numbers & set(re.findall(r"\d\.\d{8,}", text)))]
     return found

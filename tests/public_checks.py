@@ -41,13 +41,16 @@ def _cause(p: float, kept_scale: float) -> str:
     return cause
 
 
+BEST_SO_FAR = says("early_stopping", "best_so_far").split(";")[0]
+
 # The ten classic mistakes: the corpus entry of each, and the words its failed check must show.
 CLASSIC: dict[str, str] = {
     "tl_no_zero_grad": says("training_loop", "no_zero_grad"),
     "bp_no_sigmoid_derivative": says("backprop", "no_sigmoid_derivative"),
     "bp_no_factor_x": says("backprop", "no_factor_x"),
     "bp_network_sum_not_mean": says("backprop", "sum_not_mean"),
-    "es_best_instead_of_previous": says("early_stopping", "best_so_far"),
+    # the part both "best so far" mistakes share (strictly worse, or not better, than the best: the entry counts the latter)
+    "es_best_instead_of_previous": BEST_SO_FAR,
     "reg_dropout_scaled_by_1_over_p": _cause(0.25, 4.0),  # divided by p
     "reg_dropout_not_rescaled": _cause(0.25, 1.0),  # not rescaled at all
     "reg_dropout_active_in_eval": "dropout(x, p, training=False) should give back x's values untouched",
@@ -58,7 +61,7 @@ CLASSIC: dict[str, str] = {
 # cleo_typical_mistakes (examples/submissions): four classic mistakes, each to be named.
 CLEO = {
     "training_loop": says("training_loop", "no_zero_grad"),
-    "early_stopping": says("early_stopping", "best_so_far"),
+    "early_stopping": BEST_SO_FAR,
     "regularization": _cause(0.25, 4.0),
     "backprop": says("backprop", "no_factor_x"),
 }

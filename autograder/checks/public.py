@@ -153,6 +153,8 @@ SCENARIOS: dict[str, PublicScenario] = {
     "early_stopping.docstring_reset": _es([5.0, 4.0, 5.0, 6.0, 5.0, 6.0, 7.0, 8.0, 9.0], 9, 3),  # stops at 8
     "early_stopping.equal_steps": _es([1.0, 2.0, 2.0, 3.0, 3.0, 4.0, 4.0, 5.0], 8, 2),  # never stops
     "early_stopping.rising": _es([2.0, 3.0, 4.0, 5.0, 6.0], 5, 1),  # stops at 2
+    # never stops; tells "best so far, strictly worse" (never stops) from "best so far, not better" (stops at 4)
+    "early_stopping.flat_after_drop": _es([3.0, 2.0, 2.0, 2.0, 1.5, 1.5, 1.5, 1.5], 8, 2),
     # part 6: four curves (a last validation batch of one image), then scripted BCE losses with patience 3 and 2
     "putting_it_together.public_curves": _trainer(
         _PIT,

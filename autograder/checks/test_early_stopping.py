@@ -10,7 +10,13 @@ from autograder.judge.grading import GradingFailure, fail, graded
 
 MODULE = "early_stopping"
 # Every scripted scenario: a diagnosis must fit the student's runs in all of them.
-SCRIPTED = ["early_stopping.docstring", "early_stopping.docstring_reset", "early_stopping.equal_steps", "early_stopping.rising"]
+SCRIPTED = [
+    "early_stopping.docstring",
+    "early_stopping.docstring_reset",
+    "early_stopping.equal_steps",
+    "early_stopping.rising",
+    "early_stopping.flat_after_drop",
+]
 
 
 def _stops(submission, key: str) -> None:
