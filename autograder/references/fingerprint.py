@@ -37,9 +37,7 @@ def _digest(texts: list[bytes]) -> str:
 def code_digest(scenarios: dict) -> str:
     """The code and data that make the results: the solutions, the sandbox (runners, models, data) and every spec."""
     files = sorted([*SOLUTIONS_DIR.glob("*.py"), *(PACKAGE_DIR / "sandbox").rglob("*.py")])
-    specs = json.dumps(
-        {key: [s.runner, list(s.targets), s.spec] for key, s in sorted(scenarios.items())}, sort_keys=True, default=repr
-    )
+    specs = json.dumps({key: [s.runner, list(s.targets), s.spec] for key, s in sorted(scenarios.items())}, sort_keys=True, default=repr)
     return _digest([*(str(path.relative_to(path.parents[1])).encode() + path.read_bytes() for path in files), specs.encode()])
 
 
