@@ -169,7 +169,7 @@ def main() -> None:
     # Every module the child will need, imported before enter_root(): after it, the project's files may no
     # longer exist for a child (namespaces) or be readable by it (user), so a lazy import would fail there.
     # tests/test_sandbox_layout.py checks that this list covers every sandbox module the child can reach.
-    from autograder.sandbox import capture, child, data, limits, models, observe, runners, seccomp, wire  # noqa: F401
+    from autograder.sandbox import capture, child, data, lean_optim, limits, models, observe, runners, seccomp, wire  # noqa: F401
     from autograder.sandbox.runners import backprop, describe, putting_it_together, regularization, training  # noqa: F401
 
     capture.configure_torch()
