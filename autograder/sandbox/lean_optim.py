@@ -11,7 +11,8 @@ update itself is torch's own code, untouched (the reference results reproduce bi
 
 Where torch's shape differs from what is expected here (another torch), nothing is
 changed and the optimizers import ``torch._dynamo`` as before: slower, same results.
-``tests/test_sandbox_layout.py`` checks that a grade of the solutions no longer imports it.
+``tests/test_cold_start.py`` checks that the reference scenarios no longer import it and that a step
+updates bit for bit as torch's own does.
 
 Who may import it: :mod:`autograder.sandbox.capture`, which calls it from ``configure_torch``.
 """
