@@ -14,6 +14,7 @@ from tests.conftest import ROOT
 
 ALL_SCENARIOS_WITHOUT_DYNAMO = """
 import sys
+from pathlib import Path
 from autograder import references
 from autograder.graders.material import scenarios
 references.compute(scenarios())

@@ -98,3 +98,11 @@ def test_an_untrusted_file_grades_exactly_as_recomputed_results_do(made_here: di
         (tmp_path / "trusted").mkdir()
         trusted = graded(forged_book(made_here, tmp_path / "trusted"))
     assert trusted != recomputed  # trusted, the forged curve would have cost a right solution points
+
+
+def test_the_stored_code_digest_is_current():
+    """An edit to solutions/, the sandbox or a scenario leaves curves.json untrusted (every start recomputes) until rewritten."""
+    from autograder.references.fingerprint import code_digest
+
+    stored = json.loads(references.CURVES_PATH.read_text())["fingerprint"]
+    assert stored["code"] == code_digest(SCENARIOS), "solutions/, the sandbox or a scenario changed: run `make references`"
