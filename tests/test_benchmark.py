@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from autograder import SOLUTIONS_DIR
 from benchmarks.bench import render
+from benchmarks.cold import render_rows
 from benchmarks.make_class import KINDS, MISTAKES, make_class
 
 
@@ -48,4 +49,18 @@ def test_the_table_states_each_target():
     }
     table = render(results)
     for phrase in ("at most 1.5 s", "at most 0.3 s", "at most 120 s for 200", "no growth", "0.80 s", "60.0 s", "21.0x"):
+        assert phrase in table, phrase
+
+
+def test_the_cold_rows_give_ratios_to_the_floor_and_the_memory_limit():
+    cold = {
+        "floor": {"s": 1.4, "peak_mb": 200.0},
+        "grade": {"s": 3.5, "peak_mb": 500.0},
+        "gradescope": {"s": 3.6, "peak_mb": 510.0},
+        "floor_half": {"s": 5.6, "peak_mb": 200.0},
+        "grade_half": {"s": 14.0, "peak_mb": 520.0},
+        "gradescope_half": {"s": 14.5, "peak_mb": 530.0},
+    }
+    table = "\n".join(render_rows(cold))
+    for phrase in ("1.40 s", "2.5x the floor", "at most 2.5x the floor", "half a CPU", "530 MB", "at most 768 MB"):
         assert phrase in table, phrase

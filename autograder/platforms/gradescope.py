@@ -49,6 +49,8 @@ apt-get install -y python3.11 python3.11-venv
 python3.11 -m venv "$ROOT/venv"
 "$ROOT/venv/bin/python" -m pip install --upgrade pip
 "$ROOT/venv/bin/python" -m pip install --extra-index-url {TORCH_INDEX} -r "$ROOT/source/requirements.txt"
+# Every submission starts a fresh container from this image: compile the grader's bytecode once, here.
+"$ROOT/venv/bin/python" -m compileall -q "$ROOT/source"
 """
 
 RUN_AUTOGRADER = """\

@@ -5,7 +5,8 @@ forks the first child, so the functions below are torch's and NumPy's own,
 whatever a submission later replaces. Every scenario module takes its seeds,
 random data and grad-mode queries from here.
 
-Who may import it: any module of :mod:`autograder.sandbox` (child and judge alike); it imports none of them.
+Who may import it: any module of :mod:`autograder.sandbox` (child and judge alike); it imports none of them but
+:mod:`autograder.sandbox.lean_optim`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import io
 
 import numpy as np
 import torch
+
+from autograder.sandbox.lean_optim import skip_dynamo
 
 STDOUT_LIMIT = 20_000
 
@@ -34,7 +37,9 @@ inference_mode = torch.is_inference_mode_enabled
 
 
 def configure_torch() -> None:
-    """One thread, so that the judge and the child compute bit for bit alike (and forking stays safe)."""
+    """One thread, so that the judge and the child compute bit for bit alike (and forking stays safe); optimizers
+    that do not import torch._dynamo (see :mod:`autograder.sandbox.lean_optim`)."""
+    skip_dynamo()
     torch.set_num_threads(1)
     with contextlib.suppress(RuntimeError):  # can only be set once per process
         torch.set_num_interop_threads(1)

@@ -18,6 +18,7 @@ Control messages are JSON packets on a SOCK_SEQPACKET socket given as argv[1]:
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -153,17 +154,20 @@ def main() -> None:
     # `python -m` put the working folder first on sys.path: a child must never import from a shared folder.
     sys.path[:] = [p for p in sys.path if p and os.path.abspath(p) != os.getcwd()]
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # no KeyboardInterrupt a child could send us
+    gc.disable()  # imports make no garbage: collecting during them only costs time (re-enabled below)
     sandbox = isolation.enter_server(config, control.fileno())  # may fork: we may now be process 1 of a PID namespace
     network_filter = _probe_seccomp()
     _preimport()
     # Every module the child will need, imported before enter_root(): after it, the project's files may no
     # longer exist for a child (namespaces) or be readable by it (user), so a lazy import would fail there.
     # tests/test_sandbox_layout.py checks that this list covers every sandbox module the child can reach.
-    from autograder.sandbox import capture, child, data, integrity, limits, models, observe, runners, seccomp, wire  # noqa: F401
+    from autograder.sandbox import capture, child, data, integrity, lean_optim, limits, models, observe, runners, seccomp, wire  # noqa: F401
     from autograder.sandbox.runners import backprop, describe, putting_it_together, regularization, training  # noqa: F401
 
     capture.configure_torch()
     capture.warm_torch()  # in every child already: not paid per child, and before the child's seal
+    gc.freeze()  # what is here now stays: a child's collections never touch (and copy) these pages
+    gc.enable()
     sandbox.enter_root()
     control.send(json.dumps({"ready": True, "isolation": {**sandbox.info, "network_filter": network_filter}}).encode())
     Server(control, sandbox, config, network_filter).serve()

@@ -1,0 +1,163 @@
+"""Cold starts, as Gradescope and CI pay them: every submission in a fresh process, against the import-torch floor.
+
+Measured side by side in one run, alternating, medians of ``repeats``:
+
+- the floor: ``python -c "import torch"`` (what any Python grader that uses torch pays);
+- ``python -m autograder grade solutions`` (judge, fork server and children);
+- the Gradescope zip's ``run_autograder`` on the solutions, unzipped as Gradescope does
+  (bytecode compiled once, as its ``setup.sh`` does for the image);
+
+each at full CPU and at half a CPU (Gradescope's default container has 0.5 vCPU): pinned
+to one core (``taskset -c 0``) beside a busy loop pinned to the same core. Memory is the
+peak, over the run, of the summed PSS of the process tree (``/proc/<pid>/smaps_rollup`` of
+the command and all its descendants, sampled every 20 ms): what a container's memory
+limit (Gradescope's default: 768 MB) counts, shared pages counted once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+SAMPLE_SECONDS = 0.02
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def tree_pss_mb(pid: int) -> float:
+    """Summed PSS (MB) of ``pid`` and every descendant now alive."""
+    total, stack, seen = 0, [pid], set()
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:  # it ended meanwhile
+            continue
+        stack += _children(current)
+    return total / 1024
+
+
+def measured(args: list[str], env: dict | None = None, cwd: Path = ROOT, pin: bool = False) -> tuple[float, float, str]:
+    """Run ``args``; returns (wall seconds, peak summed PSS MB of its tree, stdout)."""
+    command = ["taskset", "-c", "0", *args] if pin else args
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = [0.0]
+
+    def sample() -> None:
+        while process.poll() is None:
+            peak[0] = max(peak[0], tree_pss_mb(process.pid))
+            time.sleep(SAMPLE_SECONDS)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = process.communicate(timeout=1800)
+    seconds = time.perf_counter() - started
+    sampler.join()
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed ({process.returncode}):\n{out[-2000:]}\n{err[-2000:]}")
+    return seconds, peak[0], out
+
+
+@contextmanager
+def half_cpu():
+    """A busy loop pinned to core 0: a command pinned there too gets about half of one CPU."""
+    busy = subprocess.Popen(["taskset", "-c", "0", PYTHON, "-c", "while True: pass"])
+    try:
+        time.sleep(0.5)
+        yield
+    finally:
+        busy.kill()
+        busy.wait()
+
+
+def gradescope_root(work: Path) -> Path:
+    """Gradescope's /autograder, built from our zip: source/ unzipped and compiled, the solutions as the submission."""
+    root = work / "gradescope"
+    zip_path = work / "gradescope.zip"
+    subprocess.run([PYTHON, "-m", "autograder", "gradescope", str(zip_path)], cwd=ROOT, check=True, capture_output=True)
+    with zipfile.ZipFile(zip_path) as bundle:
+        bundle.extractall(root / "source")
+    subprocess.run([PYTHON, "-m", "compileall", "-q", str(root / "source")], check=True)  # as setup.sh does
+    (root / "submission").mkdir()
+    for path in (ROOT / "solutions").glob("*.py"):
+        if path.name != "chapter.py":
+            shutil.copy(path, root / "submission" / path.name)
+    return root
+
+
+def gradescope_score(root: Path) -> float:
+    return json.loads((root / "results" / "results.json").read_text())["score"]
+
+
+def cold_rows(work: Path, repeats: int = 5) -> dict:
+    """Floor, cold ``grade`` and Gradescope's ``run_autograder`` at full and half CPU: medians and peaks."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}  # bytecode cached, as installed
+    root = gradescope_root(work)
+    gradescope_env = dict(env, AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=PYTHON)
+    commands = {
+        "floor": [PYTHON, "-c", "import torch"],
+        "grade": [PYTHON, "-m", "autograder", "grade", "solutions"],
+        "gradescope": ["bash", str(root / "source" / "run_autograder")],
+    }
+    measured(commands["grade"], env)  # untimed: writes this checkout's bytecode once
+    runs: dict[str, list[tuple[float, float]]] = {}
+    scores = set()
+    for pin in (False, True):
+        with half_cpu() if pin else _nothing():
+            for _ in range(repeats):
+                for name, args in commands.items():
+                    seconds, peak, _ = measured(args, gradescope_env if name == "gradescope" else env, pin=pin)
+                    runs.setdefault(f"{name}{'_half' if pin else ''}", []).append((seconds, peak))
+                    if name == "gradescope":
+                        scores.add(gradescope_score(root))
+    result = {key: {"s": statistics.median(s for s, _ in v), "peak_mb": max(p for _, p in v)} for key, v in runs.items()}
+    result["gradescope_scores"] = sorted(scores)
+    return result
+
+
+@contextmanager
+def _nothing():
+    yield
+
+
+def render_rows(cold: dict) -> list[str]:
+    """Markdown rows: the floor, each cold command with its ratio to the floor, at full and half CPU, and memory."""
+    rows = []
+    for suffix, how in (("", "full CPU"), ("_half", "half a CPU (pinned to one core beside a busy loop)")):
+        floor = cold[f"floor{suffix}"]["s"]
+        rows.append(f'| floor, {how}: `python -c "import torch"` | {floor:.2f} s | |')
+        for name, what in (("grade", "`grade solutions`"), ("gradescope", "the Gradescope zip's `run_autograder`, solutions")):
+            row = cold[f"{name}{suffix}"]
+            target = "at most 2.5x the floor" if name == "grade" and not suffix else ""
+            rows.append(
+                f"| cold {what}, {how} | {row['s']:.2f} s = {row['s'] / floor:.1f}x the floor, "
+                f"{row['peak_mb']:.0f} MB peak PSS (process tree) | {target} |"
+            )
+    peak = max(cold[f"gradescope{s}"]["peak_mb"] for s in ("", "_half"))
+    rows.append(f"| Gradescope `run_autograder`: peak memory, summed PSS of its process tree | {peak:.0f} MB | at most 768 MB |")
+    return rows
