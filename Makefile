@@ -21,7 +21,8 @@ lint: setup
 
 test: setup lint
 	$(PY) -m autograder build-exercises --check
-	$(PY) -m pytest
+	# two workers (pytest-xdist), each taking whole test files: a file's module fixtures are built once
+	$(PY) -m pytest -n 2 --dist loadfile
 
 demo: setup
 	$(PY) -m autograder demo
