@@ -23,7 +23,7 @@ import pytest
 import yaml
 
 from autograder.api import GRADED_MODULES
-from autograder.graders.catalog import part_points
+from autograder.graders.catalog import all_tests, part_points
 from autograder.platforms.classroom import CI_FILES, GITLAB_CI, WORKFLOW
 from autograder.platforms.classroom50.bundle import ENTRY_POINT
 from tests.conftest import ROOT, copy_project, run_cli
@@ -317,7 +317,9 @@ def test_classroom50_empty_student_with_the_hidden_graders(released, tmp_path):
     process, result, body = run_classroom50(repo, bundle)
     assert process.returncode == 0, process.stdout[-2000:] + process.stderr[-2000:]
     check_classroom50_result(result)
-    assert result["score"] == 0 and result["max-score"] == 100 and not any(t["passed"] for t in result["tests"])
+    # integer points only: 100 points with half-point tests become 1000 (each test scaled by 10)
+    scale = 1 if all(float(t.points).is_integer() for t in all_tests()) else 10
+    assert result["score"] == 0 and result["max-score"] == 100 * scale and not any(t["passed"] for t in result["tests"])
     assert "## Autograding: 0 / 100" in body and "hidden graders" in body
     results_count = len(result["tests"])
     suite = ElementTree.parse(repo / "junit.xml").getroot()

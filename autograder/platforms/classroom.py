@@ -95,8 +95,8 @@ def classroom_result(report: GradeReport) -> dict:
 def integer_scale(report: GradeReport) -> int:
     """The smallest factor (1, 10, 100 or 1000) that makes every test's points whole numbers.
 
-    Classroom 50 takes integer scores only; the graders' points are whole unless a course file gives
-    fractions. Example: points 2 and 0.5 give 10 (then 20 and 5).
+    Classroom 50 takes integer scores only; some graders' tests are worth half a point (and a course file
+    may give other fractions). Example: points 2 and 0.5 give 10 (then 20 and 5).
     """
     for factor in (1, 10, 100, 1000):
         values = [v * factor for t in report.tests for v in (t.points, t.max_points)]
