@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.judge import values
-from autograder.judge.grading import fail
+from autograder.judge.grading import fail, record
 
 MODULE = "regularization"
 MASK_HINT = "draw one random number per element, shaped like x: keep = torch.rand_like(x) >= p."
@@ -90,6 +90,9 @@ def check_fraction(out: np.ndarray, p: float) -> None:
         )
 
 
+UNNAMED_SCALE = "the survivors are not x / (1 - p)"
+
+
 def scale_cause(kept: np.ndarray, x: np.ndarray, p: float) -> str | None:
     """What is wrong with the survivors' scale (None: each is exactly x / (1 - p))."""
     if values.close(kept, x / (1 - p), 1e-5, 1e-7):
@@ -98,7 +101,7 @@ def scale_cause(kept: np.ndarray, x: np.ndarray, p: float) -> str | None:
         return "the survivors are not rescaled at all"
     if values.close(kept, x / p, 1e-5, 1e-7):
         return "the survivors are divided by p; it should be 1 - p, the probability of keeping"
-    return "the survivors are not x / (1 - p)"
+    return UNNAMED_SCALE
 
 
 def check_scale(out: np.ndarray, x: np.ndarray, p: float) -> None:
@@ -107,6 +110,8 @@ def check_scale(out: np.ndarray, x: np.ndarray, p: float) -> None:
     if kept.size == 0:
         fail(f"With p = {p} your dropout zeroed every element.", module=MODULE)
     cause = scale_cause(kept, x, p)
+    if cause and cause != UNNAMED_SCALE:  # a classic mistake: the class dashboard ranks it by these words
+        record({"kind": "diagnosis", "says": cause})
     if cause:
         fail(f"With p = {p}, {cause}.", hint="inverted dropout keeps the expected value: out = x * mask / (1 - p).", module=MODULE)
 

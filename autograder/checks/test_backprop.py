@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checks import public
+from autograder.checks.backprop_rules import check_sigmoid_far_out
 from autograder.checks.public import CALL_TOL, explain
 from autograder.judge import values
 from autograder.judge.grading import GradingFailure, fail, graded, record, result_of
@@ -42,6 +43,10 @@ def _same_table(keys: tuple[str, ...]):
     return same
 
 
+# Very large |z| (public values; the hidden graders use others), where e^z / (1 + e^z) overflows to nan.
+FAR_OUT = np.array([-900.0, -720.0, 720.0, 900.0])
+
+
 @graded("backprop.sigmoid: the logistic function on floats, arrays and far from 0", points=1, hidden=False)
 def test_sigmoid(submission):
     for z in (1.0, -2.0):
@@ -67,6 +72,7 @@ def test_sigmoid(submission):
             hint="do not clip or cut off z: 1 / (1 + np.exp(-z)) is right for every z.",
             module=MODULE,
         )
+    check_sigmoid_far_out(submission, FAR_OUT)
 
 
 def _check_points(submission, function: str, keys: tuple[str, ...], prefix: str, hint: str) -> None:

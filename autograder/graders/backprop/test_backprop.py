@@ -11,6 +11,7 @@ import torch
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from autograder.checks.backprop_rules import check_sigmoid_far_out
 from autograder.graders.common import cases, cases_after, explain, right_values_first
 from autograder.graders.diagnoses import diagnose_call
 from autograder.judge import values
@@ -100,31 +101,11 @@ def test_sigmoid(submission):
             hint="do not clip or cut off z: 1 / (1 + np.exp(-z)) is right for every z.",
             module=MODULE,
         )
-    check_sigmoid_far_out(submission)
+    check_sigmoid_far_out(submission, FAR_OUT)
 
 
-# Beyond |z| = 709, e^|z| overflows to inf: e^z / (1 + e^z) is then inf / inf = nan. 1 / (1 + e^(-z)) stays
-# right (NumPy may warn about the overflow at z = -1000; a warning costs nothing, the value 0.0 is right).
+# Far beyond |z| = 709, where e^z / (1 + e^z) is nan (the rule: autograder/checks/backprop_rules.py).
 FAR_OUT = np.array([-1000.0, -745.0, -710.0, -500.0, 500.0, 710.0, 745.0, 1000.0])
-
-
-def check_sigmoid_far_out(submission) -> None:
-    """The sigmoid up to |z| = 1000: finite, and the logistic function's value (0 or 1 to float precision)."""
-    reply = result_of(submission.call("backprop.sigmoid", FAR_OUT), "backprop.sigmoid")["result"]
-    got = values.array(reply, "sigmoid of an array of very large |z|", FAR_OUT.shape)
-    want = torch.sigmoid(torch.tensor(FAR_OUT)).numpy()
-    wrong = [i for i in range(FAR_OUT.size) if not values.close(got[i], want[i], 1e-6, 1e-12)]
-    if not wrong:
-        return
-    i = wrong[0]
-    overflow = not np.isfinite(got[i])
-    fail(
-        f"For very large |z| your sigmoid breaks down: sigmoid({FAR_OUT[i]:g}) gave {got[i]:.6g}, but 1 / (1 + e^(-z)) is {want[i]:.6g}."
-        + (" Above |z| = 709, e^|z| overflows to inf, and inf / inf is nan." if overflow else ""),
-        hint="write it as 1 / (1 + np.exp(-z)), which is right for every z (an overflow warning for z far below 0 is "
-        "harmless: the result is 0.0); avoid e^z / (1 + e^z).",
-        module=MODULE,
-    )
 
 
 # ------------------------------------------------------------------ forward_pass

@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 
+from autograder.checks.classifier_rules import check_architecture, own_block
 from autograder.graders import common
 from autograder.graders.common import (
     check_no_graph,
@@ -16,7 +17,7 @@ from autograder.graders.common import (
     check_validates_in_eval,
 )
 from autograder.judge import values
-from autograder.judge.grading import GradingFailure, fail, graded, record, result_of
+from autograder.judge.grading import fail, graded, record, result_of
 from autograder.sandbox.data import digits_data
 
 MODULE = "putting_it_together"
@@ -77,26 +78,6 @@ def test_linear_block_output(submission):
         )
 
 
-# The docstring's classifier: linear_block(input_size, 32), linear_block(32, 16), linear_block(16, 8), nn.Linear(8, 1).
-CLASSIFIER_WIDTHS = [(64, 32), (32, 16), (16, 8), (8, 1)]
-BLOCK = ["Linear", "LeakyReLU", "Dropout"]
-# Layers without weights that only reshape: a classifier may flatten its input itself.
-RESHAPING = ("Flatten", "Unflatten", "Identity")
-
-
-def _own_block(submission) -> list[str] | None:
-    """The layer types of the student's own linear_block (None if it gives no module): the classifier is judged
-    as built from it, so that a mistake inside the block costs only the block's tests."""
-    try:
-        report = result_of(
-            submission.scenario("linear_block", ["putting_it_together.linear_block"], _block_spec()), "putting_it_together.linear_block"
-        )
-    except GradingFailure:
-        return None
-    layers = report.get("layers")
-    return [layer["type"] for layer in layers] if isinstance(layers, list) else None
-
-
 @graded("putting_it_together.classifier: one logit per image, built from linear blocks", points=1)
 def test_classifier(submission):
     X = np.random.default_rng(22).uniform(0, 1, size=(5, 64))
@@ -111,19 +92,7 @@ def test_classifier(submission):
             f"classifier(64) maps a batch of 5 flattened images to shape {tuple(report['output_shape'])}; it should be (5, 1): one logit each.",
             module=MODULE,
         )
-    layers = [layer for layer in report["layers"] if layer["type"] not in RESHAPING]
-    kinds = [layer["type"] for layer in layers]
-    widths = [(layer["in_features"], layer["out_features"]) for layer in layers if layer["type"] == "Linear"]
-    block = _own_block(submission) or BLOCK
-    if widths != CLASSIFIER_WIDTHS or kinds not in (BLOCK * 3 + ["Linear"], block * 3 + ["Linear"]):
-        shown = " -> ".join(f"{a}x{b}" for a, b in widths) or "none"
-        fail(
-            f"classifier(64) should be exactly the docstring's network: linear_block(64, 32), linear_block(32, 16), "
-            f"linear_block(16, 8), then a plain nn.Linear(8, 1) with no activation after it. Yours has {len(kinds)} layers "
-            f"with weights and activations, and Linear layers of widths {shown}.",
-            hint="nn.Sequential(linear_block(input_size, 32), linear_block(32, 16), linear_block(16, 8), nn.Linear(8, 1)).",
-            module=MODULE,
-        )
+    check_architecture(report, 64, own_block(submission, _block_spec()))
     if not report["eval_deterministic"]:
         fail("In eval mode the classifier should give the same output twice: is dropout switched off by model.eval()?", module=MODULE)
 
