@@ -77,6 +77,19 @@ def test_drift_tells_rounding_from_a_changed_result():
         moved = json.loads(json.dumps(stored))
         moved[key]["returned"][0] *= 1 + change  # a verdict could change
         assert references.drifted(stored, moved) == [key]
+    # A weight near 0 after training moves by about 1e-7 on another CPU (seen: 1.6e-7): rounding, within
+    # half the graders' absolute weight tolerance; a move the graders could see is drift.
+    near_zero = json.loads(json.dumps(stored))
+    near_zero[key]["params"]["hidden.bias"]["$nd"][0] = 2e-4
+    for move, drift in ((3e-7, []), (-3e-7, []), (2e-6, [key])):
+        weights = json.loads(json.dumps(near_zero))
+        weights[key]["params"]["hidden.bias"]["$nd"][0] += move
+        assert references.drifted(near_zero, weights) == drift
+    curve = json.loads(json.dumps(near_zero))
+    curve[key]["returned"][0] = 2e-4
+    moved_curve = json.loads(json.dumps(curve))
+    moved_curve[key]["returned"][0] += 3e-7  # curves keep their stricter absolute part
+    assert references.drifted(curve, moved_curve) == [key]
     renamed = json.loads(json.dumps(stored))
     renamed[key]["stdout"] = "something else"
     assert references.drifted(stored, renamed) == [key]
