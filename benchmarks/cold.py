@@ -6,6 +6,10 @@ Measured side by side in one run, alternating, medians of ``repeats``:
 - ``python -m autograder grade solutions`` (judge, fork server and children);
 - the Gradescope zip's ``run_autograder`` on the solutions, unzipped as Gradescope does
   (bytecode compiled once, as its ``setup.sh`` does for the image);
+- one training_loop notebook (otter's student notebook filled with the solution) through our
+  Gradescope zip's ``run_autograder`` and through ``otter run``, otter's ``run_autograder``
+  without a container, on otter's own zip from ``otter assign`` (no warm service: each test
+  cell grades cold, as in a fresh Gradescope container);
 
 each at full CPU and at half a CPU (Gradescope's default container has 0.5 vCPU): pinned
 to one core (``taskset -c 0``) beside a busy loop pinned to the same core. Memory is the
@@ -95,48 +99,94 @@ def half_cpu():
         busy.wait()
 
 
-def gradescope_root(work: Path) -> Path:
-    """Gradescope's /autograder, built from our zip: source/ unzipped and compiled, the solutions as the submission."""
-    root = work / "gradescope"
-    zip_path = work / "gradescope.zip"
+def gradescope_root(work: Path, submission: list[Path], name: str = "gradescope") -> Path:
+    """Gradescope's /autograder, built from our zip: source/ unzipped and compiled, ``submission``'s files as the submission."""
+    root = work / name
+    zip_path = work / f"{name}.zip"
     subprocess.run([PYTHON, "-m", "autograder", "gradescope", str(zip_path)], cwd=ROOT, check=True, capture_output=True)
     with zipfile.ZipFile(zip_path) as bundle:
         bundle.extractall(root / "source")
     subprocess.run([PYTHON, "-m", "compileall", "-q", str(root / "source")], check=True)  # as setup.sh does
     (root / "submission").mkdir()
-    for path in (ROOT / "solutions").glob("*.py"):
-        if path.name != "chapter.py":
-            shutil.copy(path, root / "submission" / path.name)
+    for path in submission:
+        shutil.copy(path, root / "submission" / path.name)
     return root
+
+
+def otter_notebook(work: Path) -> tuple[Path, Path]:
+    """Otter's autograder zip for the training_loop notebook (``otter assign``) and its student notebook filled with the solution."""
+    from benchmarks.platforms import PART, cli, tool_env
+    from tests.notebook_work import fill, write
+
+    home = work / "otter"
+    cli("otter", str(home))
+    subprocess.run(
+        ["otter", "assign", f"{PART}.ipynb", "dist", "--no-pdfs", "--no-run-tests"],
+        cwd=home,
+        env=tool_env(home),
+        check=True,
+        capture_output=True,
+    )
+    template = json.loads((home / "dist" / "student" / f"{PART}.ipynb").read_text())
+    (archive,) = (home / "dist" / "autograder").glob("*.zip")
+    return archive, write(work / "notebook" / f"{PART}.ipynb", fill(template, PART, "solution"))
 
 
 def gradescope_score(root: Path) -> float:
     return json.loads((root / "results" / "results.json").read_text())["score"]
 
 
+def otter_score(out: Path) -> float:
+    return sum(t["score"] for t in json.loads((out / "results.json").read_text())["tests"] if "max_score" in t)
+
+
+def part_score(root: Path, part: str) -> float:
+    """Our Gradescope results for one part's tests (the other parts of a lone notebook are 'not handed in')."""
+    return sum(t["score"] for t in json.loads((root / "results" / "results.json").read_text())["tests"] if t["name"].startswith(f"{part}."))
+
+
 def cold_rows(work: Path, repeats: int = 5) -> dict:
-    """Floor, cold ``grade`` and Gradescope's ``run_autograder`` at full and half CPU: medians and peaks."""
+    """Floor, cold ``grade``, Gradescope's ``run_autograder`` and, on one notebook, ours against otter's, at full and half CPU."""
+    from benchmarks.platforms import PART, tool_env
+
     env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}  # bytecode cached, as installed
-    root = gradescope_root(work)
-    gradescope_env = dict(env, AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=PYTHON)
+    root = gradescope_root(work, [p for p in (ROOT / "solutions").glob("*.py") if p.name != "chapter.py"])
+    archive, notebook = otter_notebook(work)
+    notebook_root = gradescope_root(work, [notebook], "gradescope_notebook")
+    otter_out = work / "otter_out"
+    otter_out.mkdir()
+    envs = {
+        "gradescope": dict(env, AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=PYTHON),
+        "gradescope_notebook": dict(env, AUTOGRADER_ROOT=str(notebook_root), AUTOGRADER_PYTHON=PYTHON),
+        "otter": {key: value for key, value in tool_env(work / "otter").items() if key != "PYTHONDONTWRITEBYTECODE"},
+    }
     commands = {
         "floor": [PYTHON, "-c", "import torch"],
         "grade": [PYTHON, "-m", "autograder", "grade", "solutions"],
         "gradescope": ["bash", str(root / "source" / "run_autograder")],
+        "gradescope_notebook": ["bash", str(notebook_root / "source" / "run_autograder")],
+        "otter": ["otter", "run", "-a", str(archive), "-o", str(otter_out), str(notebook)],
     }
     measured(commands["grade"], env)  # untimed: writes this checkout's bytecode once
+    measured(commands["otter"], envs["otter"], cwd=work / "otter")  # and otter's
     runs: dict[str, list[tuple[float, float]]] = {}
-    scores = set()
+    scores: dict[str, set[float]] = {"gradescope": set(), "gradescope_notebook": set(), "otter": set()}
     for pin in (False, True):
         with half_cpu() if pin else _nothing():
             for _ in range(repeats):
                 for name, args in commands.items():
-                    seconds, peak, _ = measured(args, gradescope_env if name == "gradescope" else env, pin=pin)
+                    seconds, peak, _ = measured(args, envs.get(name, env), cwd=work / "otter" if name == "otter" else ROOT, pin=pin)
                     runs.setdefault(f"{name}{'_half' if pin else ''}", []).append((seconds, peak))
                     if name == "gradescope":
-                        scores.add(gradescope_score(root))
+                        scores[name].add(gradescope_score(root))
+                    elif name == "gradescope_notebook":
+                        scores[name].add(part_score(notebook_root, PART))
+                    elif name == "otter":
+                        scores[name].add(otter_score(otter_out))
     result = {key: {"s": statistics.median(s for s, _ in v), "peak_mb": max(p for _, p in v)} for key, v in runs.items()}
-    result["gradescope_scores"] = sorted(scores)
+    result["scores"] = {name: sorted(values) for name, values in scores.items()}
+    if len(scores["gradescope_notebook"] | scores["otter"]) != 1:
+        raise RuntimeError(f"ours and otter grade the same notebook differently: {result['scores']}")
     return result
 
 
@@ -145,19 +195,35 @@ def _nothing():
     yield
 
 
+COMMANDS = (
+    ("grade", "`grade solutions`"),
+    ("gradescope", "the Gradescope zip's `run_autograder`, solutions"),
+    ("gradescope_notebook", "our Gradescope zip's `run_autograder`, one training_loop notebook"),
+    ("otter", "otter's zip through `otter run` (otter's `run_autograder`, no container), the same notebook"),
+)
+
+
 def render_rows(cold: dict) -> list[str]:
     """Markdown rows: the floor, each cold command with its ratio to the floor, at full and half CPU, and memory."""
     rows = []
     for suffix, how in (("", "full CPU"), ("_half", "half a CPU (pinned to one core beside a busy loop)")):
         floor = cold[f"floor{suffix}"]["s"]
         rows.append(f'| floor, {how}: `python -c "import torch"` | {floor:.2f} s | |')
-        for name, what in (("grade", "`grade solutions`"), ("gradescope", "the Gradescope zip's `run_autograder`, solutions")):
+        for name, what in COMMANDS:
+            if f"{name}{suffix}" not in cold:  # a run from before the notebook rows
+                continue
             row = cold[f"{name}{suffix}"]
             target = "at most 2.5x the floor" if name == "grade" and not suffix else ""
+            if name == "otter":
+                target = f"ours {row['s'] / cold[f'gradescope_notebook{suffix}']['s']:.1f}x faster"
             rows.append(
                 f"| cold {what}, {how} | {row['s']:.2f} s = {row['s'] / floor:.1f}x the floor, "
                 f"{row['peak_mb']:.0f} MB peak PSS (process tree) | {target} |"
             )
-    peak = max(cold[f"gradescope{s}"]["peak_mb"] for s in ("", "_half"))
+    peak = max(
+        cold[f"{name}{s}"]["peak_mb"] for name in ("gradescope", "gradescope_notebook") for s in ("", "_half") if f"{name}{s}" in cold
+    )
     rows.append(f"| Gradescope `run_autograder`: peak memory, summed PSS of its process tree | {peak:.0f} MB | at most 768 MB |")
+    if "scores" in cold:
+        rows.append(f"| scores (every run) | {cold['scores']} | the same at full and half CPU |")
     return rows

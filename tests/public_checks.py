@@ -2,8 +2,10 @@
 
 Every entry of ``tests/corpus/`` is materialised as :mod:`tests.proving` does
 (the entry's files over a copy of ``solutions/*.py``) and graded with the public
-checks through one :class:`~autograder.session.GradingSession` (about half a
-second per entry), as ``python -m autograder check`` grades a student's folder.
+checks through one :class:`~autograder.session.GradingSession` on the fork server
+(about half a second per entry; the portable runner that ``python -m autograder check``
+uses starts an interpreter per folder, six times slower here, and gives the same verdicts
+and messages: ``tests/test_student_machine.py`` compares the two).
 
     python -m tests.public_checks [NAME ...]   # print each entry's failed checks and the figures
 
@@ -88,8 +90,8 @@ def _outcome(name: str, report: GradeReport) -> Outcome:
 
 
 def grade_folders(folders: dict[str, Path]) -> dict[str, Outcome]:
-    """Each folder graded with the public checks, in one session."""
-    with GradingSession(CHECKS_DIR) as session:
+    """Each folder graded with the public checks, in one session (forked children: one torch import for all)."""
+    with GradingSession(CHECKS_DIR, sandbox=True) as session:
         return {name: _outcome(name, session.grade(path)) for name, path in folders.items()}
 
 

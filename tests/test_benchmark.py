@@ -64,3 +64,27 @@ def test_the_cold_rows_give_ratios_to_the_floor_and_the_memory_limit():
     table = "\n".join(render_rows(cold))
     for phrase in ("1.40 s", "2.5x the floor", "at most 2.5x the floor", "half a CPU", "530 MB", "at most 768 MB"):
         assert phrase in table, phrase
+    assert "otter" not in table  # a run from before the notebook rows has none
+
+
+def test_the_cold_rows_put_otter_beside_our_gradescope_zip_on_the_same_notebook():
+    cold = {
+        "floor": {"s": 1.4, "peak_mb": 200.0},
+        "grade": {"s": 3.5, "peak_mb": 500.0},
+        "gradescope": {"s": 3.6, "peak_mb": 510.0},
+        "gradescope_notebook": {"s": 3.0, "peak_mb": 480.0},
+        "otter": {"s": 15.0, "peak_mb": 700.0},
+        "floor_half": {"s": 5.6, "peak_mb": 200.0},
+        "grade_half": {"s": 14.0, "peak_mb": 520.0},
+        "gradescope_half": {"s": 14.5, "peak_mb": 530.0},
+        "gradescope_notebook_half": {"s": 12.0, "peak_mb": 540.0},
+        "otter_half": {"s": 60.0, "peak_mb": 720.0},
+        "scores": {"gradescope": [100.0], "gradescope_notebook": [12.0], "otter": [12.0]},
+    }
+    table = "\n".join(render_rows(cold))
+    otter_rows = [row for row in table.splitlines() if "otter run" in row]
+    assert len(otter_rows) == 2
+    assert "15.00 s = 10.7x the floor" in otter_rows[0] and "ours 5.0x faster" in otter_rows[0]
+    assert "ours 5.0x faster" in otter_rows[1]
+    assert "540 MB | at most 768 MB" in table  # the notebook run counts for Gradescope's memory too
+    assert "[12.0]" in table
