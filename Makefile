@@ -42,7 +42,7 @@ references: setup
 mutation: setup
 	$(PY) -m tests.mutation
 
-# The grading benchmark (about 10 minutes): one submission cold and warm, a class of 200 with warm workers,
+# The grading benchmark (about 20 minutes): one submission cold and warm, a class of 200 with warm workers,
 # and otter run / nbgrader autograde on the same notebooks. Writes benchmarks/RESULTS.md, which the README quotes.
 bench: setup
 	$(PY) benchmarks/bench.py

@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--platform-n", type=int, default=20, help="notebooks for the otter and nbgrader comparison")
     parser.add_argument("--skip-platforms", action="store_true", help="only our grader (no otter, no nbgrader)")
     parser.add_argument("--cold-repeats", type=int, default=5, help="cold runs (each command, full and half CPU) to take the median of")
-    parser.add_argument("--cold-only", action="store_true", help="only the cold-start rows (about 3 minutes)")
+    parser.add_argument("--cold-only", action="store_true", help="only the cold-start rows (about 10 minutes)")
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "RESULTS.md"))
     args = parser.parse_args(argv)
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"

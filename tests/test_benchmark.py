@@ -1,4 +1,4 @@
-"""The benchmark's own pieces, fast (the benchmark itself is ``make bench``, about 10 minutes).
+"""The benchmark's own pieces, fast (the benchmark itself is ``make bench``, about 20 minutes).
 
 What could silently rot: a "wrong" submission that is no longer wrong because
 the solution it patches was reworded, and the table the README quotes.
