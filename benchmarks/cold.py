@@ -48,25 +48,14 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _started(pid: int) -> str | None:
-    """The process's start time (``/proc/<pid>/stat`` field 22): with the pid, it names one process, never a reused pid."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[19]
-    except (OSError, IndexError):
-        return None
-
-
-def tree_pss_mb(pid: int, seen: dict[int, str | None] | None = None) -> float:
-    """Summed PSS (MB) of ``pid`` and every descendant now alive (each added to ``seen`` with its start time)."""
-    total, stack, seen = 0, [pid], {} if seen is None else seen
-    visited: set[int] = set()
+def tree_pss_mb(pid: int) -> float:
+    """Summed PSS (MB) of ``pid`` and every descendant now alive."""
+    total, stack, seen = 0, [pid], set()
     while stack:
         current = stack.pop()
-        if current in visited:
+        if current in seen:
             continue
-        visited.add(current)
-        if current != pid and current not in seen:
-            seen[current] = _started(current)
+        seen.add(current)
         try:
             for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Pss:"):
@@ -90,11 +79,10 @@ def measured(
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak: list[float] = [0.0]
-    seen: dict[int, str | None] = {}
 
     def sample_memory() -> None:
         while process.poll() is None:
-            peak[0] = max(peak[0], tree_pss_mb(process.pid, seen))
+            peak[0] = max(peak[0], tree_pss_mb(process.pid))
             time.sleep(SAMPLE_SECONDS)
 
     sampler = threading.Thread(target=sample_memory, daemon=True)
@@ -104,37 +92,9 @@ def measured(
     seconds = time.perf_counter() - started
     if sample:
         sampler.join()
-    _end_stragglers(seen)
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed ({process.returncode}):\n{out[-2000:]}\n{err[-2000:]}")
     return seconds, peak[0], out
-
-
-def _end_stragglers(processes: dict[int, str | None], grace: float = 5.0) -> None:
-    """Wait for (then kill) what a command left running: a Jupyter kernel still shutting down would
-    otherwise take CPU from the next command measured (seen: 20 s instead of 10 s at half a CPU)."""
-
-    def alive() -> list[int]:  # the same processes (pid and start time), not zombies
-        return [pid for pid, started in processes.items() if started is not None and _started(pid) == started and not _zombie(pid)]
-
-    left = alive()
-    if left:
-        print(f"waiting for {len(left)} process(es) a command left running", file=sys.stderr)
-    deadline = time.monotonic() + grace
-    while alive() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    for pid in alive():
-        try:
-            os.kill(pid, 9)
-        except OSError:
-            pass
-
-
-def _zombie(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] == "Z"
-    except OSError:
-        return True
 
 
 @contextmanager
@@ -165,20 +125,10 @@ def gradescope_root(work: Path, submission: list[Path], name: str = "gradescope"
 
 def otter_notebook(work: Path) -> tuple[Path, Path]:
     """Otter's autograder zip for the training_loop notebook (``otter assign``) and its student notebook filled with the solution."""
-    from benchmarks.platforms import PART, cli, tool_env
+    from benchmarks.platforms import PART, otter_assign, tool_env
     from tests.notebook_work import fill, write
 
-    home = work / "otter"
-    cli("otter", str(home))
-    subprocess.run(
-        ["otter", "assign", f"{PART}.ipynb", "dist", "--no-pdfs", "--no-run-tests"],
-        cwd=home,
-        env=tool_env(home),
-        check=True,
-        capture_output=True,
-    )
-    template = json.loads((home / "dist" / "student" / f"{PART}.ipynb").read_text())
-    (archive,) = (home / "dist" / "autograder").glob("*.zip")
+    archive, template = otter_assign(work / "otter", tool_env(work / "otter"))
     return archive, write(work / "notebook" / f"{PART}.ipynb", fill(template, PART, "solution"))
 
 

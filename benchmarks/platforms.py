@@ -70,15 +70,20 @@ def students(n: int) -> list[tuple[str, str]]:
     return [(f"student_{i:03d}_{KINDS[i % len(KINDS)]}", KINDS[i % len(KINDS)]) for i in range(n)]
 
 
-def run_otter(work: Path, n: int, env: dict) -> dict:
-    from tests.notebook_work import fill, write
-
+def otter_assign(work: Path, env: dict) -> tuple[Path, dict]:
+    """Our otter notebook for PART in ``work``, through ``otter assign``: (otter's autograder zip, the student notebook)."""
     cli("otter", str(work))
     subprocess.run(
         ["otter", "assign", f"{PART}.ipynb", "dist", "--no-pdfs", "--no-run-tests"], cwd=work, env=env, check=True, capture_output=True
     )
-    template = json.loads((work / "dist" / "student" / f"{PART}.ipynb").read_text())
     (archive,) = (work / "dist" / "autograder").glob("*.zip")
+    return archive, json.loads((work / "dist" / "student" / f"{PART}.ipynb").read_text())
+
+
+def run_otter(work: Path, n: int, env: dict) -> dict:
+    from tests.notebook_work import fill, write
+
+    archive, template = otter_assign(work, env)
     seconds, peak, scores = 0.0, 0.0, {}
     for name, kind in students(n):
         notebook = write(work / "submissions" / name / f"{PART}.ipynb", fill(template, PART, kind))
