@@ -120,7 +120,11 @@ def grade_class(class_dir: Path, out: Path, timeout: float = 1200.0) -> tuple[su
 
 def read_results(out: Path, entry: Entry) -> tuple[dict, dict]:
     """The entry's Gradescope results.json and our report.json (with its status)."""
-    folder = out / entry.key
+    return read_graded(out / entry.key)
+
+
+def read_graded(folder: Path) -> tuple[dict, dict]:
+    """A graded student folder's Gradescope results.json and our report.json (with its status)."""
     return json.loads((folder / "results.json").read_text()), json.loads((folder / "report.json").read_text())
 
 

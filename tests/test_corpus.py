@@ -7,14 +7,22 @@ its ``expected.json`` names, with the stated phrase in the feedback and
 no other known mistake named in its place; a
 right-but-different submission gets 100; a placeholder (a function that
 computes nothing) scores 0 in every test of the function it stands in for.
+
+The same run proves that behaviour is unchanged (issue 21): the corpora and the examples go
+through collect, grade-class, every export, grade and ci (:mod:`tests.unchanged`), and every
+grade, message and exported file must equal the snapshot in ``tests/golden/unchanged.json``.
 """
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from autograder.api import GRADED_MODULES, STUDENT_API
-from tests.proving import Entry, grade_class, load_entries, materialise, problems, read_results
+from tests import unchanged
+from tests.proving import Entry, load_entries, problems, read_graded
 from tests.test_graders_meta import graded_marks
 
 ENTRIES = load_entries()
@@ -26,13 +34,21 @@ TEST_NAMES = {mark["name"] for mark in graded_marks()}
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    """Every corpus graded in one grade-class run; returns the output folder."""
-    root = tmp_path_factory.mktemp("corpus")
-    materialise(ENTRIES, root / "class")
-    process, _ = grade_class(root / "class", root / "graded")
-    assert process.returncode == 0, process.stdout[-3000:] + process.stderr[-3000:]
-    return root / "graded"
+def everything(tmp_path_factory) -> Path:
+    """Every corpus entry and example collected, graded in one grade-class run, exported, and graded one by one."""
+    return unchanged.grade_everything(tmp_path_factory.mktemp("corpus"))
+
+
+@pytest.fixture(scope="module")
+def graded(everything: Path) -> dict[str, Path]:
+    """Each submission's graded folder, by its entry's key."""
+    return unchanged.graded_folders(everything)
+
+
+def test_grades_messages_and_exports_are_as_recorded(everything: Path):
+    """Behaviour unchanged: what every submission scores and reads, and what every platform receives (tests/unchanged.py)."""
+    differences = unchanged.compare(unchanged.snapshot(everything), json.loads(unchanged.GOLDEN.read_text()))
+    assert differences == [], "\n".join(differences[:40])
 
 
 def test_the_corpora_are_large_and_cover_every_module():
@@ -68,20 +84,20 @@ def test_every_graded_function_has_placeholders_and_one_entry_is_all_placeholder
 
 @pytest.mark.parametrize("entry", MISTAKES, ids=[e.name for e in MISTAKES])
 def test_a_mistake_loses_exactly_its_points_and_is_named(entry: Entry, graded):
-    results, report = read_results(graded, entry)
+    results, report = read_graded(graded[entry.key])
     assert problems(entry, results, report, TEST_NAMES) == []
 
 
 @pytest.mark.parametrize("entry", VARIANTS, ids=[e.name for e in VARIANTS])
 def test_a_right_but_different_submission_gets_full_marks(entry: Entry, graded):
-    results, report = read_results(graded, entry)
+    results, report = read_graded(graded[entry.key])
     assert problems(entry, results, report, TEST_NAMES) == []
     assert results["score"] == 100
 
 
 @pytest.mark.parametrize("entry", PLACEHOLDERS, ids=[e.name for e in PLACEHOLDERS])
 def test_a_placeholder_scores_0_in_every_test_of_its_function(entry: Entry, graded):
-    results, report = read_results(graded, entry)
+    results, report = read_graded(graded[entry.key])
     assert problems(entry, results, report, TEST_NAMES) == []
     if set(entry.zero) == FUNCTIONS:
         assert results["score"] == 0
