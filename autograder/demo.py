@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from autograder import PROJECT_ROOT
+from autograder.course.config import Course
 from autograder.course.parts import NAMES, part
 from autograder.gradebook import Row, grade_class
 
@@ -22,9 +23,9 @@ def matches(row: Row, expected: dict) -> bool:
     return row.total == expected["total"] and all(row.parts.get(m, 0) == expected["parts"].get(m, 0) for m in NAMES)
 
 
-def run_demo(out: Path) -> int:
-    """Grade the examples (afresh), print the gradebook, and say whether each grade is the expected one."""
-    rows = grade_class(EXAMPLES, out, regrade=True)
+def run_demo(out: Path, course: Course) -> int:
+    """Grade the examples (afresh) under ``course``, print the gradebook, and say whether each grade is the expected one."""
+    rows = grade_class(EXAMPLES, out, course, regrade=True)
     print(f"{'student':28s} " + " ".join(f"{part(m).short:>8s}" for m in NAMES) + "    total  expected")
     all_match = True
     for row in rows:
@@ -38,6 +39,10 @@ def run_demo(out: Path) -> int:
     return 0 if all_match else 1
 
 
-def main(args: argparse.Namespace) -> int:
+def options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", default="build/demo", help="where to write the gradebook")
+
+
+def main(args: argparse.Namespace, course: Course) -> int:
     """``python -m autograder demo``: grade the example students; exit 1 when a grade is not the expected one."""
-    return run_demo(Path(args.out))
+    return run_demo(Path(args.out), course)

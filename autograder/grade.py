@@ -3,24 +3,37 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from autograder.errors import GRADER_EXIT, USAGE_EXIT
-from autograder.outputs import Context, ResultsFile, write_outputs
-from autograder.session import graders_missing
+from autograder.course.config import Course
+from autograder.discovery import discover
+from autograder.errors import GRADER_EXIT
+from autograder.gradebook import add_part_option
+from autograder.judge.results import GradeReport
+from autograder.outputs import WRITERS, Context, ResultsFile, write_outputs
+from autograder.service import SERVER_VARIABLE
 
 
-def main(args: argparse.Namespace) -> int:
-    """Grade ``args.path`` (only ``args.part``, when given); exit 0 when grading completed (whatever the score), 3 when a
-    grader broke, 2 (one line, through :mod:`autograder.cli`) when the path holds nothing to grade."""
-    if graders_missing("grade"):
-        return USAGE_EXIT
-    from autograder.discovery import discover
-    from autograder.judge.results import GradeReport
+def options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", help="a folder laid out like exercises/, one module file, or a notebook")
+    for writer in WRITERS:
+        if writer.option != "table":
+            parser.add_argument(f"--{writer.option}", help=writer.help)
+    parser.add_argument("-k", dest="select", help="only the grader tests matching this pytest expression (over part.test_id)")
+    parser.add_argument("--show-hidden", action="store_true", help="show hidden tests' data (curves, values) in the report")
+    parser.add_argument(
+        "--server", default=os.environ.get(SERVER_VARIABLE), help=f"use a running `serve` (its socket; or set {SERVER_VARIABLE})"
+    )
+    add_part_option(parser)
 
+
+def main(args: argparse.Namespace, course: Course) -> int:
+    """Grade ``args.path`` under ``course`` (only ``args.part``, when given); exit 0 when grading completed (whatever the
+    score), 3 when a grader broke, 2 (one line, through :mod:`autograder.cli`) when the path holds nothing to grade."""
     path = Path(args.path)
-    discover(path)  # a path that holds nothing to grade is one line and exit 2 now, before any grader starts
+    found = discover(path)  # a path that holds nothing to grade is one line and exit 2 now, before any grader starts
     parts = tuple(dict.fromkeys(args.part)) if args.part else None
 
     # Zero points on disk before any student code runs, then the judge's own results as tests finish.
@@ -32,9 +45,11 @@ def main(args: argparse.Namespace) -> int:
     else:
         from autograder.session import GradingSession
 
-        with GradingSession() as session:
-            report = session.grade(path, select=args.select, on_result=results.add if results else None, parts=parts)
-    targets: dict = {"table": sys.stdout, "results": args.results, "junit": args.junit, "json": args.json, "report": args.report}
+        with GradingSession.hidden_graders(course) as session:
+            report = session.grade(path, select=args.select, on_result=results.add if results else None, parts=parts, found=found)
+    if results:
+        results.finish(report)
+    targets: dict = {"table": sys.stdout, "junit": args.junit, "json": args.json, "report": args.report}
     context = Context(
         student=path.stem if path.is_file() else path.name,
         show_hidden=args.show_hidden,

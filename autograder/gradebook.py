@@ -19,10 +19,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.course import config
-from autograder.errors import GRADER_EXIT, USAGE_EXIT, InputError
+from autograder.course.config import Course
+from autograder.course.parts import NAMES
+from autograder.errors import GRADER_EXIT, InputError
 from autograder.judge.results import GradeReport, write_atomic
 from autograder.outputs import UNFINISHED, Context, unfinished_report, write_outputs
+
+
+def add_part_option(parser: argparse.ArgumentParser) -> None:
+    """``--part PART...``, as ``grade`` and ``grade-class`` take it."""
+    parser.add_argument(
+        "--part",
+        nargs="+",
+        choices=NAMES,
+        metavar="PART",
+        help=f"grade only these parts ({', '.join(NAMES)}); points stay per test, the others are left out",
+    )
 
 RESULTS_NAME = "results.json"  # Gradescope's format, what the student sees
 REPORT_NAME = "report.json"  # our full report, grader errors and status included
@@ -58,10 +70,9 @@ def row_from_report(student: str, report: GradeReport, status: str) -> Row:
     return Row(student, parts, report.score, status, "; ".join(report.needs_look))
 
 
-def gradebook_csv(rows: list[Row], parts: tuple[str, ...] | None = None) -> str:
-    """The gradebook: one row per student, a column per assigned part (default: the course in force), and last
+def gradebook_csv(rows: list[Row], parts: tuple[str, ...]) -> str:
+    """The gradebook: one row per student, a column per part of ``parts`` (the course's assigned ones), and last
     ``needs_look`` (empty, or why a human should look although it was graded: "tampering: ...")."""
-    parts = parts or config.active().parts
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["student", *parts, "total", "status", "needs_look"])
@@ -70,15 +81,15 @@ def gradebook_csv(rows: list[Row], parts: tuple[str, ...] | None = None) -> str:
     return out.getvalue()
 
 
-def graded_under(parts: tuple[str, ...] | None = None) -> str:
+def graded_under(course: Course, parts: tuple[str, ...] | None = None) -> str:
     """What a student's grades depend on besides their work: the course file's fingerprint, and ``--part``'s parts.
 
     Kept in each ``report.json``; a rerun regrades a student graded under anything else.
     """
-    return config.fingerprint() + (f"; parts {','.join(parts)}" if parts else "")
+    return course.digest + (f"; parts {','.join(parts)}" if parts else "")
 
 
-def load_row(student: str, folder: Path, parts: tuple[str, ...] | None = None) -> Row | None:
+def load_row(student: str, folder: Path, course: Course, parts: tuple[str, ...] | None = None) -> Row | None:
     """A student's row from results already on disk (for resuming), or None when they must be graded: absent,
     damaged, lost by the grader, or graded under another course file (other points or parts)."""
     try:
@@ -86,25 +97,24 @@ def load_row(student: str, folder: Path, parts: tuple[str, ...] | None = None) -
         status = str(data["status"])
         if status.startswith("not graded"):
             return None  # the grader lost this one: grade it again
-        if data.get("course", "default") != graded_under(parts):
+        if data.get("course", "default") != graded_under(course, parts):
             return None  # graded under another course file: its points and parts would not add up with this one
         return row_from_report(student, GradeReport.from_dict(data), status)
     except (OSError, ValueError, KeyError, TypeError):
         return None  # absent or damaged: grade it (again)
 
 
-def save_student(
-    folder: Path, report: GradeReport, status: str, rendered: dict[str, bytes] | None = None, parts: tuple[str, ...] | None = None
-) -> None:
-    """The student's files: our full report (with its status, ``not_handed_in`` and ``found``), Gradescope's results.json
-    and, when drawn, the feedback report."""
+def save_student(folder: Path, report: GradeReport, status: str, under: str, rendered: dict[str, bytes] | None = None) -> None:
+    """The student's files: our full report (with its status, ``not_handed_in``, ``found`` and what it was graded
+    ``under``), Gradescope's results.json and, when drawn, the feedback report."""
     targets = {"json": folder / REPORT_NAME, "results": folder / RESULTS_NAME, "report": folder if rendered is not None else None}
-    write_outputs(report, targets, Context(student=folder.name, status=status, rendered=rendered, course=graded_under(parts)))
+    write_outputs(report, targets, Context(student=folder.name, status=status, rendered=rendered, course=under))
 
 
 def grade_class(
     class_dir: Path,
     out_dir: Path,
+    course: Course,
     regrade: bool = False,
     workers: int | None = None,
     progress: Callable[[str, Row, dict], None] | None = None,
@@ -112,8 +122,8 @@ def grade_class(
     show_hidden: bool = False,
     parts: tuple[str, ...] | None = None,
 ) -> list[Row]:
-    """Grade every submission in ``class_dir`` with ``workers`` warm workers (default: one per core); ``parts``
-    (``--part``): only those parts, in the gradebook too, each test keeping its points.
+    """Grade every submission in ``class_dir`` under ``course`` with ``workers`` warm workers (default: one per core);
+    ``parts`` (``--part``): only those parts, in the gradebook too, each test keeping its points.
 
     Writes ``out_dir/gradebook.csv``, ``out_dir/<student>/{results,report}.json`` and, with
     ``reports``, each student's ``report.html`` / ``report.md`` and the class overview
@@ -130,7 +140,7 @@ def grade_class(
     rows: dict[str, Row] = {}
     todo = []
     for student, path in submissions.items():
-        row = None if regrade else load_row(student, out_dir / student, parts)
+        row = None if regrade else load_row(student, out_dir / student, course, parts)
         if row is None:
             todo.append((student, str(path), {"reports": reports, "show_hidden": show_hidden, "parts": parts}))
         else:
@@ -138,36 +148,38 @@ def grade_class(
             if progress:
                 progress(student, row, {})
 
+    columns = tuple(p for p in course.parts if p in parts) if parts else course.parts
+    under = graded_under(course, parts)
+
     def write_gradebook() -> None:
-        columns = tuple(p for p in config.active().parts if p in parts) if parts else None
         write_atomic(out_dir / GRADEBOOK_NAME, gradebook_csv([rows[s] for s in submissions if s in rows], columns))
 
     for student, _path, _options in todo:  # zero until graded: a run killed now leaves no stale or forged result
-        save_student(out_dir / student, unfinished_report(), UNFINISHED, parts=parts)
+        save_student(out_dir / student, unfinished_report(), UNFINISHED, under)
     write_gradebook()
     if todo:
-        with Pool(min(workers or os.cpu_count() or 1, len(todo))) as pool:
+        with Pool(min(workers or os.cpu_count() or 1, len(todo)), course) as pool:
             for student, result in pool.grade(todo):
                 report = GradeReport.from_dict(result["report"])
-                save_student(out_dir / student, report, result["status"], result.get("files", {}) if reports else None, parts)
+                save_student(out_dir / student, report, result["status"], under, result.get("files", {}) if reports else None)
                 rows[student] = row_from_report(student, report, result["status"])
                 write_gradebook()
                 if progress:
                     progress(student, rows[student], result)
     ordered = [rows[s] for s in submissions]
     if reports:
-        write_overview(out_dir, ordered, submissions)
+        write_overview(out_dir, [row.student for row in ordered], submissions)
     return ordered
 
 
-def write_overview(out_dir: Path, rows: list[Row], submissions: dict[str, Path] | None = None) -> None:
-    """The class dashboard, ``out_dir/index.html``, from the reports on disk (``submissions``: student -> their
-    submission, to tell a 0 with files handed in from an empty hand-in)."""
+def write_overview(out_dir: Path, students: list[str], submissions: dict[str, Path] | None = None) -> None:
+    """The class dashboard, ``out_dir/index.html``, from the reports on disk of ``students`` (``submissions``: student ->
+    their submission, to tell a 0 with files handed in from an empty hand-in)."""
     from autograder.reports.dashboard import class_data, count_files, read_reports
     from autograder.reports.dashboard_page import dashboard_html
 
     files = {student: count_files(path) for student, path in (submissions or {}).items()}
-    data = class_data(read_reports(out_dir, [row.student for row in rows], REPORT_NAME), files)
+    data = class_data(read_reports(out_dir, students, REPORT_NAME), files)
     write_atomic(out_dir / "index.html", dashboard_html(data))
 
 
@@ -217,17 +229,23 @@ def summary(rows: list[Row], seconds: float | None = None) -> str:
     return "\n".join(lines)
 
 
-def main(args: argparse.Namespace) -> int:
-    """``python -m autograder grade-class DIR``: grade the class with a progress bar, then print the summary."""
+def options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("class_dir", help="one sub-folder (or notebook) per student")
+    parser.add_argument("--out", help="where the gradebook and each student's results go (default: DIR-graded)")
+    parser.add_argument("--regrade", action="store_true", help="grade again students already graded")
+    parser.add_argument("--workers", type=int, default=None, help="parallel warm workers (default: one per core)")
+    parser.add_argument("--no-reports", action="store_true", help="skip the HTML/Markdown feedback reports and the class overview")
+    parser.add_argument("--show-hidden", action="store_true", help="show hidden tests' data (curves, values) in the reports")
+    add_part_option(parser)
+
+
+def main(args: argparse.Namespace, course: Course) -> int:
+    """``python -m autograder grade-class DIR``: grade the class under ``course`` with a progress bar, then print the summary."""
     import time
 
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    from autograder.session import graders_missing
-
-    if graders_missing("grade-class"):
-        return USAGE_EXIT
     class_dir = Path(args.class_dir)
     if not class_dir.is_dir():
         raise InputError(f"{class_dir} is not a folder: give the folder that holds one sub-folder (or notebook) per student")
@@ -263,6 +281,7 @@ def main(args: argparse.Namespace) -> int:
         rows = grade_class(
             class_dir,
             out,
+            course,
             regrade=args.regrade,
             workers=args.workers,
             progress=progress,

@@ -101,7 +101,7 @@ def run_checks(part_name: str, function: str | None, cells: list[str], out=None)
     out = out or sys.stdout
     from autograder.judge.results import GradeReport
     from autograder.outputs import Context, write_outputs
-    from autograder.session import CHECKS_DIR, GradingSession, checked_parts
+    from autograder.session import GradingSession, checked_parts
 
     if part_name not in checked_parts():
         print(f"This installation has no public checks for {part_name}.", file=out)
@@ -116,7 +116,7 @@ def run_checks(part_name: str, function: str | None, cells: list[str], out=None)
     only = tuple(f"{part_name}.{name}:" for name in ready)
     with tempfile.TemporaryDirectory(prefix="autograder-notebook-") as folder:
         path = _notebook(Path(folder), part_name, cells)
-        with GradingSession(CHECKS_DIR) as session:
+        with GradingSession.public_checks() as session:
             report: GradeReport = session.grade(path, parts=(part_name,), only=only)
     passed = sum(test.passed for test in report.tests)
     what = ", ".join(ready)
@@ -185,6 +185,11 @@ def checks_for(part_name: str) -> tuple[Callable[..., None], Callable[..., None]
 _ANY = NotebookChecks()
 check = _ANY.check
 hint = _ANY.hint
+
+
+def options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("name", help="the function, e.g. train_step (or validation.trainer)")
+    parser.add_argument("step", nargs="?", type=int, help="which step, from 1 (default: 1)")
 
 
 def main(args: argparse.Namespace) -> int:

@@ -105,10 +105,11 @@ def unfinished_report() -> GradeReport:
 
 
 class ResultsFile:
-    """Gradescope's results.json, written with zero points before any student code runs, then after each test.
+    """Gradescope's results.json during one grade, and its only writer: zero points before any student code runs,
+    the judge's results so far each time a part is done, the whole report at :meth:`finish`.
 
-    Until the final write (the "results" writer), the file also holds an "unfinished" entry, so a run
-    that is killed leaves the judge's own partial results, never a stale, forged or empty file.
+    Until then the file also holds an "unfinished" entry, so a run that is killed leaves the judge's own
+    partial results, never a stale, forged or empty file.
     """
 
     def __init__(self, path: Path) -> None:
@@ -120,5 +121,11 @@ class ResultsFile:
         write_gradescope(GradeReport(tests=[*self.tests, *unfinished_report().tests]), self.path)
 
     def add(self, result: TestResult) -> None:
+        """One more test's result; the file is rewritten when a part is done (the first test of the next one arrives)."""
+        if self.tests and self.tests[-1].module != result.module:
+            self._write()
         self.tests.append(result)
-        self._write()
+
+    def finish(self, report: GradeReport) -> None:
+        """The whole report, as the "results" writer writes it."""
+        write_gradescope(report, self.path)

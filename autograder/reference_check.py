@@ -6,14 +6,18 @@ import argparse
 import json
 
 from autograder import references
-from autograder.graders.material import scenarios
+from autograder.graders.material import canary, scenarios
+
+
+def options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--write", action="store_true", help="regenerate references/curves.json from solutions/")
 
 
 def main(args: argparse.Namespace) -> int:
     """Exit 0 when every stored scenario reproduces (up to float rounding), 1 when one drifted."""
     every = scenarios()
     if args.write:
-        references.write(every)
+        references.write(every, canary())
         print(f"wrote {references.CURVES_PATH} ({len(every)} scenarios)")
         return 0
     stored = json.loads(references.CURVES_PATH.read_text())["results"] if references.CURVES_PATH.exists() else {}

@@ -12,11 +12,13 @@ from pathlib import Path
 
 from autograder import PACKAGE_DIR, PROJECT_ROOT
 from autograder.api import PROVIDED_MODULES
-from autograder.course import config, environment
-from autograder.course.parts import NAMES
+from autograder.course import environment
+from autograder.course.config import Course
+from autograder.course.parts import NAMES, part
 from autograder.errors import InputError
 from autograder.platforms.classroom import CI_FILES
 
+# The engine's files a student may have: what `check`, `hint` and `ci` need (the student group of the CLI).
 PUBLIC_PACKAGE_FILES = (
     "__init__.py",
     "__main__.py",
@@ -28,21 +30,23 @@ PUBLIC_PACKAGE_FILES = (
     "outputs.py",
     "selfcheck.py",
     "notebook_checks.py",
-    "grade.py",
     "notebooks.py",
     "course/*.py",
     "sandbox/*.py",
     "sandbox/runners/*.py",
     "judge/*.py",
+    "judge/suite/*.py",
+    "judge/suite/pytest.ini",
     "checks/*.py",
-    "checks/pytest.ini",
-    "checks/*.json",
-    "checks/hints.toml",
     "reports/*.py",
     "platforms/__init__.py",
     "platforms/classroom.py",
     "platforms/*.yml",
+    "parts/__init__.py",
 )
+# Of each part: its record and runner (every part, so the registry is whole), and its public side (released parts only).
+PART_FILES = ("__init__.py", "part.toml", "runner.py")
+PUBLIC_SIDE = ("public/*.py", "public/*.json", "public/hints.toml")
 STUDENT_README = PACKAGE_DIR / "student_readme.md"
 BUNDLE_PACKAGE = "training-nn-checks"  # the name `pip` knows the installed bundle by
 STUDENT_REQUIREMENTS = environment.STUDENT_REQUIREMENTS  # ranges; the grading environment (pyproject.toml) keeps exact pins
@@ -57,9 +61,15 @@ def _block(lines: tuple[str, ...] | list[str]) -> str:
     return "\n".join(f"    {line}" for line in lines)
 
 
-def student_readme() -> str:
-    """The bundle's README.md: ``student_readme.md`` with the versions and each shell's commands from
-    :mod:`autograder.course.environment` (one place for them)."""
+def parts_table(course: Course) -> str:
+    """The README's table of the parts ``course`` releases, from their records: file, what the student writes, chapter section."""
+    rows = [f"| `{name}.py` | {part(name).summary} | {part(name).chapter} |" for name in course.released]
+    return "\n".join(["| file | what you write | chapter |", "| --- | --- | --- |", *rows])
+
+
+def student_readme(course: Course) -> str:
+    """The bundle's README.md: ``student_readme.md`` with the parts ``course`` releases, and the versions and each
+    shell's commands from :mod:`autograder.course.environment` (one place for them)."""
     setup = "\n\n".join(f"{shell}:\n\n{_block(commands)}" for shell, commands in environment.SETUP.items())
     check = "\n\n".join(f"{shell}:\n\n{_block(commands[-1:])}" for shell, commands in environment.SETUP.items())
     notebooks = "\n\n".join(
@@ -80,6 +90,7 @@ def student_readme() -> str:
         "{{TESTED}}": TESTED,
     }
     text = STUDENT_README.read_text()
+    replacements["{{PARTS}}"] = parts_table(course)
     for marker, value in replacements.items():
         text = text.replace(marker, value)
     return text
@@ -106,33 +117,30 @@ def _python(commands: tuple[str, ...]) -> str:
     return commands[-1].split(" -m ")[0]
 
 
-def _check_of_unreleased_part(path: Path, course: config.Course) -> bool:
-    part = path.stem.removeprefix("test_")
-    return path.parent.name == "checks" and path.stem.startswith("test_") and part in NAMES and part not in course.released
-
-
-def public_files(course: config.Course | None = None) -> list[Path]:
-    """The package files a student may see, relative to the project root (without the public checks
-    when the course file says ``release.public_checks = false``)."""
-    course = course or config.Course()
+def public_files(course: Course) -> list[Path]:
+    """The package files a student may see, relative to the project root: the engine's student side, every part's
+    record and runner, and the public side of the parts ``course`` releases (none when the course file says
+    ``release.public_checks = false``; no hints with ``release.hints = false``)."""
     files = []
     for pattern in PUBLIC_PACKAGE_FILES:
         if pattern.startswith("checks/") and not course.public_checks:
             continue
-        if pattern == "checks/hints.toml" and not course.hints:
-            continue
-        # a part not released this term brings no public checks either
-        files += sorted(p for p in PACKAGE_DIR.glob(pattern) if not _check_of_unreleased_part(p, course))
+        files += sorted(PACKAGE_DIR.glob(pattern))
+    for name in NAMES:
+        folder = part(name).folder
+        files += sorted(path for pattern in PART_FILES for path in folder.glob(pattern))
+        if course.public_checks and name in course.released:
+            side = sorted(path for pattern in PUBLIC_SIDE for path in folder.glob(pattern))
+            files += [path for path in side if course.hints or path.name != "hints.toml"]
     return [path.relative_to(PROJECT_ROOT) for path in files]
 
 
-def release(out: Path, course: config.Course | None = None) -> list[Path]:
+def release(out: Path, course: Course) -> list[Path]:
     """Write the student bundle to ``out`` (which must not exist, or be empty); returns the files written.
 
-    ``course`` (default: the course in force) says which parts go out (``release.parts``, else the
-    assigned ones), and whether the public checks and the notebooks go with them.
+    ``course`` says which parts go out (``release.parts``, else the assigned ones), and whether the public
+    checks and the notebooks go with them.
     """
-    course = course or config.active()
     out = Path(out)
     if out.exists() and any(out.iterdir()):
         raise InputError(f"{out} exists and is not empty: choose a new folder")
@@ -155,7 +163,7 @@ def release(out: Path, course: config.Course | None = None) -> list[Path]:
         (out / target).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, out / target)
         written.append(target)
-    (out / "README.md").write_text(student_readme(), encoding="utf-8")
+    (out / "README.md").write_text(student_readme(course), encoding="utf-8")
     (out / "requirements.txt").write_text("\n".join(STUDENT_REQUIREMENTS) + "\n")
     (out / "requirements-notebooks.txt").write_text("\n".join(environment.NOTEBOOK_REQUIREMENTS) + "\n")
     (out / "pyproject.toml").write_text(bundle_pyproject())
@@ -168,9 +176,16 @@ def zipped(folder: Path) -> Path:
     return Path(shutil.make_archive(str(folder), "zip", root_dir=folder.parent, base_dir=folder.name))
 
 
-def main(args: argparse.Namespace) -> int:
-    """``python -m autograder release OUT``: write the student bundle."""
-    files = release(Path(args.out))
+def options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("out", help="a new folder")
+    parser.add_argument(
+        "--zip", action="store_true", help="also write OUT.zip (to hand out; `pip install` of it brings check() to a notebook on Colab)"
+    )
+
+
+def main(args: argparse.Namespace, course: Course) -> int:
+    """``python -m autograder release OUT``: write the student bundle of ``course``."""
+    files = release(Path(args.out), course)
     print(f"wrote the student bundle to {args.out} ({len(files)} files)")
     if args.zip:
         print(f"and its zip, {zipped(Path(args.out))} (students install the checks from it with: pip install <the zip>)")

@@ -143,6 +143,16 @@ def versions_lines() -> list[str]:
     return lines
 
 
+def options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "items",
+        nargs="*",
+        metavar="[PATH] [PART ...]",
+        help=f"your exercises folder, one file or a notebook (default: exercises/), then the parts to check (default: all): {', '.join(NAMES)}",
+    )
+    parser.add_argument("--report", help="also write a feedback report (report.html, report.md) into this folder")
+
+
 def main(args: argparse.Namespace) -> int:
     """Run the public checks; print the table, the parts not started, and the caveat; 1 when a started part fails a check."""
     if hasattr(sys.stdout, "reconfigure"):  # a Windows pipe (pre-commit, CI) is cp1252: the table's lines must not crash it
@@ -165,10 +175,10 @@ def main(args: argparse.Namespace) -> int:
 
     report = GradeReport(tests=[])
     if started:
-        from autograder.session import CHECKS_DIR, GradingSession
+        from autograder.session import GradingSession
 
-        with GradingSession(CHECKS_DIR) as session:
-            report = session.grade(path, parts=started)
+        with GradingSession.public_checks() as session:
+            report = session.grade(path, parts=started, found=found)
     passed = sum(t.passed for t in report.tests)
     title = f"Public checks on {path}: {passed} of {len(report.tests)} pass"
     context = Context(student=path.name, show_hidden=True, title=title, points=False)

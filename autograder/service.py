@@ -22,14 +22,18 @@ import os
 import socket
 from pathlib import Path
 
+from autograder.course.config import Course
+
 REQUEST_LIMIT = 64 * 1024
+DEFAULT_SOCKET = f"/tmp/autograder-{os.getuid() if hasattr(os, 'getuid') else 'user'}.sock"
+SERVER_VARIABLE = "AUTOGRADER_SERVER"  # `grade --server`'s default, read by the command line only
 
 
-def serve(path: Path, ready: callable = print) -> None:
-    """Grade requests arriving on the Unix socket at ``path`` until interrupted."""
+def serve(path: Path, course: Course, ready: callable = print) -> None:
+    """Grade requests arriving on the Unix socket at ``path``, under ``course``, until interrupted."""
     from autograder.workers import Worker
 
-    worker = Worker()
+    worker = Worker(course)
     path = Path(path)
     path.unlink(missing_ok=True)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -89,11 +93,11 @@ def request_grade(
     return answer
 
 
-def main(args: argparse.Namespace) -> int:
-    """``python -m autograder serve --socket PATH``: keep a warm grader answering ``grade --server``."""
-    from autograder.session import graders_missing
+def options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--socket", default=DEFAULT_SOCKET, help="the Unix socket to listen on")
 
-    if graders_missing("serve"):
-        return 2
-    serve(Path(args.socket), ready=lambda message: print(message, flush=True))
+
+def main(args: argparse.Namespace, course: Course) -> int:
+    """``python -m autograder serve --socket PATH``: keep a warm grader answering ``grade --server``, under ``course``."""
+    serve(Path(args.socket), course, ready=lambda message: print(message, flush=True))
     return 0

@@ -11,6 +11,8 @@ import argparse
 import re
 from pathlib import Path
 
+from autograder import EXERCISES_DIR, SOLUTIONS_DIR
+
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 _MARKER = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>### (?:BEGIN|END) SOLUTION)[ \t]*$")
@@ -76,6 +78,12 @@ def build_exercises(solutions_dir: Path, exercises_dir: Path, check: bool = Fals
             if not check:
                 stale.unlink()
     return differing
+
+
+def options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--check", action="store_true", help="only compare; exit 1 if exercises/ is out of date")
+    parser.add_argument("--solutions", default=str(SOLUTIONS_DIR))
+    parser.add_argument("--exercises", default=str(EXERCISES_DIR))
 
 
 def main(args: argparse.Namespace) -> int:

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
+from autograder.course.config import Course
+
 SUBMISSION_CAP = 900.0  # seconds: far above what the per-call and per-function limits allow
 
 
@@ -38,12 +40,12 @@ def current_rss_mb() -> float:
 
 
 class Worker:
-    """A warm judge in the current process: fork server started, references computed."""
+    """A warm judge in the current process, grading under ``course``: fork server started, references computed."""
 
-    def __init__(self) -> None:
+    def __init__(self, course: Course) -> None:
         from autograder.session import GradingSession
 
-        self.session = GradingSession()
+        self.session = GradingSession.hidden_graders(course)
         self._warm_graders()
         # What exists now (torch, the graders, the references) lives as long as the worker: frozen, the
         # garbage collector stops scanning it, so collecting after every submission costs about 15 ms
@@ -119,10 +121,10 @@ def _die_with_parent() -> None:
         pass  # not Linux: the worker still exits when its pipe closes
 
 
-def _worker_main(conn: Connection) -> None:
-    """A pool worker's loop: grade each (key, path) it is sent until it receives None."""
+def _worker_main(conn: Connection, course: Course) -> None:
+    """A pool worker's loop: grade each (key, path) it is sent, under ``course``, until it receives None."""
     _die_with_parent()
-    worker = Worker()
+    worker = Worker(course)
     conn.send({"ready": True, "pid": os.getpid()})
     try:
         while True:
@@ -147,16 +149,18 @@ class _Slot:
 
 
 class Pool:
-    """``n`` warm workers in their own processes (started with "spawn": fresh interpreters, nothing inherited)."""
+    """``n`` warm workers in their own processes (started with "spawn": fresh interpreters, nothing inherited but the
+    ``course`` each is handed, a plain value)."""
 
-    def __init__(self, n: int, submission_cap: float = SUBMISSION_CAP) -> None:
+    def __init__(self, n: int, course: Course, submission_cap: float = SUBMISSION_CAP) -> None:
         self.context = multiprocessing.get_context("spawn")
+        self.course = course
         self.submission_cap = submission_cap
         self.slots = [self._start() for _ in range(max(1, n))]
 
     def _start(self) -> _Slot:
         ours, theirs = self.context.Pipe()
-        process = self.context.Process(target=_worker_main, args=(theirs,), daemon=True)
+        process = self.context.Process(target=_worker_main, args=(theirs, self.course), daemon=True)
         process.start()
         theirs.close()
         return _Slot(process, ours)

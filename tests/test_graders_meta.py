@@ -158,7 +158,7 @@ def test_every_trainer_mistake_shows_in_some_scenario():
 def test_the_reference_clears_the_digits_bar_with_room_to_spare():
     """The 90% bar of part 6 must be reachable: the reference gets well above it on every seed tried."""
     from autograder.graders.putting_it_together.test_putting_it_together import DIGITS, DIGITS_BAR
-    from autograder.sandbox.runners.putting_it_together import run_digits
+    from autograder.parts.putting_it_together.runner import run_digits
 
     solution = references.load_solution("putting_it_together")
     for seed in (0, 1, 2):

@@ -1,8 +1,8 @@
-"""The public checks' hints: three steps per graded function, read from ``hints.toml`` beside this module.
+"""The public checks' hints: three steps per graded function, read from each part's ``public/hints.toml``.
 
 Step 1 says what to look at, step 2 which equation or rule applies, step 3 a near-complete line of
 reasoning in words; never the solution's code (a test holds the hints to that). The instructor may
-leave the file out of the student bundle (``[release] hints = false`` in ``course.toml``); then
+leave the files out of the student bundle (``[release] hints = false`` in ``course.toml``); then
 every hint says so.
 
 Example:
@@ -16,27 +16,38 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
-HINTS_FILE = Path(__file__).with_name("hints.toml")
+from autograder.course.parts import NAMES, UnknownPart, part
+
+HINTS_NAME = "hints.toml"
 HINTS_OFF = "Hints are turned off in this course. Run the checks to see what differs, or ask your instructor or a TA."
 
 
+def hints_file(name: str) -> Path:
+    """Where part ``name``'s hints live: ``autograder/parts/<name>/public/hints.toml``."""
+    return part(name).folder / "public" / HINTS_NAME
+
+
 @cache
-def _table() -> dict | None:
-    if not HINTS_FILE.is_file():
+def _table(name: str) -> dict | None:
+    try:
+        path = hints_file(name)
+    except UnknownPart:
         return None
-    with HINTS_FILE.open("rb") as file:
+    if not path.is_file():
+        return None
+    with path.open("rb") as file:
         return tomllib.load(file)
 
 
 def available() -> bool:
     """Whether this installation carries the hints (the instructor may turn them off)."""
-    return _table() is not None
+    return any(_table(name) is not None for name in NAMES)
 
 
 def steps(part: str, function: str) -> list[str]:
     """The hint steps of ``part.function`` (empty when hints are off or none were written for it)."""
-    table = _table() or {}
-    return list(table.get(part, {}).get(function, {}).get("steps", []))
+    table = _table(part) or {}
+    return list(table.get(function, {}).get("steps", []))
 
 
 def step_text(part: str, function: str, step: int, again: str) -> str:

@@ -1,10 +1,11 @@
-"""The public checks' own scenarios and inputs, their stored expected results, and how a check compares and diagnoses.
+"""The public checks' engine: every part's public scenarios and calls, their stored expected results, how a check compares and diagnoses.
 
-Every input here is public and differs from the hidden graders' (other data,
-seeds, sizes, scripts; or the chapter's own worked examples). For each public
-scenario and call, ``expected.json`` (beside this file) holds what
-``solutions/`` gives AND what each known mistake of that function gives on the
-same inputs; ``python -m autograder public-checks --write`` writes it and
+Each part keeps its public inputs in ``autograder/parts/<name>/public/scenarios.py``
+(``SCENARIOS``, ``CALLS``); every one differs from the hidden graders' (other data,
+seeds, sizes, scripts; or the chapter's own worked examples). For each of them, the
+part's ``public/expected.json`` holds what ``solutions/`` gives AND what each known
+mistake of that function gives on the same inputs;
+``python -m autograder public-checks --write`` writes it and
 ``python -m autograder public-checks`` checks that it is current. Only numbers
 and the diagnosis sentences are stored, never a solution line or a patch.
 
@@ -23,13 +24,12 @@ Example:
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-import numpy as np
+from types import ModuleType
 
 from autograder.checks.behaviour import STOPPING_RULE
 from autograder.checks.compare import (
@@ -42,11 +42,15 @@ from autograder.checks.compare import (
     params_match,
     readable,
 )
+from autograder.course.parts import NAMES, has, module_of
+from autograder.course.parts import part as part_record
+from autograder.errors import GraderLoadError
 from autograder.judge import values
 from autograder.judge.client import Submission
 from autograder.judge.grading import GradingFailure, fail, record, result_of
+from autograder.sandbox.specs import Call, Scenario
 
-EXPECTED_PATH = Path(__file__).with_name("expected.json")
+EXPECTED_NAME = "expected.json"
 
 # Tolerances (relative, absolute). Float32 training runs differ in their last bits between torch builds and
 # CPUs (up to about 1e-5 relative measured); every known mistake differs by far more (the generator refuses
@@ -56,216 +60,61 @@ PARAM_TOL = (1e-4, 1e-5)
 CALL_TOL = (1e-6, 1e-9)  # float64 NumPy: the same on every machine up to rounding
 
 
-@dataclass(frozen=True)
-class PublicScenario:
-    """A harness runner, the student functions it needs (``module.function``), and its plain-data spec."""
-
-    runner: str
-    targets: tuple[str, ...]
-    spec: dict
-
-    @property
-    def target(self) -> str:
-        return self.targets[0]
+def _public_module(part: str) -> ModuleType | None:
+    """``autograder.parts.<part>.public.scenarios``, or None when the part ships no public scenarios."""
+    if not has(part, "public") or not (part_record(part).folder / "public" / "scenarios.py").is_file():
+        return None
+    return importlib.import_module(module_of(part, "public", "scenarios"))
 
 
-@dataclass(frozen=True)
-class PublicCall:
-    """A direct call of a student function on public arguments."""
-
-    target: str
-    args: tuple
-
-
-def _regression(n_train: int, batch: int, seed: int, n_valid: int = 0, valid_batch: int | None = None, **extra) -> dict:
-    data = {"kind": "regression", "seed": seed, "n_train": n_train, "n_valid": n_valid, "features": 2, "batch_size": batch}
-    if valid_batch is not None:
-        data["valid_batch_size"] = valid_batch
-    return {**data, **extra}
+def _collect(table: str) -> dict:
+    """Every part's public ``SCENARIOS`` or ``CALLS``, one dict (keys are unique across parts)."""
+    found: dict = {}
+    for part in NAMES:
+        module = _public_module(part)
+        for key, value in (getattr(module, table, {}) if module else {}).items():
+            if key in found:
+                raise GraderLoadError(f"public {table.lower()} key {key!r} of part {part} is also another part's")
+            found[key] = value
+    return found
 
 
-def _images(n_train: int, batch: int, n_valid: int, valid_batch: int, seed: int, **extra) -> dict:
-    data = {"kind": "images", "seed": seed, "side": 3, "n_train": n_train, "n_valid": n_valid}
-    return {**data, "batch_size": batch, "valid_batch_size": valid_batch, **extra}
-
-
-def _trainer(target: str, data: dict, model: dict, optimizer: dict, kwargs: dict, criterion: str = "mse", **extra) -> PublicScenario:
-    spec = {"data": data, "model": model, "optimizer": optimizer, "criterion": criterion, "shuffle_seed": 5, "kwargs": kwargs}
-    return PublicScenario("trainer", (target,), {**spec, "validation": extra.pop("validation", True), **extra})
-
-
-_SGD = {"name": "sgd", "lr": 0.05}
-_ADAM = {"name": "adam", "lr": 0.02}
-# Scripted validation: targets 0 make the judge's scripted outputs give exactly the scripted losses.
-# Two training batches and three validation batches, so dividing by the other loader's length shows.
-_SCRIPTED = _regression(6, 3, 26, n_valid=6, valid_batch=2, valid_targets="zeros")
-_SCRIPTED_MODEL = {"hidden": 3, "seed": 36}
-_ES = "early_stopping.trainer"
-_PIT = "putting_it_together.trainer"
-
-
-def _es(script: list[float], epochs: int, patience: int) -> PublicScenario:
-    return _trainer(_ES, _SCRIPTED, _SCRIPTED_MODEL, _SGD, {"epochs": epochs, "patience": patience}, script=script)
-
-
-def _pit_scripted(script: list[float], epochs: int, patience: int, seed: int) -> PublicScenario:
-    model = {"hidden": 3, "seed": seed + 1, "activation": "leaky_relu"}
-    data = _images(8, 4, 8, 2, seed, valid_targets="zeros")  # two training and four validation batches
-    return _trainer(_PIT, data, model, {"name": "adam", "lr": 0.01}, {"epochs": epochs, "patience": patience}, "bce", script=script)
-
-
-SCENARIOS: dict[str, PublicScenario] = {
-    # part 2: three steps on batches of 3; three epochs over 11 samples in batches of 4, 4 and 3
-    "train_step.public": PublicScenario(
-        "train_step",
-        ("training_loop.train_step",),
-        {
-            "data": _regression(12, 3, 21),
-            "model": {"hidden": 3, "seed": 31},
-            "optimizer": {"name": "sgd", "lr": 0.1},
-            "criterion": "mse",
-            "steps": 3,
-        },
-    ),
-    "training_loop.public": _trainer(
-        "training_loop.trainer", _regression(11, 4, 22), {"hidden": 5, "seed": 32}, _SGD, {"epochs": 3}, validation=False
-    ),
-    # part 3: two training batches, three validation batches; then a model with dropout handed over in eval mode
-    "validation.public_plain": _trainer(
-        "validation.trainer", _regression(10, 5, 23, n_valid=5, valid_batch=2), {"hidden": 3, "seed": 33}, _SGD, {"epochs": 3}
-    ),
-    "validation.public_dropout": _trainer(
-        "validation.trainer",
-        _regression(12, 6, 24, n_valid=9, valid_batch=4),
-        {"hidden": 5, "seed": 34, "dropout": 0.5, "handed_over": "eval"},
-        _ADAM,
-        {"epochs": 3},
-    ),
-    # part 4: a real run with dropout, and scripted validation losses (the docstring's two examples among them)
-    "early_stopping.public_real": _trainer(
-        _ES,
-        _regression(10, 5, 25, n_valid=6, valid_batch=4),
-        {"hidden": 5, "seed": 35, "dropout": 0.3, "handed_over": "eval"},
-        _ADAM,
-        {"epochs": 3, "patience": 5},
-    ),
-    "early_stopping.docstring": _es([5.0, 4.0, 3.0, 4.0, 5.0, 6.0, 7.0], 7, 3),  # stops at 6
-    "early_stopping.docstring_reset": _es([5.0, 4.0, 5.0, 6.0, 5.0, 6.0, 7.0, 8.0, 9.0], 9, 3),  # stops at 8
-    "early_stopping.equal_steps": _es([1.0, 2.0, 2.0, 3.0, 3.0, 4.0, 4.0, 5.0], 8, 2),  # never stops
-    "early_stopping.rising": _es([2.0, 3.0, 4.0, 5.0, 6.0], 5, 1),  # stops at 2
-    # never stops; tells "best so far, strictly worse" (never stops) from "best so far, not better" (stops at 4)
-    "early_stopping.flat_after_drop": _es([3.0, 2.0, 2.0, 2.0, 1.5, 1.5, 1.5, 1.5], 8, 2),
-    # part 6: four curves (a last validation batch of one image), then scripted BCE losses with patience 3 and 2
-    "putting_it_together.public_curves": _trainer(
-        _PIT,
-        _images(12, 5, 7, 3, 41),
-        {"hidden": 5, "seed": 42, "dropout": 0.25, "activation": "leaky_relu", "handed_over": "eval"},
-        {"name": "adam", "lr": 0.05},
-        {"epochs": 3, "patience": 10, "verbose": True},
-        "bce",
-    ),
-    "putting_it_together.public_stop_p3": _pit_scripted([0.95, 0.62, 0.66, 0.72, 0.64, 0.68, 0.74, 0.78, 0.82], 9, 3, 43),  # stops at 8
-    "putting_it_together.public_stop_p2": _pit_scripted([0.62, 0.66, 0.64, 0.68, 0.68, 0.72, 0.76, 0.78, 0.82], 9, 2, 45),  # stops at 7
-    # part 1: numerical gradients on public functions (C order, integers, a transposed matrix)
-    "numerical_gradient.public": PublicScenario(
-        "numerical_gradient", ("backprop.numerical_gradient",), {"function": "log_sum_exp", "x": [0.3, -0.8, 1.1], "h": 0.001}
-    ),
-    "numerical_gradient.public_default_h": PublicScenario(
-        "numerical_gradient", ("backprop.numerical_gradient",), {"function": "coupled_quadratic", "x": [0.7, -0.2, 0.4, 1.3], "h": None}
-    ),
-    "numerical_gradient.public_integers": PublicScenario(
-        "numerical_gradient",
-        ("backprop.numerical_gradient",),
-        {"function": "coupled_quadratic", "x": [2, 0, -1, 1], "h": None, "dtype": "int64"},
-    ),
-    "numerical_gradient.public_transposed": PublicScenario(
-        "numerical_gradient",
-        ("backprop.numerical_gradient",),
-        {"function": "matrix", "x": [[0.2, -0.4], [0.9, 0.1], [-0.6, 0.5]], "h": None, "order": "F"},
-    ),
-}
-
-CHAPTER = {"w1": 1.0, "w2": -1.0, "b1": 1.0, "b2": 2.0, "w3": 1.0, "w4": 2.0, "b3": -1.0}
-OTHER_POINT = (2.0, -1.0, {"w1": 0.5, "w2": -1.5, "b1": 0.25, "b2": 1.0, "w3": -0.75, "w4": 1.25, "b3": 0.5})
-
-
-def _network_case() -> tuple:
-    rng = np.random.default_rng(2026)
-    n, d, h = 4, 2, 3
-    return (
-        rng.normal(size=(n, d)),
-        rng.normal(size=n),
-        rng.normal(size=(h, d)),
-        rng.normal(size=h),
-        rng.normal(size=(1, h)),
-        rng.normal(size=1),
-    )
-
-
-CHAPTER_GRADS = {"w1": 0.0, "w2": 0.0, "b1": 0.0, "b2": 0.0, "w3": 0.0, "w4": 0.0, "b3": -3.3142}  # the chapter's step for b3
-
-CALLS: dict[str, PublicCall] = {
-    "forward_pass.chapter": PublicCall("backprop.forward_pass", (1.0, 3.0, CHAPTER)),
-    "forward_pass.other": PublicCall("backprop.forward_pass", OTHER_POINT),
-    "backward_pass.chapter": PublicCall("backprop.backward_pass", (1.0, 3.0, CHAPTER)),
-    "backward_pass.other": PublicCall("backprop.backward_pass", OTHER_POINT),
-    "network_gradients.public": PublicCall("backprop.network_gradients", _network_case()),
-    "sgd_step.chapter": PublicCall("backprop.sgd_step", (dict(CHAPTER), CHAPTER_GRADS, 0.1)),
-    "sgd_step.arrays": PublicCall(
-        "backprop.sgd_step",
-        (
-            {"hidden.weight": np.array([[0.5, -1.0], [2.0, 0.25]]), "output.bias": np.array([0.3])},
-            {"hidden.weight": np.array([[1.0, -0.5], [0.0, 2.0]]), "output.bias": np.array([-1.5])},
-            0.05,
-        ),
-    ),
-}
-
-# Inputs the part 5 checks judge by the chapter's rules (nothing to store but the judge's own facts for l2).
-DROPOUT = {"data_seed": 8, "shape": [120, 80], "seed": 9}
-DROPOUT_PS = (0.25, 0.6)
-L2 = {"data": _regression(6, 6, 27), "model": {"hidden": 4, "seed": 37}, "gain": 0.8, "lam": 0.2, "lr": 0.05}
-
-
-def network_spec() -> dict:
-    rng = np.random.default_rng(29)
-    return {
-        "inputs": 2,
-        "hidden": 8,
-        "p": 0.4,
-        "seed": 6,
-        "W1": rng.normal(size=(8, 2)),
-        "b1": rng.normal(size=8),
-        "offset": 0.5,
-        "X": rng.normal(size=(300, 2)),
-    }
+SCENARIOS: dict[str, Scenario] = _collect("SCENARIOS")
+CALLS: dict[str, Call] = _collect("CALLS")
 
 
 # ------------------------------------------------------------------ the stored expected results
 
 
+def expected_path(part: str) -> Path:
+    """Where part ``part``'s stored expected results live (written by ``python -m autograder public-checks --write``)."""
+    return part_record(part).folder / "public" / EXPECTED_NAME
+
+
 @cache
-def _load() -> dict:
-    return json.loads(EXPECTED_PATH.read_text())
+def _load(part: str) -> dict:
+    return json.loads(expected_path(part).read_text())
 
 
-def expected() -> dict:
-    """The stored document: {"scenarios": {key: {"reference", "mistakes"}}, "calls": {...}, "facts": {...}}."""
-    if not EXPECTED_PATH.is_file():
+def expected(part: str) -> dict:
+    """Part ``part``'s stored document: {"scenarios": {key: {"reference", "mistakes"}}, "calls": {...}, "facts": {...}}."""
+    if not expected_path(part).is_file():
         fail(
-            "The public checks' expected results (autograder/checks/expected.json) are missing from this copy: "
+            f"The public checks' expected results (autograder/parts/{part}/public/{EXPECTED_NAME}) are missing from this copy: "
             "this check cannot compare. Ask your instructor for a complete bundle."
         )
-    return _load()
+    return _load(part)
 
 
 def stored(kind: str, key: str) -> dict:
     """One scenario's (kind "scenarios") or call's (kind "calls") stored reference and known mistakes."""
-    return expected()[kind][key]
+    owner = (SCENARIOS[key] if kind == "scenarios" else CALLS[key]).target.partition(".")[0]
+    return expected(owner)[kind][key]
 
 
-def fact(name: str) -> object:
-    return expected()["facts"][name]
+def fact(part: str, name: str) -> object:
+    """A fact the judge computed for part ``part``'s checks (``facts()`` of its public scenarios)."""
+    return expected(part)["facts"][name]
 
 
 def run(submission: Submission, key: str) -> dict:

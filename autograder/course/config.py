@@ -24,11 +24,13 @@ result visible). Keys (all optional)::
     notebooks = true        # ship the plain notebooks
     hints = true            # ship the per-function hints (hint("train_step") in a notebook, python -m autograder hint)
 
-Which file: ``--course FILE`` on the command line, else the environment variable
-``AUTOGRADER_COURSE``, else ``course.toml`` at the project's root when it exists.
-A mistake in the file (an unknown key, a test or part that does not exist,
-negative points, a wrong type) is an :class:`~autograder.errors.InputError`
-naming the key and the file.
+Which file: the command line decides once (``--course FILE``, whose default is the
+environment variable ``AUTOGRADER_COURSE``, read by the command line only), else
+``course.toml`` at the project's root when it exists (:func:`resolve`). The
+:class:`Course` it makes is passed down explicitly to whatever grades, releases or
+exports; no module reads the course from ambient state. A mistake in the file (an
+unknown key, a test or part that does not exist, negative points, a wrong type) is an
+:class:`~autograder.errors.InputError` naming the key and the file.
 
 Example:
     >>> Course().points_for("validation.trainer: x", 4)
@@ -37,18 +39,17 @@ Example:
 
 from __future__ import annotations
 
-import os
+import hashlib
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 from autograder import PROJECT_ROOT
 from autograder.course.parts import NAMES
 from autograder.errors import InputError
 
-COURSE_VARIABLE = "AUTOGRADER_COURSE"
+COURSE_VARIABLE = "AUTOGRADER_COURSE"  # the command line's default for --course
 DEFAULT_PATH = PROJECT_ROOT / "course.toml"
 VISIBILITIES = ("visible", "after_due_date", "hidden")
 CALL_SECONDS, LOAD_SECONDS = 5.0, 20.0
@@ -76,6 +77,7 @@ class Course:
     """One term's settings. ``Course()`` is the course with no file: everything as declared."""
 
     source: Path | None = None
+    digest: str = "default"  # which course file the grades were made under: a hash of its bytes ("default": none)
     parts: tuple[str, ...] = NAMES
     call_seconds: float = CALL_SECONDS
     load_seconds: float = LOAD_SECONDS
@@ -148,7 +150,7 @@ def _seconds(value: float, key: str, where: Path) -> float:
     return float(value)
 
 
-def parse(text: str, where: Path) -> Course:
+def parse(text: str, where: Path, digest: str = "") -> Course:
     """The course in ``text`` (the contents of the file ``where``); raises :class:`InputError` on any mistake."""
     try:
         data = tomllib.loads(text)
@@ -185,6 +187,7 @@ def parse(text: str, where: Path) -> Course:
         tests[name] = TestSetting(points, None if visibility is None else _visibility(visibility, f"{key}.visibility", where))
     return Course(
         source=where,
+        digest=digest or hashlib.sha256(text.encode()).hexdigest()[:16],
         parts=_parts(course["parts"], "course.parts", where) if "parts" in course else NAMES,
         call_seconds=_seconds(limits.get("call_seconds", CALL_SECONDS), "limits.call_seconds", where),
         load_seconds=_seconds(limits.get("load_seconds", LOAD_SECONDS), "limits.load_seconds", where),
@@ -201,49 +204,20 @@ def load(path: Path) -> Course:
     """The course file at ``path``; raises :class:`InputError` when it is missing or wrong."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise InputError(f"{path}: no such course file") from None
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(f"{path}: cannot read the course file ({error})") from None
-    return parse(text, path)
+    return parse(text, path, hashlib.sha256(data).hexdigest()[:16])
 
 
-def course_path() -> Path | None:
-    """The course file in force: ``$AUTOGRADER_COURSE``, else ``course.toml`` at the project's root, else None."""
-    chosen = os.environ.get(COURSE_VARIABLE)
-    if chosen:
-        return Path(chosen)
-    return DEFAULT_PATH if DEFAULT_PATH.is_file() else None
+def resolve(given: str | Path | None, default: Path = DEFAULT_PATH) -> Course:
+    """The course a command runs under: the file ``given`` (``--course``), else ``default`` when it exists, else ``Course()``.
 
-
-@cache
-def _cached(path: str | None, stamp: float) -> Course:
-    return Course() if path is None else load(Path(path))
-
-
-def active() -> Course:
-    """The course in force (see :func:`course_path`), read once per version of the file."""
-    path = course_path()
-    if path is None:
-        return _cached(None, 0.0)
-    try:
-        stamp = path.stat().st_mtime
-    except OSError:
-        stamp = 0.0
-    return _cached(str(path), stamp)
-
-
-def fingerprint() -> str:
-    """Which course the grades on disk were made under: a hash of the course file in force, or "default" with none."""
-    import hashlib
-
-    path = course_path()
-    return "default" if path is None else hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
-
-
-def use(path: Path | None) -> None:
-    """Make ``path`` the course file in force for this process and the processes it starts (``--course``)."""
-    if path is not None:
-        load(path)  # a mistake is reported now, before any grading
-        os.environ[COURSE_VARIABLE] = str(Path(path).resolve())
+    Raises :class:`InputError` when the file is missing or wrong.
+    """
+    if given:
+        return load(Path(given))
+    return load(default) if default.is_file() else Course()

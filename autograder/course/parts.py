@@ -1,11 +1,27 @@
-"""The course registry: one record per part, the only place a part's name, title, points and functions are written.
+"""The course registry, built by scanning ``autograder/parts/<name>/part.toml``: one record per part, written once.
 
 Everything that needs a fact about a part reads it here: the student API, the
 graders' chapter pointers, the gradebook's columns, the reports' headings, the
-notebooks' titles, the demo. ``python -m autograder new-part NAME`` appends a
-record to :data:`PARTS` (see the README, "Adding a part").
+notebooks' titles, the demo. A part's points are not a fact of its record: they
+are the sum of its hidden test table (:func:`autograder.graders.catalog.part_points`).
 
-This module is pure data and imports nothing of the project: the sandboxed
+A record (``part.toml``)::
+
+    number = 3
+    title = "Validation loss"
+    short = "valid"                                  # a column heading of at most 8 characters
+    section = "section 2.1 (validation loss)"        # completes "See the chapter, ..."
+    chapter = "2.1"                                  # the chapter's section number (the student's README)
+    summary = "the trainer with a validation loss after every epoch"   # what the student writes, in a line
+    provided = []                                    # functions the module gives ready-made
+
+    [functions.trainer]                              # each function the student writes, in order
+    takes = ["model", "criterion", "optimizer", "trainloader", "validloader", "epochs=5"]
+    returns = "(train_loss, valid_loss): ..."
+    curves = ["train_loss", "valid_loss"]            # a trainer's curves, and how they are returned
+    form = "tuple"                                   # "list", "tuple" or "dict"
+
+This module imports nothing of the project but its paths and errors: the sandboxed
 child and the student bundle may import it.
 
 Example:
@@ -17,7 +33,18 @@ Example:
 
 from __future__ import annotations
 
+import keyword
+import re
+import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder import PARTS_DIR
+from autograder.errors import GraderLoadError
+
+RECORD = "part.toml"
+FORMS = ("list", "tuple", "dict")
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 @dataclass(frozen=True)
@@ -33,18 +60,21 @@ class Curves:
 
 @dataclass(frozen=True)
 class Part:
-    """One part of the course.
+    """One part of the course, as its ``part.toml`` states it.
 
     Attributes:
-        name: the module students write (``<name>.py``, ``<name>.ipynb``) and the prefix of its graded tests.
+        name: the module students write (``<name>.py``, ``<name>.ipynb``), the prefix of its tests, its folder's name.
         number: its place in the chapter, from 1.
         title: its title, without the number.
         short: a column heading of at most 8 characters.
         section: where the chapter explains it, completing "See the chapter, ...".
+        chapter: the chapter's section number ("2.1").
+        summary: what the student writes, in a line.
         functions: each function students write, with its parameters (``name`` or ``name=default``).
-        points: what its graded tests add up to with no course file.
+        returns: what each function returns, in words.
         curves: for each trainer among ``functions``, the curves it returns.
         provided: functions the part's module gives students ready-made.
+        folder: the part's folder.
     """
 
     name: str
@@ -53,9 +83,12 @@ class Part:
     short: str
     section: str
     functions: dict[str, tuple[str, ...]]
-    points: float
+    chapter: str = ""
+    summary: str = ""
+    returns: dict[str, str] = field(default_factory=dict)
     curves: dict[str, Curves] = field(default_factory=dict)
     provided: tuple[str, ...] = ()
+    folder: Path = PARTS_DIR
 
     @property
     def heading(self) -> str:
@@ -67,98 +100,80 @@ class Part:
         return f"Part {self.number}: {self.title}"
 
 
-_TRAIN_VALID = Curves(("train_loss", "valid_loss"))
+def _problem(path: Path, what: str) -> GraderLoadError:
+    return GraderLoadError(f"{path}: {what}")
 
-PARTS: tuple[Part, ...] = (
-    Part(
-        name="backprop",
-        number=1,
-        title="Backpropagation by hand",
-        short="backprop",
-        section="section 1.1 (backpropagation by hand)",
-        functions={
-            "sigmoid": ("z",),
-            "forward_pass": ("x", "y", "params"),
-            "backward_pass": ("x", "y", "params"),
-            "network_gradients": ("X", "y", "W1", "b1", "W2", "b2"),
-            "numerical_gradient": ("f", "x", "h=1e-05"),
-            "sgd_step": ("params", "grads", "lr"),
-        },
-        points=30,
-    ),
-    Part(
-        name="training_loop",
-        number=2,
-        title="The training loop",
-        short="loop",
-        section="section 2 (the training loop)",
-        functions={
-            "train_step": ("model", "criterion", "optimizer", "X", "y"),
-            "trainer": ("model", "criterion", "optimizer", "dataloader", "epochs=5"),
-        },
-        points=12,
-        curves={"trainer": Curves(("train_loss",), form="list")},
-    ),
-    Part(
-        name="validation",
-        number=3,
-        title="Validation loss",
-        short="valid",
-        section="section 2.1 (validation loss)",
-        functions={"trainer": ("model", "criterion", "optimizer", "trainloader", "validloader", "epochs=5")},
-        points=12,
-        curves={"trainer": _TRAIN_VALID},
-    ),
-    Part(
-        name="early_stopping",
-        number=4,
-        title="Early stopping",
-        short="early",
-        section="section 2.2 (early stopping)",
-        functions={"trainer": ("model", "criterion", "optimizer", "trainloader", "validloader", "epochs=5", "patience=5")},
-        points=14,
-        curves={"trainer": _TRAIN_VALID},
-    ),
-    Part(
-        name="regularization",
-        number=5,
-        title="Dropout and L2 regularisation",
-        short="reg",
-        section="section 3 (dropout and L2 regularisation)",
-        functions={
-            "dropout": ("x", "p=0.5", "training=True"),
-            "l2_penalty": ("model", "lam"),
-            "network": ("input_size", "hidden_size", "output_size", "p=0.5"),
-        },
-        points=17,
-    ),
-    Part(
-        name="putting_it_together",
-        number=6,
-        title="Putting it all together",
-        short="all",
-        section="section 4 (putting it all together)",
-        functions={
-            "linear_block": ("input_size", "output_size", "p=0.1"),
-            "classifier": ("input_size",),
-            "trainer": (
-                "model",
-                "criterion",
-                "optimizer",
-                "trainloader",
-                "validloader",
-                "epochs=5",
-                "patience=5",
-                "verbose=False",
-            ),
-        },
-        points=15,
-        curves={"trainer": Curves(("train_loss", "valid_loss", "train_accuracy", "valid_accuracy"), form="dict")},
-        provided=("load_data",),
-    ),
-    # `python -m autograder new-part NAME` adds its record above this line.
-)
 
+def _strings(value: object, path: Path, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise _problem(path, f"{key} must be a list of strings")
+    return tuple(value)
+
+
+def read_record(folder: Path) -> Part:
+    """The part whose folder is ``folder``, from its ``part.toml``; raises :class:`GraderLoadError` naming what is wrong."""
+    path = folder / RECORD
+    name = folder.name
+    if not _NAME.match(name) or keyword.iskeyword(name):
+        raise _problem(folder, "a part's folder is named like a Python module (lower case, digits, underscores)")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise _problem(path, f"cannot be read ({error})") from None
+    known = {"number", "title", "short", "section", "chapter", "summary", "provided", "functions"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise _problem(path, f"unknown key(s) {', '.join(unknown)}; a record takes {', '.join(sorted(known))}")
+    for key, kind in (("number", int), ("title", str), ("short", str), ("section", str), ("chapter", str), ("summary", str)):
+        if not isinstance(data.get(key), kind) or isinstance(data.get(key), bool):
+            raise _problem(path, f"{key} must be {'an integer' if kind is int else 'a string'}")
+    if len(data["short"]) > 8:
+        raise _problem(path, f"short must be at most 8 characters (a column heading), not {data['short']!r}")
+    tables = data.get("functions")
+    if not isinstance(tables, dict) or not tables:
+        raise _problem(path, "[functions.NAME] tables are missing: one per function the student writes")
+    functions, returns, curves = {}, {}, {}
+    for function, table in tables.items():
+        where = f"functions.{function}"
+        if not isinstance(table, dict) or not _NAME.match(function):
+            raise _problem(path, f"{where} must be a table named after the function")
+        extra = sorted(set(table) - {"takes", "returns", "curves", "form"})
+        if extra:
+            raise _problem(path, f"unknown key(s) {', '.join(extra)} in [{where}]; it takes takes, returns, curves, form")
+        functions[function] = _strings(table.get("takes"), path, f"{where}.takes")
+        returns[function] = str(table.get("returns", ""))
+        if "curves" in table:
+            form = table.get("form", "tuple")
+            if form not in FORMS:
+                raise _problem(path, f"{where}.form must be one of {', '.join(FORMS)}")
+            curves[function] = Curves(_strings(table["curves"], path, f"{where}.curves"), form)
+    return Part(
+        name=name,
+        number=data["number"],
+        title=data["title"],
+        short=data["short"],
+        section=data["section"],
+        functions=functions,
+        chapter=data["chapter"],
+        summary=data["summary"],
+        returns=returns,
+        curves=curves,
+        provided=_strings(data.get("provided", []), path, "provided"),
+        folder=folder,
+    )
+
+
+def scan(root: Path = PARTS_DIR) -> tuple[Part, ...]:
+    """Every part under ``root`` (a folder holding a ``part.toml``), in the chapter's order (by number)."""
+    found = [read_record(folder) for folder in sorted(root.iterdir()) if (folder / RECORD).is_file()]
+    numbers = [p.number for p in found]
+    twice = sorted({n for n in numbers if numbers.count(n) > 1})
+    if twice:
+        raise GraderLoadError(f"{root}: two parts have number {twice[0]}: each part's number is its place in the chapter")
+    return tuple(sorted(found, key=lambda p: p.number))
+
+
+PARTS: tuple[Part, ...] = scan()
 NAMES: tuple[str, ...] = tuple(p.name for p in PARTS)
 _BY_NAME = {p.name: p for p in PARTS}
 
@@ -181,6 +196,17 @@ def part(name: str) -> Part:
 def part_of(test_or_target: str) -> str:
     """The part a test name ("module.function: words") or target ("module.function") belongs to."""
     return test_or_target.partition(".")[0]
+
+
+def has(name: str, side: str) -> bool:
+    """Whether part ``name`` has its ``side`` here: "public", "hidden" (absent from the student bundle) or "runner"."""
+    folder = part(name).folder
+    return (folder / "runner.py").is_file() if side == "runner" else (folder / side / "__init__.py").is_file()
+
+
+def module_of(name: str, *path: str) -> str:
+    """The dotted name of one of a part's modules: ``module_of("validation", "hidden", "tests")``, ``module_of("backprop", "runner")``."""
+    return ".".join(("autograder", "parts", name, *path))
 
 
 class UnknownName(ValueError):

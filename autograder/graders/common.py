@@ -42,7 +42,7 @@ from autograder.graders import diagnoses
 from autograder.graders.material import scenarios
 from autograder.judge import values
 from autograder.judge.client import Submission
-from autograder.judge.grading import GradingFailure, fail, record, result_of
+from autograder.judge.grading import GradingFailure, fail, record, result_of, right_values_first
 from autograder.references import ReferenceBook
 
 # Deterministic draws: a regrade gives the same inputs, hence the same score.
@@ -186,37 +186,6 @@ def compare_run(
     return student
 
 
-# ------------------------------------------------------------------ properties earn points only with right values
-
-PROPERTY_RULE = "this test earns its points only once {function} computes right values on {example}"
-
-
-def right_values_first(submission: Submission, function: str, example: str, check: Callable[[], None]) -> None:
-    """Fail unless ``check()`` passes: a property test (shape, type, purity, mode, no side effect) calls this after its
-    own check, so that a function which computes nothing (zeros of the right shape, its input handed back, an empty
-    model) earns none of its points, while a real mistake still gets the property's own message first.
-
-    ``function`` is "module.function"; ``check`` is a value check of that function on its basic example (the
-    chapter's, where there is one) that raises :class:`GradingFailure`. Its verdict is kept per submission, so the
-    tests of one function share one run.
-
-    Example:
-        ``right_values_first(submission, "backprop.sgd_step", "the chapter's step", lambda: chapter_step_right(submission))``
-        fails "The property itself holds, but this test earns its points only once backprop.sgd_step computes right
-        values on the chapter's step: ..." for ``return params``.
-    """
-    key = f"right values first: {function}"
-    if key not in submission.cache:
-        try:
-            check()
-            submission.cache[key] = ""
-        except GradingFailure as failure:
-            submission.cache[key] = str(failure)
-    if submission.cache[key]:
-        rule = PROPERTY_RULE.format(function=function, example=example)
-        raise GradingFailure(f"The property itself holds, but {rule}: {submission.cache[key]}")
-
-
 def curve_values(returned: object, target: str, name: str) -> list[float]:
     """The numbers of one curve a trainer returned, tensors read as numbers (their type is another test's business).
 
@@ -236,8 +205,8 @@ def curve_values(returned: object, target: str, name: str) -> list[float]:
 
 def weights_right(submission: Submission, book: ReferenceBook, key: str) -> None:
     """Fail unless the trainer leaves the judge's model with the reference's weights in scenario ``key``: it trains
-    (how it measures and returns its losses is other tests' business). The check a trainer's property tests rely on,
-    through :func:`right_values_first`."""
+    (how it measures and returns its losses is other tests' business). The value check a trainer's property tests
+    rely on (the placeholder rule, :func:`~autograder.judge.grading.right_values_first`)."""
     target = scenarios()[key].targets[0]
     if not params_match(params(run_student(submission, key)), params(book.result(key))):
         fail(

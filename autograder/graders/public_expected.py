@@ -1,16 +1,15 @@
-"""``python -m autograder public-checks [--write]``: the public checks' expected results, computed from ``solutions/``.
+"""``python -m autograder public-checks [--write]``: each part's public expected results, computed from ``solutions/``.
 
-For every public scenario and call (:mod:`autograder.checks.public`) this runs
-the reference solution and each known mistake of that function (the hidden
-patches, applied here in the project) on the same public inputs, and stores
-only the results and each mistake's ``says`` sentence in
-``autograder/checks/expected.json``, which ships with the public checks. It
-also refuses to store a mistake whose result is within 10 times the public
-tolerances of the reference without being equal to it (the checks could not
-tell them apart reliably).
+For every public scenario and call of a part (``autograder/parts/<name>/public/scenarios.py``)
+this runs the reference solution and each known mistake of that function (the hidden
+patches, applied here in the project) on the same public inputs, and stores only the
+results, each mistake's ``says`` sentence and the part's ``facts()`` in the part's
+``public/expected.json``, which ships with its public checks. It also refuses to store a
+mistake whose result is within 10 times the public tolerances of the reference without
+being equal to it (the checks could not tell them apart reliably).
 
-Without ``--write`` it recomputes and compares with the stored file (up to float
-rounding, as ``references`` does): exit 1 when the file is out of date.
+Without ``--write`` it recomputes and compares with the stored files (up to float
+rounding, as ``references`` does): exit 1 when one is out of date.
 
 Example::
 
@@ -21,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import importlib
 import json
 
 import numpy as np
@@ -28,11 +28,10 @@ import torch
 
 from autograder import references
 from autograder.checks import public
+from autograder.course.parts import NAMES, has, module_of
 from autograder.graders.diagnoses import mistakes_for, variant_output
 from autograder.sandbox.capture import configure_torch
-from autograder.sandbox.models import build_l2_model
-from autograder.sandbox.runners.backprop import SCALAR_FUNCTIONS
-from autograder.sandbox.runners.regularization import weight_decay_step
+from autograder.sandbox.specs import Scenario
 
 
 def plain(value: object) -> object:
@@ -60,24 +59,11 @@ def slim(result: dict | None) -> dict | None:
     return plain(kept)
 
 
-def _run(scenario: references.Scenario, patches: tuple = ()) -> dict | None:
+def _run(scenario: Scenario, patches: tuple = ()) -> dict | None:
     try:
         return slim(references.run(scenario, patches))
     except Exception:  # noqa: BLE001 - a known mistake that crashes on these inputs matches nothing
         return None
-
-
-def _exact_gradient(spec: dict) -> list:
-    t = torch.tensor(np.array(spec["x"], dtype=float), dtype=torch.float64, requires_grad=True)
-    SCALAR_FUNCTIONS[spec["function"]](t, torch).backward()
-    return plain(t.grad)
-
-
-def _l2_facts() -> dict:
-    spec = public.L2
-    model = build_l2_model(spec, spec["data"]["features"])
-    squares = {name: float((p.detach().double() ** 2).sum()) for name, p in model.named_parameters()}
-    return {"squares": squares, "weight_decay_step": plain(weight_decay_step(spec))}
 
 
 def too_close(key: str, reference: dict, mistake: dict) -> bool:
@@ -90,13 +76,24 @@ def too_close(key: str, reference: dict, mistake: dict) -> bool:
     return near and not exact
 
 
-def compute() -> dict:
-    """The whole document: every public scenario's and call's reference and known mistakes, and the judge's facts."""
+def _owned(table: dict, name: str) -> dict:
+    """The entries of ``table`` (public scenarios or calls) whose function is part ``name``'s."""
+    return {key: value for key, value in table.items() if value.target.partition(".")[0] == name}
+
+
+def _facts(name: str) -> dict:
+    """What part ``name``'s public scenarios module computes for its checks (``facts()``), as plain data."""
+    module = importlib.import_module(module_of(name, "public", "scenarios"))
+    return plain(module.facts()) if hasattr(module, "facts") else {}
+
+
+def compute(name: str) -> dict:
+    """Part ``name``'s whole document: every public scenario's and call's reference and known mistakes, and its facts."""
     configure_torch()
-    document: dict = {"environment": references.environment(), "scenarios": {}, "calls": {}, "facts": {}}
-    for key, scenario in public.SCENARIOS.items():
+    document: dict = {"environment": references.environment(), "scenarios": {}, "calls": {}, "facts": _facts(name)}
+    for key, scenario in _owned(public.SCENARIOS, name).items():
         module, _, function = scenario.target.partition(".")
-        run = references.Scenario(scenario.runner, scenario.targets, scenario.spec)
+        run = Scenario(scenario.runner, scenario.targets, scenario.spec)
         reference = _run(run)
         if reference is None:
             raise RuntimeError(f"the solution fails the public scenario {key}")
@@ -109,7 +106,7 @@ def compute() -> dict:
                 )
             entries.append({"key": mistake.key, "says": mistake.says, "result": result})
         document["scenarios"][key] = {"reference": reference, "mistakes": entries}
-    for key, call in public.CALLS.items():
+    for key, call in _owned(public.CALLS, name).items():
         module, _, function = call.target.partition(".")
         solution = getattr(references.load_solution(module), function)
         entries = [
@@ -117,36 +114,49 @@ def compute() -> dict:
             for m in mistakes_for(module, function)
         ]
         document["calls"][key] = {"reference": plain(solution(*copy.deepcopy(call.args))), "mistakes": entries}
-    document["facts"]["l2"] = _l2_facts()
-    document["facts"]["exact_gradients"] = {
-        key: _exact_gradient(s.spec) for key, s in public.SCENARIOS.items() if s.runner == "numerical_gradient"
-    }
     return document
 
 
-def write() -> dict:
-    document = compute()
-    public.EXPECTED_PATH.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
-    return document
+def checked() -> tuple[str, ...]:
+    """The parts with public checks here."""
+    return tuple(name for name in NAMES if has(name, "public"))
+
+
+def write() -> dict[str, dict]:
+    """Write every part's ``public/expected.json``; returns the documents by part."""
+    documents = {}
+    for name in checked():
+        documents[name] = compute(name)
+        public.expected_path(name).write_text(json.dumps(documents[name], indent=1, sort_keys=True) + "\n")
+    return documents
 
 
 def out_of_date() -> list[str]:
-    """The sections and keys whose stored results differ from the live ones beyond float rounding (empty: current)."""
-    if not public.EXPECTED_PATH.exists():
-        return ["autograder/checks/expected.json is missing"]
-    stored = json.loads(public.EXPECTED_PATH.read_text())
-    live = json.loads(json.dumps(compute()))
+    """The parts, sections and keys whose stored results differ from the live ones beyond float rounding (empty: current)."""
     found = []
-    for section in ("scenarios", "calls", "facts"):
-        found += [f"{section}.{key}" for key in references.drifted(stored.get(section, {}), live[section])]
+    for name in checked():
+        path = public.expected_path(name)
+        if not path.exists():
+            found.append(f"{name}: autograder/parts/{name}/public/{path.name} is missing")
+            continue
+        stored = json.loads(path.read_text())
+        live = json.loads(json.dumps(compute(name)))
+        for section in ("scenarios", "calls", "facts"):
+            found += [f"{name}: {section}.{key}" for key in references.drifted(stored.get(section, {}), live[section])]
     return found
 
 
+def options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--write", action="store_true", help="regenerate each part's public/expected.json from solutions/")
+
+
 def main(args: argparse.Namespace) -> int:
-    """Exit 0 when ``expected.json`` is current (or was written), 1 when it is out of date."""
+    """Exit 0 when every ``expected.json`` is current (or was written), 1 when one is out of date."""
     if args.write:
-        document = write()
-        print(f"wrote {public.EXPECTED_PATH} ({len(document['scenarios'])} scenarios, {len(document['calls'])} calls)")
+        documents = write()
+        scenarios = sum(len(d["scenarios"]) for d in documents.values())
+        calls = sum(len(d["calls"]) for d in documents.values())
+        print(f"wrote {len(documents)} parts' public/expected.json ({scenarios} scenarios, {calls} calls)")
         return 0
     stale = out_of_date()
     if stale:

@@ -1,6 +1,6 @@
-"""What a grader test uses: the ``graded`` marker, ``GradingFailure``, and messages about the student's code.
+"""What a check uses: ``GradingFailure``, :func:`fail`, the placeholder rule, and messages about the student's code.
 
-A grader test passes or fails as a whole. It fails by raising
+A test (a row of a part's table, :mod:`autograder.judge.table`) passes or fails as a whole. It fails by raising
 :class:`GradingFailure` with a message written for the student: what went
 wrong, in the chapter's terms, and what to try. Any other exception inside a
 grader is a bug in the grader; the runner reports it to the instructor
@@ -17,10 +17,8 @@ import contextvars
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import pytest
-
 from autograder.course.parts import NAMES, part
-from autograder.judge.client import Failure, Outcome
+from autograder.judge.client import Failure, Outcome, Submission
 
 
 @dataclass(frozen=True)
@@ -51,17 +49,6 @@ class GradingFailure(AssertionError):
     """A graded behaviour that the submission does not show; the message is for the student."""
 
 
-def graded(name: str, points: float, hidden: bool = True, budget: float = 60.0) -> Callable:
-    """Mark a grader test: its student-facing ``name`` (``module.function: words``), points and visibility.
-
-    ``budget`` bounds the wall-clock seconds all the test's calls into the student's code may take together.
-    """
-    module, _, rest = name.partition(".")
-    if module not in NAMES or ":" not in rest:
-        raise ValueError(f"grader name {name!r} must start with 'module.function:' for a graded module")
-    return pytest.mark.graded(name=name, points=points, hidden=hidden, budget=budget)
-
-
 def fail(message: str, hint: str = "", module: str = "") -> None:
     """Fail the current test with a student-facing message (and a pointer to the chapter)."""
     parts = [message.strip()]
@@ -70,6 +57,36 @@ def fail(message: str, hint: str = "", module: str = "") -> None:
     if module in NAMES:
         parts.append(f"See the chapter, {part(module).section}.")
     raise GradingFailure("\n".join(parts))
+
+
+PROPERTY_RULE = "this test earns its points only once {function} computes right values on {example}"
+
+
+def right_values_first(submission: Submission, function: str, example: str, check: Callable[[], None]) -> None:
+    """Fail unless ``check()`` passes: the placeholder rule, applied after a property test's own check (shape, type,
+    purity, mode, no side effect), so that a function which computes nothing (zeros of the right shape, its input
+    handed back, an empty model) earns none of its points, while a real mistake still gets the property's own
+    message first. A table declares it per test (:class:`autograder.judge.table.ValuesFirst`).
+
+    ``function`` is "module.function"; ``check`` is a value check of that function on its basic example (the
+    chapter's, where there is one) that raises :class:`GradingFailure`. Its verdict is kept per submission, so the
+    tests of one function share one run.
+
+    Example:
+        for ``return params`` in sgd_step, with the chapter's step as the value check, the purity test fails
+        "The property itself holds, but this test earns its points only once backprop.sgd_step computes right
+        values on the chapter's step: ...".
+    """
+    key = f"right values first: {function}"
+    if key not in submission.cache:
+        try:
+            check()
+            submission.cache[key] = ""
+        except GradingFailure as failure:
+            submission.cache[key] = str(failure)
+    if submission.cache[key]:
+        rule = PROPERTY_RULE.format(function=function, example=example)
+        raise GradingFailure(f"The property itself holds, but {rule}: {submission.cache[key]}")
 
 
 def describe_failure(function: str, failure: Failure, hidden: bool) -> str:

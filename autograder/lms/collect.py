@@ -668,6 +668,17 @@ def notes(students: list[Student]) -> list[str]:
     return lines
 
 
+def options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("source", metavar="ARCHIVE_OR_FOLDER", help="the LMS's bulk download: the .zip, or the folder it was extracted to")
+    parser.add_argument(
+        "--from", dest="lms", required=True, choices=LMS_CHOICES, help="which LMS made the download (folders: one folder per student)"
+    )
+    parser.add_argument("--out", required=True, metavar="CLASS_DIR", help="the class folder to write (new, or an earlier collect's output)")
+    parser.add_argument(
+        "--pattern", help="a Python regex for each file's path in the download, with named groups student (required), id, late, file"
+    )
+
+
 def main(args: argparse.Namespace) -> int:
     """Run ``collect``: 0 when the class folder is written, 2 (one line on stderr, nothing written) otherwise."""
     try:

@@ -34,23 +34,16 @@ import argparse
 import csv
 import io
 import sys
-from functools import cache
 from pathlib import Path
 
 from autograder.api import GRADED_MODULES
+from autograder.course.config import Course
 from autograder.gradebook import PARTIAL
 from autograder.judge.results import write_atomic
 
 FORMATS = ("canvas", "moodle", "gradescope", "csv")
 
 
-@cache
-def points_possible() -> float:
-    """The most a student can score this term: the assigned parts' points under the course file in force (100 without one)."""
-    from autograder.course import config
-    from autograder.graders.catalog import part_points
-
-    return sum(part_points(name) for name in config.active().parts)
 
 
 DEFAULT_ASSIGNMENT = "Training Neural Networks"
@@ -89,12 +82,12 @@ def grade_of(row: dict[str, str] | None, missing: str) -> str:
 
 
 def export_rows(
-    fmt: str, gradebook: dict[str, dict[str, str]], roster: list[dict[str, str]], assignment: str, missing: str
+    fmt: str, gradebook: dict[str, dict[str, str]], roster: list[dict[str, str]], assignment: str, missing: str, points_possible: float
 ) -> tuple[list[list[str]], list[str]]:
-    """The rows of the file (header first) and the warnings, one line each.
+    """The rows of the file (header first) and the warnings, one line each; ``points_possible`` is the most a student can score.
 
     Example: ``export_rows("gradescope", {"jane-doe-1": {"total": "100", ...}}, [{"student": "jane-doe-1", "name": "Jane
-    Doe", "sis_id": "1", ...}], "HW", "empty")`` gives ``[["Name", "SID", "Email", "Total Score"], ["Jane Doe", "1", "", "100"]]``.
+    Doe", "sis_id": "1", ...}], "HW", "empty", 100)`` gives ``[["Name", "SID", "Email", "Total Score"], ["Jane Doe", "1", "", "100"]]``.
     """
     warnings = []
     listed = {row["student"] for row in roster}
@@ -111,7 +104,7 @@ def export_rows(
     if fmt == "canvas":
         rows = [
             ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment],
-            ["Points Possible", "", "", "", "", f"{points_possible():g}"],
+            ["Points Possible", "", "", "", "", f"{points_possible:g}"],
         ]
         for row in roster:
             canvas_id = row["lms_id"] if row["lms"] == "canvas" and row["lms_id"].isdigit() else ""
@@ -125,7 +118,7 @@ def export_rows(
             if not participant:
                 warnings.append(f"warning: {row['student']} has no Moodle participant id: Moodle will skip this row")
             rows.append(
-                [participant, row["name"], row["email"], grade_of(graded_row(gradebook, row), missing), f"{points_possible():g}", ""]
+                [participant, row["name"], row["email"], grade_of(graded_row(gradebook, row), missing), f"{points_possible:g}", ""]
             )
     elif fmt == "gradescope":
         rows = [["Name", "SID", "Email", "Total Score"]]
@@ -164,25 +157,43 @@ def graded_row(gradebook: dict[str, dict[str, str]], roster_row: dict[str, str])
 
 
 def export(
-    gradebook_path: Path, fmt: str, roster_path: Path, out: Path, assignment: str = DEFAULT_ASSIGNMENT, missing: str = "empty"
+    gradebook_path: Path,
+    fmt: str,
+    roster_path: Path,
+    out: Path,
+    course: Course,
+    assignment: str = DEFAULT_ASSIGNMENT,
+    missing: str = "empty",
 ) -> list[str]:
-    """Write ``out`` in the format ``fmt`` from the gradebook and the roster; returns the warnings (one line each).
+    """Write ``out`` in the format ``fmt`` from the gradebook and the roster, out of ``course``'s points; returns the
+    warnings (one line each).
 
-    Example: ``export(Path("graded/gradebook.csv"), "canvas", Path("class/roster.csv"), Path("canvas.csv"))``.
+    Example: ``export(Path("graded/gradebook.csv"), "canvas", Path("class/roster.csv"), Path("canvas.csv"), Course())``.
     """
+    from autograder.graders.catalog import most_points
+
     gradebook = {row["student"]: row for row in read_csv(gradebook_path, GRADEBOOK_COLUMNS, "gradebook.csv that grade-class wrote")}
     roster = read_csv(roster_path, ROSTER_COLUMNS, "roster.csv that collect wrote")
-    rows, warnings = export_rows(fmt, gradebook, roster, assignment, missing)
+    rows, warnings = export_rows(fmt, gradebook, roster, assignment, missing, most_points(course))
     text = io.StringIO()
     csv.writer(text, lineterminator="\n").writerows(rows)
     write_atomic(out, text.getvalue())
     return warnings
 
 
-def main(args: argparse.Namespace) -> int:
-    """Run ``export``: 0 when the file is written (warnings on stderr), 2 with one line on stderr otherwise."""
+def options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("gradebook", metavar="GRADEBOOK", help="the gradebook.csv that grade-class wrote")
+    parser.add_argument("--to", dest="fmt", required=True, choices=FORMATS, help="the LMS's grade import format (csv: a plain table)")
+    parser.add_argument("--roster", required=True, help="the roster.csv that collect wrote into the class folder")
+    parser.add_argument("--out", required=True, metavar="FILE", help="the CSV file to write")
+    parser.add_argument("--assignment", default=DEFAULT_ASSIGNMENT, help="the assignment's column name in Canvas (its title, or 'Title (id)')")
+    parser.add_argument("--missing", choices=("empty", "zero"), default="empty", help="grade of a student without submission (default: empty)")
+
+
+def main(args: argparse.Namespace, course: Course) -> int:
+    """Run ``export`` under ``course``: 0 when the file is written (warnings on stderr), 2 with one line on stderr otherwise."""
     try:
-        warnings = export(Path(args.gradebook), args.fmt, Path(args.roster), Path(args.out), args.assignment, args.missing)
+        warnings = export(Path(args.gradebook), args.fmt, Path(args.roster), Path(args.out), course, args.assignment, args.missing)
     except ExportError as error:
         print(f"error: {' '.join(str(error).split())}", file=sys.stderr)
         return 2

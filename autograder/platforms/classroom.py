@@ -44,6 +44,8 @@ import os
 import sys
 from pathlib import Path
 
+from autograder import EXERCISES_DIR
+from autograder.course.config import Course
 from autograder.judge.results import GradeReport
 
 HERE = Path(__file__).parent
@@ -57,16 +59,16 @@ CLASSROOM50_SCHEMA = "classroom50/result/v1"
 SCORE_LINE = "Autograding score: {score:g} / {most:g} ({percent:.1f}%)"
 
 
-def grade(path: Path) -> tuple[GradeReport, bool]:
-    """Grade ``path`` (a folder of modules or notebooks, or one file); returns the report and whether it
-    used the hidden graders (else the public checks, one point each)."""
-    from autograder import CHECKS_DIR, GRADERS_DIR, graders_present
+def grade(path: Path, course: Course) -> tuple[GradeReport, bool]:
+    """Grade ``path`` (a folder of modules or notebooks, or one file) under ``course``; returns the report and whether
+    it used the hidden graders (else the public checks, one point each, to which no course file applies)."""
+    from autograder import graders_present
     from autograder.session import GradingSession, checked_parts
 
     hidden = graders_present()
     if not hidden and not checked_parts():  # a bundle released without public checks: nothing to run, not a failure
         return GradeReport(tests=[], notes=["no hidden graders and no public checks here: nothing was graded"]), hidden
-    with GradingSession(GRADERS_DIR if hidden else CHECKS_DIR) as session:
+    with GradingSession.hidden_graders(course) if hidden else GradingSession.public_checks() as session:
         report = session.grade(Path(path))
     if not hidden:
         for test in report.tests:
@@ -191,8 +193,17 @@ def write_outputs(
     return result
 
 
-def main(args: argparse.Namespace) -> int:
-    """``python -m autograder ci PATH``: grade in CI, print the table and the score line, write the
+def options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", default=str(EXERCISES_DIR), help="exercises/, a folder of notebooks, or one file")
+    parser.add_argument("--summary", help="append a Markdown score summary here ($GITHUB_STEP_SUMMARY)")
+    parser.add_argument("--junit", help="write JUnit XML here (one testcase per test)")
+    parser.add_argument("--results", help="write Gradescope's results.json here")
+    parser.add_argument("--github-output", help="append score=, max-score=, graded-with= and result=<base64> here ($GITHUB_OUTPUT)")
+    parser.add_argument("--classroom50", metavar="FILE", help="write Classroom 50's result.json here (identity from its runner's environment)")
+
+
+def main(args: argparse.Namespace, course: Course) -> int:
+    """``python -m autograder ci PATH``: grade in CI under ``course``, print the table and the score line, write the
     outputs asked for; exit 0 once graded (whatever the score), 3 when a grader broke."""
     from autograder.errors import GRADER_EXIT, InputError
     from autograder.judge.results import render_table
@@ -202,7 +213,7 @@ def main(args: argparse.Namespace) -> int:
     path = Path(args.path)
     if not path.exists():
         raise InputError(f"{path} does not exist: give the folder with the student's work (exercises/ or notebooks/)")
-    report, hidden = grade(path)
+    report, hidden = grade(path, course)
     what = "hidden graders" if hidden else "public checks only"
     print(render_table(report, title=f"Autograding ({what}): {report.score:g} / {report.max_score:g}"))
     print(score_line(report))

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from autograder import PACKAGE_DIR, PROJECT_ROOT, SOLUTIONS_DIR
 from autograder.api import GRADED_MODULES
-from autograder.course import config
+from autograder.course.config import Course, resolve
 
 CONFIG_NAME = "gradescope_config.json"
 PACKAGE_SUFFIXES = (".py", ".json", ".ini", ".yml")
@@ -85,8 +85,8 @@ def pinned_requirements() -> list[str]:
     return list(tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]["dependencies"])
 
 
-def build_zip(out: Path, parts: list[str] | None = None) -> Path:
-    """Write the autograder zip; ``parts`` limits grading (and the maximum score) to those parts."""
+def build_zip(out: Path, course: Course, parts: list[str] | None = None) -> Path:
+    """Write the autograder zip, with ``course``'s file when it has one; ``parts`` limits grading (and the maximum score) to those parts."""
     parts = list(parts or GRADED_MODULES)
     unknown = [part for part in parts if part not in GRADED_MODULES]
     if unknown:
@@ -102,9 +102,8 @@ def build_zip(out: Path, parts: list[str] | None = None) -> Path:
         bundle.writestr(CONFIG_NAME, json.dumps({"parts": parts}, indent=1) + "\n")
         for relative, source in grader_files():
             bundle.write(source, str(relative))
-        course = config.course_path()
-        if course is not None:  # this term's points and visibility travel with the grader
-            bundle.write(course, "course.toml")
+        if course.source is not None:  # this term's points and visibility travel with the grader
+            bundle.write(course.source, "course.toml")
     return out
 
 
@@ -115,8 +114,8 @@ def run(root: Path) -> dict:
 
     config_path = root / "source" / CONFIG_NAME
     parts = json.loads(config_path.read_text())["parts"] if config_path.is_file() else list(GRADED_MODULES)
-    course = config.active()  # the zip's own course.toml, when the instructor had one
-    with GradingSession(course=dataclasses.replace(course, parts=tuple(p for p in course.parts if p in parts))) as session:
+    course = resolve(None)  # the zip's own course.toml at its root (source/), when the instructor had one
+    with GradingSession.hidden_graders(dataclasses.replace(course, parts=tuple(p for p in course.parts if p in parts))) as session:
         report = session.grade(root / "submission")
     report.tests = [test for test in report.tests if test.module in parts]
     results = gradescope_json(report)
@@ -154,13 +153,14 @@ def run_main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def main(args: argparse.Namespace) -> int:
-    """``python -m autograder gradescope ZIP [--part P]``: build the Gradescope autograder zip."""
-    from autograder.session import graders_missing
+def options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("out", help="the zip to write")
+    parser.add_argument("--part", action="append", choices=GRADED_MODULES, help="grade only this part (repeatable; default: all)")
 
-    if graders_missing("gradescope"):
-        return 2
-    out = build_zip(Path(args.out), args.part)
+
+def main(args: argparse.Namespace, course: Course) -> int:
+    """``python -m autograder gradescope ZIP [--part P]``: build the Gradescope autograder zip (with ``course``'s file)."""
+    out = build_zip(Path(args.out), course, args.part)
     print(f"wrote the Gradescope autograder {out} (parts: {', '.join(args.part or ['all'])})")
     return 0
 

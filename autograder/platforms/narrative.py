@@ -1,4 +1,4 @@
-"""The notebooks' text and layout: ``solutions/notebooks/<part>.md``, one file per part.
+"""The notebooks' text and layout: each part's ``autograder/parts/<part>/narrative.md``.
 
 A narrative is Markdown with a few directives, each alone on its line, that say where code goes:
 
@@ -21,9 +21,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import SOLUTIONS_DIR
+from autograder.course.parts import part as part_record
 
-NARRATIVES_DIR = SOLUTIONS_DIR / "notebooks"
+NARRATIVE_NAME = "narrative.md"
 CODE_DIRECTIVES = ("solution", "provided", "chapter")
 _DIRECTIVE = re.compile(r"^<!--\s*(?P<kind>solution|provided|chapter|break)\s*:?\s*(?P<names>[\w ,]*?)\s*-->\s*$")
 _FENCE = re.compile(r"^```python\s+(?P<kind>check|demo)\s*$")
@@ -89,7 +89,7 @@ def parse(text: str, filename: str = "<narrative>") -> list[Block]:
     return blocks
 
 
-def load(part: str, narratives: Path = NARRATIVES_DIR) -> list[Block]:
-    """The blocks of one part's narrative."""
-    path = narratives / f"{part}.md"
+def load(part: str, narratives: Path | None = None) -> list[Block]:
+    """The blocks of one part's narrative: its folder's ``narrative.md``, or ``narratives/<part>.md`` when given."""
+    path = narratives / f"{part}.md" if narratives is not None else part_record(part).folder / NARRATIVE_NAME
     return parse(path.read_text(), str(path))

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from autograder import SOLUTIONS_DIR
 from autograder.api import GRADED_MODULES
+from autograder.course.config import Course
 from autograder.graders.catalog import graded_tests
 from autograder.platforms.notebook_builder import code_cell, dumps, guarded, markdown_cell, notebook, part_cells
 
@@ -80,8 +81,8 @@ def test_cell_source(part: str, name: str, points: float, first: bool) -> str:
     )
 
 
-def nbgrader_notebook(part: str, solutions: Path = SOLUTIONS_DIR) -> dict:
-    """The instructor's source notebook of one part, with nbgrader cell metadata."""
+def nbgrader_notebook(part: str, course: Course, solutions: Path = SOLUTIONS_DIR) -> dict:
+    """The instructor's source notebook of one part, with nbgrader cell metadata and ``course``'s points."""
     cells = []
     for cell in part_cells(part, solutions):
         if cell.role == "markdown":
@@ -93,30 +94,34 @@ def nbgrader_notebook(part: str, solutions: Path = SOLUTIONS_DIR) -> dict:
         else:
             cells.append(code_cell(cell.source, cell.key, _meta(cell.key, locked=True)))
     cells.append(markdown_cell(GRADING_INTRO, "grading", _meta("grading", locked=True)))
-    for index, test in enumerate(graded_tests(part)):
-        grade_id = f"test-{test.function}"
+    for index, test in enumerate(graded_tests(part, course)):
+        grade_id = f"test-{test.id}"
         source = test_cell_source(part, test.name, test.points, first=index == 0)
         cells.append(code_cell(source, grade_id, _meta(grade_id, grade=True, locked=True, points=test.points)))
     return notebook(cells, part)
 
 
-def write_course(course: Path, solutions: Path = SOLUTIONS_DIR, config: bool = True) -> list[Path]:
-    """Write ``source/<part>/<part>.ipynb`` for every part (and ``nbgrader_config.py`` unless it exists)."""
+def write_course(folder: Path, course: Course, solutions: Path = SOLUTIONS_DIR, config: bool = True) -> list[Path]:
+    """Write ``source/<part>/<part>.ipynb`` for every part, with ``course``'s points (and ``nbgrader_config.py`` unless it exists)."""
     written = []
     for part in GRADED_MODULES:
-        path = course / "source" / part / f"{part}.ipynb"
+        path = folder / "source" / part / f"{part}.ipynb"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(dumps(nbgrader_notebook(part, solutions)))
+        path.write_text(dumps(nbgrader_notebook(part, course, solutions)))
         written.append(path)
-    config_path = course / "nbgrader_config.py"
+    config_path = folder / "nbgrader_config.py"
     if config and not config_path.exists():
         config_path.write_text(NBGRADER_CONFIG)
         written.append(config_path)
     return written
 
 
-def main(args: argparse.Namespace) -> int:
-    """``python -m autograder nbgrader COURSE``: an nbgrader course directory."""
-    written = write_course(Path(args.course))
+def options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("course", help="the course directory (source/<part>/ is written there)")
+
+
+def main(args: argparse.Namespace, course: Course) -> int:
+    """``python -m autograder nbgrader COURSE``: an nbgrader course directory, with ``course``'s points."""
+    written = write_course(Path(args.course), course)
     print(f"wrote {len(written)} files to the nbgrader course {args.course}; then, there: nbgrader generate_assignment <part>")
     return 0

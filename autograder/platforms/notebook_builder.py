@@ -98,7 +98,7 @@ def part_cells(part: str, solutions: Path = SOLUTIONS_DIR, narratives: Path | No
         raise BuildError(f"unknown part {part!r}")
     definitions, imports = _definitions(solutions / f"{part}.py")
     chapter, chapter_imports = _definitions(solutions / "chapter.py")
-    blocks = narrative.load(part, narratives or solutions / "notebooks")
+    blocks = narrative.load(part, narratives)
     cells: list[Cell] = []
     placed: list[str] = []
     counts: dict[str, int] = {}
@@ -240,6 +240,10 @@ def write_plain(out: Path, solutions: Path = SOLUTIONS_DIR) -> list[Path]:
         path.write_text(dumps(plain_notebook(part, solutions)))
         written.append(path)
     return written
+
+
+def options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("out", help="the folder to write <part>.ipynb into")
 
 
 def main(args: argparse.Namespace) -> int:

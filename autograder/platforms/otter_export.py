@@ -38,6 +38,7 @@ from pathlib import Path
 
 from autograder import SOLUTIONS_DIR
 from autograder.api import GRADED_MODULES
+from autograder.course.config import Course
 from autograder.graders.catalog import GradedTest, graded_tests
 from autograder.platforms.notebook_builder import Cell, code_cell, dumps, guarded, markdown_cell, notebook, part_cells, raw_cell
 from autograder.stubs import BEGIN, END
@@ -106,7 +107,7 @@ def hidden_test(part: str, test: GradedTest) -> str:
     """One graded behaviour as a hidden otter test case with its points."""
     return (
         f'""" # BEGIN TEST CONFIG\npoints: {test.points:g}\nhidden: true\n""" # END TEST CONFIG\n'
-        f"def {test.function}():\n"
+        f"def {test.id}():\n"
         "    from autograder.platforms.kernel import check\n\n"
         f"    check({json.dumps(part)}, {json.dumps(test.name)})"
     )
@@ -151,16 +152,16 @@ def _question(part: str, cell: Cell, check: Cell | None, tests: list[GradedTest]
     ]
     if check is not None:
         cells.append(code_cell(public_test(check.source), f"test-{name}-example"))
-    cells += [code_cell(hidden_test(part, test), f"test-{test.function}") for test in tests]
+    cells += [code_cell(hidden_test(part, test), f"test-{test.id}") for test in tests]
     cells += [raw_cell("# END TESTS", f"end-tests-{name}"), raw_cell("# END QUESTION", f"end-question-{name}")]
     return cells
 
 
-def otter_master(part: str, solutions: Path = SOLUTIONS_DIR) -> dict:
-    """The otter assign master notebook of one part."""
+def otter_master(part: str, course: Course, solutions: Path = SOLUTIONS_DIR) -> dict:
+    """The otter assign master notebook of one part, with ``course``'s points."""
     cells = [raw_cell(assignment_config(part), "assignment-config")]
     layout = part_cells(part, solutions)
-    tests = graded_tests(part)
+    tests = graded_tests(part, course)
     for index, cell in enumerate(layout):
         if cell.role == "markdown":
             cells.append(markdown_cell(cell.source, cell.key))
@@ -196,13 +197,13 @@ def copy_support(out: Path) -> list[Path]:
     return written
 
 
-def write_masters(out: Path, solutions: Path = SOLUTIONS_DIR, support: bool = True) -> list[Path]:
-    """Write ``<part>.ipynb`` master notebooks into ``out`` (and, with ``support``, the files they ship)."""
+def write_masters(out: Path, course: Course, solutions: Path = SOLUTIONS_DIR, support: bool = True) -> list[Path]:
+    """Write ``<part>.ipynb`` master notebooks into ``out`` with ``course``'s points (and, with ``support``, the files they ship)."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for part in GRADED_MODULES:
         path = out / f"{part}.ipynb"
-        path.write_text(dumps(otter_master(part, solutions)))
+        path.write_text(dumps(otter_master(part, course, solutions)))
         written.append(path)
     if support:
         for name in SUPPORT_DIRS:
@@ -211,12 +212,12 @@ def write_masters(out: Path, solutions: Path = SOLUTIONS_DIR, support: bool = Tr
     return written
 
 
-def main(args: argparse.Namespace) -> int:
-    """``python -m autograder otter OUT``: otter-grader master notebooks and their support files."""
-    from autograder.session import graders_missing
+def options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("out", help="the folder for <part>.ipynb, autograder/ and solutions/")
 
-    if graders_missing("otter"):
-        return 2
-    written = write_masters(Path(args.out))
+
+def main(args: argparse.Namespace, course: Course) -> int:
+    """``python -m autograder otter OUT``: otter-grader master notebooks (with ``course``'s points) and their support files."""
+    written = write_masters(Path(args.out), course)
     print(f"wrote {len(written)} files to {args.out}; then, there: otter assign <part>.ipynb dist/<part> --no-pdfs")
     return 0

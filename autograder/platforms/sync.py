@@ -16,12 +16,13 @@ from pathlib import Path
 
 from autograder import PROJECT_ROOT, SOLUTIONS_DIR
 from autograder.api import GRADED_MODULES
+from autograder.course.config import Course
 
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 
 
-def expected(solutions: Path = SOLUTIONS_DIR) -> dict[str, str]:
-    """Path under ``notebooks/`` -> the text it must hold."""
+def expected(course: Course, solutions: Path = SOLUTIONS_DIR) -> dict[str, str]:
+    """Path under ``notebooks/`` -> the text it must hold (with ``course``'s points)."""
     from autograder.platforms.nbgrader_export import NBGRADER_CONFIG, nbgrader_notebook
     from autograder.platforms.notebook_builder import dumps, plain_notebook
     from autograder.platforms.otter_export import otter_master
@@ -29,15 +30,15 @@ def expected(solutions: Path = SOLUTIONS_DIR) -> dict[str, str]:
     files = {"nbgrader/nbgrader_config.py": NBGRADER_CONFIG}
     for part in GRADED_MODULES:
         files[f"plain/{part}.ipynb"] = dumps(plain_notebook(part, solutions))
-        files[f"nbgrader/source/{part}/{part}.ipynb"] = dumps(nbgrader_notebook(part, solutions))
-        files[f"otter/{part}.ipynb"] = dumps(otter_master(part, solutions))
+        files[f"nbgrader/source/{part}/{part}.ipynb"] = dumps(nbgrader_notebook(part, course, solutions))
+        files[f"otter/{part}.ipynb"] = dumps(otter_master(part, course, solutions))
     return files
 
 
-def sync(root: Path = NOTEBOOKS_DIR, check: bool = False, solutions: Path = SOLUTIONS_DIR) -> list[str]:
-    """Write (or, with ``check``, only compare) the checked-in notebooks; returns the paths that differed,
-    stale notebooks included (removed unless ``check``)."""
-    wanted = expected(solutions)
+def sync(course: Course, root: Path = NOTEBOOKS_DIR, check: bool = False, solutions: Path = SOLUTIONS_DIR) -> list[str]:
+    """Write (or, with ``check``, only compare) the checked-in notebooks with ``course``'s points; returns the paths that
+    differed, stale notebooks included (removed unless ``check``)."""
+    wanted = expected(course, solutions)
     differing = []
     for relative, text in wanted.items():
         target = root / relative
@@ -56,9 +57,14 @@ def sync(root: Path = NOTEBOOKS_DIR, check: bool = False, solutions: Path = SOLU
     return differing
 
 
-def main(args: argparse.Namespace) -> int:
-    """``python -m autograder notebooks [--check]``: write (or compare) notebooks/; exit 1 when out of date."""
-    changed = sync(Path(args.out or NOTEBOOKS_DIR), check=args.check)
+def options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--check", action="store_true", help="only compare; exit 1 if notebooks/ is out of date")
+    parser.add_argument("--out", help="another folder than notebooks/")
+
+
+def main(args: argparse.Namespace, course: Course) -> int:
+    """``python -m autograder notebooks [--check]``: write (or compare) notebooks/ with ``course``'s points; exit 1 when out of date."""
+    changed = sync(course, Path(args.out or NOTEBOOKS_DIR), check=args.check)
     if args.check:
         if changed:
             print(f"notebooks/ is out of date for: {', '.join(changed)}. Run: python -m autograder notebooks")

@@ -23,31 +23,18 @@ import platform
 import types
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 
 from autograder import SOLUTIONS_DIR
-from autograder.references.fingerprint import CANARY, fingerprint
+from autograder.references.fingerprint import fingerprint
 from autograder.sandbox.capture import configure_torch
 from autograder.sandbox.runners import RUNNERS
+from autograder.sandbox.specs import Scenario
 
 CURVES_PATH = Path(__file__).with_name("curves.json")
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """A scenario runner (a key of ``RUNNERS``), the student functions it needs (``module.function``), and its plain-data spec."""
-
-    runner: str
-    targets: tuple[str, ...]
-    spec: dict
-
-    @property
-    def module(self) -> str:
-        return self.targets[0].partition(".")[0]
 
 
 Patch = tuple[str, str]
@@ -123,10 +110,10 @@ def compute(scenarios: dict[str, Scenario]) -> dict:
     return {key: to_jsonable(run(scenario)) for key, scenario in sorted(scenarios.items())}
 
 
-def write(scenarios: dict[str, Scenario], path: Path = CURVES_PATH) -> None:
-    """Store every scenario's result with the fingerprint and canary a later start-up checks (``references --write``)."""
+def write(scenarios: dict[str, Scenario], canary: str, path: Path = CURVES_PATH) -> None:
+    """Store every scenario's result with the fingerprint and ``canary`` a later start-up checks (``references --write``)."""
     results = compute(scenarios)
-    document = {"environment": environment(), "fingerprint": fingerprint(scenarios), "canary": CANARY, "results": results}
+    document = {"environment": environment(), "fingerprint": fingerprint(scenarios), "canary": canary, "results": results}
     path.write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
 
 
@@ -166,8 +153,9 @@ def drifted(stored: dict, live: dict) -> list[str]:
 class ReferenceBook:
     """The reference results the graders compare with, checked against this environment once per process."""
 
-    def __init__(self, scenarios: dict[str, Scenario], path: Path = CURVES_PATH) -> None:
+    def __init__(self, scenarios: dict[str, Scenario], canary: str, path: Path = CURVES_PATH) -> None:
         self.scenarios = scenarios
+        self.canary = canary
         self.path = path
         self.notes: list[str] = []
         self.recomputed: bool | None = None  # after ensure(): False when the stored results were trusted as they are
@@ -177,7 +165,7 @@ class ReferenceBook:
         """Whether the stored results are this environment's own: same fingerprint, and the canary reproduces bit for bit."""
         canary = stored_doc.get("canary")
         stored = stored_doc.get("results", {})
-        if canary not in self.scenarios or canary not in stored or set(stored) != set(self.scenarios):
+        if canary != self.canary or canary not in self.scenarios or canary not in stored or set(stored) != set(self.scenarios):
             return False
         configure_torch()  # the thread settings are part of the fingerprint
         if stored_doc.get("fingerprint") != fingerprint(self.scenarios):

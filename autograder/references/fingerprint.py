@@ -6,8 +6,9 @@ makes them (``solutions/``, the scenario runners, the scenarios' specs) and the
 environment that runs it (torch, NumPy, Python, the CPU's instruction set, the thread
 settings). :func:`fingerprint` records both when ``references --write`` stores
 the results; a start-up whose fingerprint is the same, and whose canary scenario
-(recomputed every time, in a few milliseconds) gives the stored result bit for bit,
-uses the stored results. Anything else recomputes them all, as before.
+(recomputed every time, in a few milliseconds; a part declares it as ``CANARY`` in
+its ``hidden/scenarios.py``) gives the stored result bit for bit, uses the stored
+results. Anything else recomputes them all, as before.
 """
 
 from __future__ import annotations
@@ -19,12 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder import PACKAGE_DIR, SOLUTIONS_DIR
-
-# The scenario recomputed at every start and compared bit for bit: the real digits through the
-# classifier's blocks and an optimizer, so it runs the float32 kernels a different CPU or build
-# rounds differently, in about 30 ms.
-CANARY = "putting_it_together.curves"
+from autograder import PACKAGE_DIR, PARTS_DIR, SOLUTIONS_DIR
 
 
 def _digest(texts: list[bytes]) -> str:
@@ -35,8 +31,8 @@ def _digest(texts: list[bytes]) -> str:
 
 
 def code_digest(scenarios: dict) -> str:
-    """The code and data that make the results: the solutions, the sandbox (runners, models, data) and every spec."""
-    files = sorted([*SOLUTIONS_DIR.glob("*.py"), *(PACKAGE_DIR / "sandbox").rglob("*.py")])
+    """The code and data that make the results: the solutions, the sandbox (runners, models, data), the parts' runners and every spec."""
+    files = sorted([*SOLUTIONS_DIR.glob("*.py"), *(PACKAGE_DIR / "sandbox").rglob("*.py"), *PARTS_DIR.glob("*/runner.py")])
     specs = json.dumps({key: [s.runner, list(s.targets), s.spec] for key, s in sorted(scenarios.items())}, sort_keys=True, default=repr)
     return _digest([*(str(path.relative_to(path.parents[1])).encode() + path.read_bytes() for path in files), specs.encode()])
 

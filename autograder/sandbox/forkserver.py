@@ -162,7 +162,7 @@ def main() -> None:
     # longer exist for a child (namespaces) or be readable by it (user), so a lazy import would fail there.
     # tests/test_sandbox_layout.py checks that this list covers every sandbox module the child can reach.
     from autograder.sandbox import capture, child, data, integrity, lean_optim, limits, models, observe, runners, seccomp, wire  # noqa: F401
-    from autograder.sandbox.runners import backprop, describe, putting_it_together, regularization, training  # noqa: F401
+    from autograder.sandbox.runners import describe, training  # noqa: F401  (importing runners imported each part's runner)
 
     capture.configure_torch()
     capture.warm_torch()  # in every child already: not paid per child, and before the child's seal

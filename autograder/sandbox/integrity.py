@@ -11,7 +11,8 @@ called, compared with ``==`` or hashed) and names each difference.
 
 What is sealed:
 
-- every loaded module of :mod:`autograder.sandbox`: each name in its namespace
+- every loaded module of :mod:`autograder.sandbox`, and each part's runner module
+  (``autograder.parts.<name>.runner``): each name in its namespace
   (no name added, removed or rebound), each of its dicts that is a table
   (``RUNNERS``, ``SCALAR_FUNCTIONS``; not the registries it fills while it runs,
   :data:`FILLED_WHILE_RUNNING`), and every class it holds with their bases;
@@ -36,10 +37,13 @@ Who may import it: the child (:mod:`autograder.sandbox.child`); it imports no ot
 from __future__ import annotations
 
 import operator
+import re
 import sys
 import types
 
 SANDBOX = "autograder.sandbox"
+# The parts' own scenario runners run in the child beside the sandbox's modules: sealed as they are.
+PART_RUNNER = re.compile(r"autograder\.parts\.[a-z][a-z0-9_]*\.runner")
 # The libraries whose names the harness looks up while it runs (the wire: json, struct, NumPy; the runners: torch).
 LIBRARIES = ("builtins", "json", "json.encoder", "struct", "math", "numpy", "torch", "torch.nn", "torch.nn.functional", "torch.utils.data")
 # The registries the harness fills while a scenario runs: their entries change, their identity may not.
@@ -193,7 +197,7 @@ def seal(*extra: type) -> Seal:
     tables: list[tuple] = []
     classes: dict[int, type] = {}
     for name, module in sorted(sys.modules.items()):
-        if not (name == SANDBOX or name.startswith(SANDBOX + ".")) or module is None:
+        if not (name == SANDBOX or name.startswith(SANDBOX + ".") or PART_RUNNER.fullmatch(name)) or module is None:
             continue
         namespace = vars(module)
         tables.append(_table(name, None, namespace, exact=True))

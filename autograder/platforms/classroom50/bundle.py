@@ -23,17 +23,18 @@ import argparse
 import shutil
 from pathlib import Path
 
-from autograder.course import config
+from autograder.course.config import Course
 from autograder.errors import InputError
 
 ENTRY_POINT = Path(__file__).with_name("autograder.py")
 MAX_BUNDLE_BYTES = 10 * 1024 * 1024  # runner.py's MAX_FETCH_BYTES for a bundle (compressed there; a bound here)
 
 
-def write_bundle(out: Path, hidden: bool = True) -> list[Path]:
-    """Write ``autograder.py`` (and, when ``hidden``, ``grader/``) into ``out``; returns the files written, relative to ``out``.
+def write_bundle(out: Path, course: Course, hidden: bool = True) -> list[Path]:
+    """Write ``autograder.py`` (and, when ``hidden``, ``grader/`` with ``course``'s file) into ``out``; returns the files
+    written, relative to ``out``.
 
-    ``out`` must not exist or be empty. Example: ``write_bundle(Path("build/c50"))[0] == Path("autograder.py")``.
+    ``out`` must not exist or be empty. Example: ``write_bundle(Path("build/c50"), Course())[0] == Path("autograder.py")``.
     """
     from autograder import graders_present
 
@@ -49,9 +50,8 @@ def write_bundle(out: Path, hidden: bool = True) -> list[Path]:
         from autograder.platforms.gradescope import grader_files
 
         files = list(grader_files())
-        course = config.course_path()
-        if course is not None:  # this term's points and visibility travel with the grader
-            files.append((Path("course.toml"), course))
+        if course.source is not None:  # this term's points and visibility travel with the grader
+            files.append((Path("course.toml"), course.source))
         for relative, source in files:
             target = out / "grader" / relative
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -60,10 +60,15 @@ def write_bundle(out: Path, hidden: bool = True) -> list[Path]:
     return written
 
 
-def main(args: argparse.Namespace) -> int:
-    """Write the Classroom 50 files and say where they go."""
+def options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("out", help="a new folder; copy its content to CLASSROOM/autograders/ASSIGNMENT/ in the classroom50 repository")
+    parser.add_argument("--public-only", action="store_true", help="no hidden graders: the student's copy runs the public checks")
+
+
+def main(args: argparse.Namespace, course: Course) -> int:
+    """Write the Classroom 50 files (with ``course``'s file) and say where they go."""
     out = Path(args.out)
-    files = write_bundle(out, hidden=not args.public_only)
+    files = write_bundle(out, course, hidden=not args.public_only)
     size = sum((out / f).stat().st_size for f in files)
     print(f"wrote {len(files)} files ({size / 1e6:.1f} MB) to {out}")
     print("copy them to CLASSROOM/autograders/ASSIGNMENT/ in your organisation's classroom50 repository, then commit and push")

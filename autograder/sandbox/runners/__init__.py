@@ -10,31 +10,38 @@ are comparable number for number.
 
 Nothing here is secret: which scenarios the graders use, and what the
 reference gives, live with the hidden graders. One module per kind of
-exercise (:mod:`.backprop`, :mod:`.training`, :mod:`.regularization`,
-:mod:`.putting_it_together`), their shared helpers in :mod:`.describe`; this
-package only assembles ``RUNNERS``, the table the child's ``scenario``
+exercise: the shared training runners in :mod:`.training`, their helpers in
+:mod:`.describe`, and each part's own in ``autograder/parts/<name>/runner.py``;
+this package only assembles ``RUNNERS``, the table the child's ``scenario``
 request names a runner from.
 
-Who may import it: the child (:mod:`autograder.sandbox.child`), the fork server, and the judge's reference results.
+Who may import it: the child (:mod:`autograder.sandbox.child`), the fork server, and the judge's reference results;
+it imports the parts' runner modules, found through the registry.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
-from autograder.sandbox.runners.backprop import run_numerical_gradient
-from autograder.sandbox.runners.putting_it_together import run_classifier, run_digits, run_linear_block
-from autograder.sandbox.runners.regularization import run_dropout, run_l2, run_network
+from autograder.course.parts import NAMES, has, module_of
 from autograder.sandbox.runners.training import run_train_step, run_trainer
 
-RUNNERS: dict[str, Callable[..., dict]] = {
-    "numerical_gradient": run_numerical_gradient,
-    "trainer": run_trainer,
-    "train_step": run_train_step,
-    "dropout": run_dropout,
-    "l2": run_l2,
-    "network": run_network,
-    "linear_block": run_linear_block,
-    "classifier": run_classifier,
-    "digits": run_digits,
-}
+# The runners every course shares: a training step, and a trainer (any of the chapter's loops).
+SHARED: dict[str, Callable[..., dict]] = {"trainer": run_trainer, "train_step": run_train_step}
+
+
+def _assemble() -> dict[str, Callable[..., dict]]:
+    """The shared runners and each part's own (``autograder/parts/<name>/runner.py``, its ``RUNNERS``), one table."""
+    table = dict(SHARED)
+    for name in NAMES:
+        if not has(name, "runner"):
+            continue
+        for kind, runner in importlib.import_module(module_of(name, "runner")).RUNNERS.items():
+            if kind in table:
+                raise ValueError(f"part {name}'s runner {kind!r} is already defined: name it after the part's exercise")
+            table[kind] = runner
+    return table
+
+
+RUNNERS: dict[str, Callable[..., dict]] = _assemble()

@@ -1,0 +1,111 @@
+"""Scenarios and calls as plain data: the one type and the one set of spec builders of the public checks and the hidden graders.
+
+A :class:`Scenario` names a scenario runner (a key of :data:`autograder.sandbox.runners.RUNNERS`),
+the student functions it needs (``module.function``) and its spec, plain data that the runner
+reads (data, model, optimizer, loss, script). The same scenario runs the student's code in the
+child and the reference solution in the judge, so the two runs are comparable number for number.
+A :class:`Call` is a direct call of one student function on given arguments.
+
+A scenario is small on purpose: a dozen samples, a few epochs, a handful of hidden units, and
+built to isolate something a trainer can get wrong (batch sizes that divide the data or leave a
+smaller last batch, dropout that makes train and eval mode differ, scripted validation losses that
+fix the stopping epoch; see :class:`autograder.sandbox.models.JudgeNet`).
+
+Nothing here is secret: which scenarios the hidden graders use lives in their part's ``hidden/scenarios.py``.
+
+Example:
+    >>> regression(12, 4)["batch_size"]
+    4
+    >>> trainer("validation.trainer", regression(12, 4, n_valid=7, valid_batch=2), SMALL, SGD, {"epochs": 4}).module
+    'validation'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A scenario runner, the student functions it needs (``module.function``), and its plain-data spec."""
+
+    runner: str
+    targets: tuple[str, ...]
+    spec: dict
+
+    @property
+    def target(self) -> str:
+        """The function the scenario judges (the first of ``targets``)."""
+        return self.targets[0]
+
+    @property
+    def module(self) -> str:
+        """The part whose function it judges."""
+        return self.targets[0].partition(".")[0]
+
+
+@dataclass(frozen=True)
+class Call:
+    """A direct call of the student function ``target`` ("module.function") on ``args``."""
+
+    target: str
+    args: tuple
+
+
+def regression(
+    n_train: int, batch: int, n_valid: int = 0, valid_batch: int | None = None, seed: int = 11, features: int = 3, **extra
+) -> dict:
+    """A smooth regression data set: ``n_train`` + ``n_valid`` samples of ``features`` inputs."""
+    data = {"kind": "regression", "seed": seed, "n_train": n_train, "n_valid": n_valid, "features": features, "batch_size": batch}
+    if valid_batch is not None:
+        data["valid_batch_size"] = valid_batch
+    return {**data, **extra}
+
+
+def images(n_train: int, batch: int, n_valid: int, valid_batch: int, seed: int = 5, side: int = 4, **extra) -> dict:
+    """Small two-class ``side`` x ``side`` "images" with integer labels."""
+    return {
+        "kind": "images",
+        "seed": seed,
+        "side": side,
+        "n_train": n_train,
+        "n_valid": n_valid,
+        "batch_size": batch,
+        "valid_batch_size": valid_batch,
+        **extra,
+    }
+
+
+def trainer(
+    target: str,
+    data: dict,
+    model: dict,
+    optimizer: dict,
+    kwargs: dict,
+    criterion: str = "mse",
+    script: list | None = None,
+    validation: bool = True,
+    shuffle_seed: int = 3,
+) -> Scenario:
+    """A run of the student's trainer ``target`` ("module.trainer") on the judge's model, data and optimizer."""
+    spec = {
+        "data": data,
+        "model": model,
+        "optimizer": optimizer,
+        "criterion": criterion,
+        "shuffle_seed": shuffle_seed,
+        "validation": validation,
+        "kwargs": kwargs,
+    }
+    if script is not None:
+        spec["script"] = script
+    return Scenario("trainer", (target,), spec)
+
+
+SMALL = {"hidden": 4, "seed": 7}
+# Models with dropout arrive in eval mode (as after someone evaluated them): the trainer must call model.train() itself.
+DROPOUT = {"hidden": 6, "seed": 8, "dropout": 0.4, "handed_over": "eval"}
+SGD = {"name": "sgd", "lr": 0.05}
+ADAM = {"name": "adam", "lr": 0.02}
+# Scripted validation: targets 0 make the judge's scripted outputs give exactly the scripted losses.
+ZEROS = {"valid_targets": "zeros"}
