@@ -188,7 +188,7 @@ hint = _ANY.hint
 
 
 def options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("name", help="the function, e.g. train_step (or validation.trainer)")
+    parser.add_argument("name", help="the function, by its name (or part.function when several parts have one of that name)")
     parser.add_argument("step", nargs="?", type=int, help="which step, from 1 (default: 1)")
 
 

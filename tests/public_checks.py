@@ -21,10 +21,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import CHECKS_DIR
-from autograder.checks import regularization_rules as rules
 from autograder.graders.material import mistakes
 from autograder.judge.results import GradeReport
+from autograder.parts.regularization.public import rules
 from autograder.session import GradingSession
 from tests.proving import ROOT, Entry, load_entries, materialise
 
@@ -91,7 +90,7 @@ def _outcome(name: str, report: GradeReport) -> Outcome:
 
 def grade_folders(folders: dict[str, Path]) -> dict[str, Outcome]:
     """Each folder graded with the public checks, in one session (forked children: one torch import for all)."""
-    with GradingSession(CHECKS_DIR, sandbox=True) as session:
+    with GradingSession.public_checks(sandbox=True) as session:
         return {name: _outcome(name, session.grade(path)) for name, path in folders.items()}
 
 

@@ -47,9 +47,9 @@ def course_file(tmp_path: Path) -> Path:
 
 
 def test_with_no_course_file_the_defaults_are_todays_100_points():
-    assert config.course_path() is None, "a course.toml in the project would change every grade: keep it out of the repository"
-    assert config.active() == config.Course()
-    tests = all_tests()
+    assert not config.DEFAULT_PATH.exists(), "a course.toml in the project would change every grade: keep it out of the repository"
+    assert config.resolve(None) == config.Course()
+    tests = all_tests(config.Course())
     assert sum(t.points for t in tests) == 100
     assert all(t.visibility == "visible" and t.points == t.declared_points for t in tests)
 
@@ -106,6 +106,7 @@ def test_the_release_follows_the_course_file(course_file: Path, tmp_path: Path):
     exercises = sorted(p.name for p in (bundle / "exercises").glob("*.py"))
     assert exercises == ["chapter.py", "training_loop.py"]
     assert not (bundle / "notebooks").exists() and not (bundle / "autograder" / "checks").exists()
+    assert not list((bundle / "autograder" / "parts").glob("*/public"))
 
 
 @pytest.mark.parametrize(
@@ -173,7 +174,7 @@ def test_a_bundle_of_some_parts_checks_those_parts_only_and_one_without_checks_s
     some.write_text('[release]\nparts = ["training_loop"]\n')
     bundle = tmp_path / "some"
     assert run_cli("release", str(bundle), "--course", str(some)).returncode == 0
-    assert sorted(p.name for p in (bundle / "autograder" / "checks").glob("test_*.py")) == ["test_training_loop.py"]
+    assert sorted(p.parent.name for p in (bundle / "autograder" / "parts").glob("*/public")) == ["training_loop"]
     check = run_cli("check", cwd=bundle)
     assert check.returncode == 0, check.stderr[-2000:]
     assert "training_loop: not started yet" in check.stdout and "early_stopping" not in check.stdout, check.stdout
@@ -195,9 +196,9 @@ def test_a_course_can_turn_hints_off_in_the_bundle(tmp_path: Path):
     course.write_text("[release]\nhints = false\n")
     bundle = tmp_path / "bundle"
     assert run_cli("release", str(bundle), "--course", str(course)).returncode == 0
-    assert not (bundle / "autograder" / "checks" / "hints.toml").exists() and (bundle / "autograder" / "checks" / "hints.py").exists()
+    assert not list((bundle / "autograder" / "parts").glob("*/public/hints.toml")) and (bundle / "autograder" / "checks" / "hints.py").exists()
     off = run_cli("hint", "train_step", cwd=bundle)
     assert off.returncode == 0 and off.stdout.strip() == HINTS_OFF, off.stdout + off.stderr
     on = tmp_path / "on"
-    assert run_cli("release", str(on)).returncode == 0 and (on / "autograder" / "checks" / "hints.toml").is_file()
+    assert run_cli("release", str(on)).returncode == 0 and (on / "autograder" / "parts" / "training_loop" / "public" / "hints.toml").is_file()
     assert run_cli("hint", "train_step", "2", cwd=on).stdout.startswith("Hint 2 of 3 for train_step")

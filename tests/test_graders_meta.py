@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import ast
+import inspect
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -11,40 +13,35 @@ import pytest
 
 from autograder import PACKAGE_DIR, references
 from autograder.api import GRADED_MODULES, STUDENT_API
-from autograder.course import config
-from autograder.course.parts import PARTS
-from autograder.graders.catalog import all_tests
-from autograder.graders.material import mistakes, scenarios
+from autograder.course.config import Course
+from autograder.course.parts import NAMES
+from autograder.graders.catalog import all_tests, part_points
+from autograder.graders.material import canary, mistakes, scenarios
+from autograder.judge.runner import resolve
+from autograder.judge.table import tables
 from tests.conftest import copy_project, run_cli
 
-GRADERS = PACKAGE_DIR / "graders"
 SCENARIOS = scenarios()
 MISTAKES = mistakes()
+ROWS = tables("hidden")
 
 
 def graded_marks() -> list[dict]:
-    """Every @graded(...) decorator in the grader modules, read from the source (wherever it sits under graders/)."""
-    marks = []
-    for path in sorted(GRADERS.rglob("test_*.py")):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "graded":
-                name = node.args[0].value
-                keywords = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
-                marks.append({"name": name, "file": str(path.relative_to(GRADERS)), **keywords})
-    return marks
+    """Every hidden test as plain data: its name, points, hidden flag and id, from the parts' tables."""
+    return [{"name": row.name, "points": row.points, "hidden": row.hidden, "id": row.id, "part": row.part} for row in ROWS]
 
 
-def test_points_add_up_to_the_registry_and_to_100():
-    per_module: dict[str, float] = {}
-    for mark in graded_marks():
-        per_module[mark["name"].partition(".")[0]] = per_module.get(mark["name"].partition(".")[0], 0) + mark["points"]
-    assert per_module == {part.name: part.points for part in PARTS}
-    assert sum(per_module.values()) == 100
-    assert sum(test.points for test in all_tests(course=config.Course())) == 100
+def test_points_add_up_per_part_and_to_100():
+    per_part: dict[str, float] = {}
+    for row in ROWS:
+        per_part[row.part] = per_part.get(row.part, 0) + row.points
+    assert per_part == {name: part_points(name, Course()) for name in NAMES}
+    assert sum(per_part.values()) == 100
+    assert sum(test.points for test in all_tests(Course())) == 100
 
 
 def test_names_start_with_a_graded_function_and_are_unique():
-    names = [mark["name"] for mark in graded_marks()]
+    names = [row.name for row in ROWS]
     assert len(names) == len(set(names))
     for name in names:
         target, _, words = name.partition(": ")
@@ -53,9 +50,35 @@ def test_names_start_with_a_graded_function_and_are_unique():
         assert len(words) > 10, name
 
 
-def test_each_part_folder_grades_its_own_part():
-    for mark in graded_marks():
-        assert mark["file"].startswith(f"{mark['name'].partition('.')[0]}/test_"), mark
+@pytest.mark.parametrize("side", ["hidden", "public"])
+def test_every_row_names_a_check_that_exists_and_takes_what_the_runner_gives(side):
+    """A row's check (and its placeholder rule's value check) resolves, and each of its parameters is given."""
+    for row in tables(side):
+        for reference, args in [(row.check, row.args), *([(row.values_first.check, row.values_first.args)] if row.values_first else [])]:
+            function = resolve(reference, row)
+            given = {"submission", "scenario", *args} | ({"book"} if side == "hidden" else set())
+            for name, parameter in inspect.signature(function).parameters.items():
+                assert name in given or parameter.default is not inspect.Parameter.empty, (row.name, reference, name)
+            assert set(args) <= set(inspect.signature(function).parameters), (row.name, reference)
+            if row.scenario:
+                assert row.scenario in SCENARIOS or side == "public", (row.name, row.scenario)
+
+
+def test_the_catalog_reads_every_table_without_importing_torch():
+    process = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from autograder.graders.catalog import all_tests; from autograder.course.config import Course; "
+            "from autograder.judge.table import tables; "
+            "assert len(all_tests(Course())) > 50 and len(tables('public')) > 40; print(sorted(m for m in sys.modules if m.split('.')[0] == 'torch'))",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=PACKAGE_DIR.parent,
+    )
+    assert process.returncode == 0, process.stderr[-2000:]
+    assert process.stdout.strip() == "[]"
 
 
 def test_reference_curves_reproduce_here():
@@ -102,7 +125,7 @@ def test_reference_book_recomputes_and_warns_when_curves_do_not_reproduce(tmp_pa
     stored["fingerprint"]["torch"] = "2.0.0"  # which the fingerprint says (a matching one is trusted: test_references_skip)
     forged = tmp_path / "curves.json"
     forged.write_text(json.dumps(stored))
-    book = references.ReferenceBook(SCENARIOS, forged)
+    book = references.ReferenceBook(SCENARIOS, canary(), forged)
     live = references.run(SCENARIOS[key])
     assert book.result(key)["returned"] == live["returned"]
     assert len(book.notes) == 1 and key in book.notes[0] and "recomputed" in book.notes[0]
@@ -157,7 +180,7 @@ def test_every_trainer_mistake_shows_in_some_scenario():
 
 def test_the_reference_clears_the_digits_bar_with_room_to_spare():
     """The 90% bar of part 6 must be reachable: the reference gets well above it on every seed tried."""
-    from autograder.graders.putting_it_together.test_putting_it_together import DIGITS, DIGITS_BAR
+    from autograder.parts.putting_it_together.hidden.checks import DIGITS, DIGITS_BAR
     from autograder.parts.putting_it_together.runner import run_digits
 
     solution = references.load_solution("putting_it_together")
@@ -186,3 +209,4 @@ def test_a_known_mistake_whose_patch_no_longer_applies_stops_the_graders_loading
     process = run_cli("grade", "solutions", cwd=copy)
     assert process.returncode == 3 and "Traceback" not in process.stderr, process.stderr[-2000:]
     assert "training_loop.no_zero_grad" in process.stderr and "mistakes.py" in process.stderr
+    assert process.stderr.startswith("error: the graders could not load:") and process.stderr.count("\n") == 1

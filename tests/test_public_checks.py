@@ -9,18 +9,20 @@ that differ from the hidden graders', and hold no hidden material.
 
 from __future__ import annotations
 
-import ast
 import json
 import shutil
 
 import pytest
 
-from autograder import CHECKS_DIR, SOLUTIONS_DIR
+from autograder import SOLUTIONS_DIR
 from autograder.checks import public
 from autograder.course.parts import NAMES
 from autograder.graders import public_expected
 from autograder.graders.material import mistakes, scenarios
 from autograder.judge.grading import GradingFailure
+from autograder.judge.table import tables
+from autograder.parts.regularization.hidden import checks as hidden5
+from autograder.parts.regularization.public import scenarios as public5
 from tests.conftest import ROOT, run_cli
 from tests.leaks import bundle_leaks, solution_lines
 from tests.proving import load_entries
@@ -78,17 +80,14 @@ def test_the_stored_expected_results_are_current():
     assert public_expected.out_of_date() == []
 
 
-def test_the_check_names_their_part_and_function_and_live_in_the_parts_file():
-    for path in sorted(CHECKS_DIR.glob("test_*.py")):
-        part = path.stem.removeprefix("test_")
-        assert part in NAMES, path
-        for node in ast.parse(path.read_text()).body:
-            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
-                marks = [d for d in node.decorator_list if isinstance(d, ast.Call) and getattr(d.func, "id", "") == "graded"]
-                assert len(marks) == 1, (path.name, node.name)
-                name = ast.literal_eval(marks[0].args[0])
-                assert name.startswith(f"{part}.") and ": " in name, name
-                assert {k.arg: ast.literal_eval(k.value) for k in marks[0].keywords}.get("hidden") is False, name
+def test_the_checks_name_their_part_and_function_and_live_in_the_parts_folder():
+    rows = tables("public")
+    assert {row.part for row in rows} == set(NAMES) and len(rows) >= 40
+    for row in rows:
+        assert row.side == "public" and row.hidden is False and row.points == 1, row.name
+        assert row.name.startswith(f"{row.part}.{row.function}: "), row.name
+        module = __import__(f"autograder.parts.{row.part}.public.checks", fromlist=["checks"])
+        assert callable(getattr(module, row.check)), (row.name, row.check)
 
 
 def test_public_scenarios_differ_from_the_hidden_ones():
@@ -101,15 +100,14 @@ def test_public_scenarios_differ_from_the_hidden_ones():
                 assert (scenario.spec["data"], scenario.spec["model"]) != (other.spec["data"], other.spec["model"]), key
         assert scenario.spec.get("script") not in hidden_scripts or not scenario.spec.get("script"), key
     # part 5's inputs, against the hidden graders' own
-    from autograder.graders.regularization import test_regularization as hidden5
-
-    assert public.DROPOUT["shape"] != hidden5.SHAPE and public.DROPOUT["data_seed"] != 3
-    assert public.L2 != hidden5.L2 and public.L2["data"]["seed"] != hidden5.L2["data"]["seed"]
-    assert public.network_spec()["X"].shape != hidden5.network_spec()["X"].shape
+    assert public5.DROPOUT["shape"] != hidden5.SHAPE and public5.DROPOUT["data_seed"] != 3
+    assert public5.L2 != hidden5.L2 and public5.L2["data"]["seed"] != hidden5.L2["data"]["seed"]
+    assert public5.network_spec()["X"].shape != hidden5.network_spec()["X"].shape
 
 
-def test_the_expected_results_hold_no_hidden_material(tmp_path):
-    text = public.EXPECTED_PATH.read_text()
+@pytest.mark.parametrize("part", NAMES)
+def test_the_expected_results_hold_no_hidden_material(part):
+    text = public.expected_path(part).read_text()
     document = json.loads(text)
     assert set(document) == {"environment", "scenarios", "calls", "facts"}
     # no solution line, no patch text (only each mistake's key, results and sentence)
@@ -125,10 +123,14 @@ def test_the_expected_results_hold_no_hidden_material(tmp_path):
         for entry in document[section].values():
             assert set(entry) == {"reference", "mistakes"}
             assert all(set(m) == {"key", "says", "result"} for m in entry["mistakes"])
-    # and the bundle, which ships the file, still leaks nothing, and runs the checks on its own
+
+
+def test_the_bundle_ships_the_expected_results_leaks_nothing_and_runs_the_checks(tmp_path):
     out = tmp_path / "bundle"
     assert run_cli("release", str(out)).returncode == 0
-    assert (out / "autograder" / "checks" / public.EXPECTED_PATH.name).read_bytes() == public.EXPECTED_PATH.read_bytes()
+    for part in NAMES:
+        shipped = out / public.expected_path(part).relative_to(ROOT)
+        assert shipped.read_bytes() == public.expected_path(part).read_bytes(), part
     assert bundle_leaks(out, ROOT) == []
     shutil.copytree(SOLUTIONS_DIR, out / "mine", ignore=shutil.ignore_patterns("notebooks", "__pycache__"))
     check = run_cli("check", "mine", cwd=out)
@@ -137,10 +139,10 @@ def test_the_expected_results_hold_no_hidden_material(tmp_path):
 
 
 def test_without_the_expected_results_a_check_says_so(monkeypatch, tmp_path):
-    monkeypatch.setattr(public, "EXPECTED_PATH", tmp_path / "expected.json")
+    monkeypatch.setattr(public, "EXPECTED_NAME", "absent.json")
     public._load.cache_clear()
     try:
         with pytest.raises(GradingFailure, match="expected results"):
-            public.expected()
+            public.expected("training_loop")
     finally:
         public._load.cache_clear()

@@ -15,12 +15,13 @@ from pathlib import Path
 import pytest
 
 from autograder import references
-from autograder.graders import conftest as grader_fixtures
-from autograder.graders.material import scenarios
-from autograder.references.fingerprint import CANARY
+from autograder.course.config import Course
+from autograder.graders import book as grader_book
+from autograder.graders.material import canary, scenarios
 from autograder.session import GradingSession
 
 SCENARIOS = scenarios()
+CANARY = canary()
 FORGED = "training_loop.even"  # not the canary: only the fingerprint and the canary can tell it was forged
 
 
@@ -28,7 +29,7 @@ FORGED = "training_loop.even"  # not the canary: only the fingerprint and the ca
 def made_here(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """``curves.json`` as ``references --write`` makes it in this environment."""
     path = tmp_path_factory.mktemp("curves") / "curves.json"
-    references.write(SCENARIOS, path)
+    references.write(SCENARIOS, CANARY, path)
     return json.loads(path.read_text())
 
 
@@ -40,7 +41,7 @@ def forged_book(document: dict, tmp_path: Path, change=None) -> references.Refer
         change(forged)
     path = tmp_path / "curves.json"
     path.write_text(json.dumps(forged))
-    return references.ReferenceBook(SCENARIOS, path)
+    return references.ReferenceBook(SCENARIOS, CANARY, path)
 
 
 def other_fingerprint(field: str):
@@ -83,14 +84,14 @@ def test_a_canary_that_differs_in_the_last_bit_recomputes(made_here: dict, tmp_p
 
 def test_an_untrusted_file_grades_exactly_as_recomputed_results_do(made_here: dict, tmp_path: Path, monkeypatch):
     """Through the graders: the solutions' training_loop, graded with each book in one session, test by test."""
-    with GradingSession() as session:
+    with GradingSession.hidden_graders(Course()) as session:
 
         def graded(book: references.ReferenceBook) -> list[tuple]:
-            monkeypatch.setattr(grader_fixtures, "BOOK", book)  # the graders' `book` fixture reads it at each grade
+            monkeypatch.setattr(grader_book, "BOOK", book)  # the session's reference book is read at each grade
             report = session.grade(Path(references.SOLUTIONS_DIR), select="training_loop")
             return [(t.name, t.points, t.passed, t.message) for t in report.tests]
 
-        recomputed = graded(references.ReferenceBook(SCENARIOS, tmp_path / "absent.json"))  # nothing stored to trust: today's path
+        recomputed = graded(references.ReferenceBook(SCENARIOS, CANARY, tmp_path / "absent.json"))  # nothing stored to trust: today's path
         assert recomputed and all(passed for _, _, passed, _ in recomputed)
         for name, change in (("fingerprint", other_fingerprint("cpu_flags")), ("canary", canary_in_last_bit)):
             (tmp_path / name).mkdir()

@@ -20,15 +20,16 @@ from pathlib import Path
 
 import pytest
 
-from autograder import CHECKS_DIR, PROJECT_ROOT
+from autograder import PROJECT_ROOT
 from autograder.course import environment
 from autograder.judge.local import LocalSubmission
+from autograder.judge.table import tables
 from autograder.session import GradingSession
 from tests.public_checks import CLEO as CLEO_SAYS
 
 ROOT = PROJECT_ROOT
-# How many public checks there are, read from their files (the count changes as checks are added).
-PUBLIC_CHECKS = sum(path.read_text().count("@graded(") for path in CHECKS_DIR.glob("test_*.py"))
+# How many public checks there are, read from the parts' tables (the count changes as checks are added).
+PUBLIC_CHECKS = len(tables("public"))
 CLEO_FOLDER = ROOT / "examples" / "submissions" / "cleo_typical_mistakes"
 SHELL = "macOS and Linux (bash, zsh)"
 # This machine has no network: the README's PyTorch CPU index is swapped for the local package index
@@ -217,9 +218,9 @@ BLOCKED = (
 VERDICTS = """
 import json, sys
 from pathlib import Path
-from autograder.session import CHECKS_DIR, GradingSession
+from autograder.session import GradingSession
 verdicts = {}
-with GradingSession(CHECKS_DIR) as session:
+with GradingSession.public_checks() as session:
     for path in sys.argv[1:]:
         verdicts[path] = [[t.name, t.passed, t.message] for t in session.grade(Path(path)).tests]
 print(json.dumps(verdicts))
@@ -239,7 +240,7 @@ def test_checks_without_fork_give_the_fork_servers_verdicts(tmp_path):
     assert process.returncode == 0, process.stderr[-3000:]
     portable = json.loads(process.stdout.strip().splitlines()[-1])
     assert log.read_text() == "", f"Linux-only modules were imported: {log.read_text()}"
-    with GradingSession(CHECKS_DIR, sandbox=True) as session:
+    with GradingSession.public_checks(sandbox=True) as session:
         forked = {path: [[t.name, t.passed, t.message] for t in session.grade(Path(path)).tests] for path in submissions}
     assert portable == forked
     assert sum(passed for _, passed, _ in portable[str(ROOT / "solutions")]) == PUBLIC_CHECKS
@@ -264,7 +265,7 @@ def broken_backprop(folder: Path) -> Path:
 def test_hanging_and_crashing_functions_fail_alone(tmp_path):
     folder = broken_backprop(tmp_path / "broken")
     started = time.monotonic()
-    with GradingSession(CHECKS_DIR) as session:
+    with GradingSession.public_checks() as session:
         report = session.grade(folder, parts=("backprop",))
     seconds = time.monotonic() - started
     verdicts = {t.name.partition(":")[0]: t for t in report.tests}

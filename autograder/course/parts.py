@@ -231,7 +231,8 @@ def locate(name: str, within: str | None = None) -> tuple[str, str | None]:
         owner, _, function = name.partition(".")
         if owner in _BY_NAME and function in _BY_NAME[owner].functions:
             return owner, function
-        raise UnknownName(f"{name!r} is no function of a part; write part.function, e.g. training_loop.train_step")
+        example = next(f"{p.name}.{f}" for p in PARTS for f in p.functions)
+        raise UnknownName(f"{name!r} is no function of a part; write part.function, e.g. {example}")
     owners = [p.name for p in PARTS if name in p.functions]
     if within in owners:
         return within, name

@@ -221,7 +221,7 @@ def weights_right(submission: Submission, book: ReferenceBook, key: str) -> None
 
 
 def check_stop(
-    submission: Submission, book: ReferenceBook, key: str, target: str = "early_stopping.trainer", names: tuple[str, ...] | None = None
+    submission: Submission, book: ReferenceBook, key: str, target: str, names: tuple[str, ...] | None = None
 ) -> dict:
     """The student's run must last exactly as many epochs as the reference's, then match it (in ``names``, default all curves)."""
     module = target.partition(".")[0]

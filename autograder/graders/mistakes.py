@@ -136,14 +136,14 @@ def other_loader_mistakes(module: str, lines: dict[str, list[str]]) -> list[Mist
     ``len(validloader)``.
     """
     found = []
-    for phase, other, words in (("valid", "train", "validation"), ("train", "valid", "training")):
+    for phase, other, words in (("valid", "train", "the validation sum"), ("train", "valid", "the training sum")):
         found.append(
             Mistake(
                 f"{phase}_over_{other}loader",
                 module,
                 "trainer",
                 tuple((line, line.replace(f"len({phase}loader)", f"len({other}loader)")) for line in lines[phase]),
-                f"dividing the {words} sum by len({other}loader): each pass's sum is divided by its own loader's "
+                f"dividing {words} by len({other}loader): each pass's sum is divided by its own loader's "
                 f"number of batches, len({phase}loader)",
             )
         )

@@ -84,17 +84,18 @@ def trainer(
     kwargs: dict,
     criterion: str = "mse",
     script: list | None = None,
-    validation: bool = True,
+    validate: bool = True,
     shuffle_seed: int = 3,
 ) -> Scenario:
-    """A run of the student's trainer ``target`` ("module.trainer") on the judge's model, data and optimizer."""
+    """A run of the student's trainer ``target`` ("module.trainer") on the judge's model, data and optimizer (``validate``:
+    with a validation loader too)."""
     spec = {
         "data": data,
         "model": model,
         "optimizer": optimizer,
         "criterion": criterion,
         "shuffle_seed": shuffle_seed,
-        "validation": validation,
+        "validate": validate,
         "kwargs": kwargs,
     }
     if script is not None:

@@ -44,7 +44,7 @@ def run_trainer(spec: dict, trainer: Callable) -> dict:
     trainloader = TrackedLoader(TensorDataset(X_train, y_train), batch_size=batch, shuffle=True, generator=shuffle)
     watch(trainloader, tracker, role="train")
     args: list[Any] = [model, build_criterion(spec["criterion"]), optimizer, trainloader]
-    if spec.get("validation", True):
+    if spec.get("validate", True):
         valid_batch = spec["data"].get("valid_batch_size", batch)
         args.append(TrackedLoader(TensorDataset(X_valid, y_valid), batch_size=valid_batch))
         watch(args[-1], tracker, role="valid")

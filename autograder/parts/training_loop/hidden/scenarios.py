@@ -16,14 +16,14 @@ def _train_step(steps: int, fresh: bool = False) -> Scenario:
 SCENARIOS: dict[str, Scenario] = {
     "train_step.one": _train_step(1),
     "train_step.three": _train_step(3, fresh=True),
-    "training_loop.even": trainer("training_loop.trainer", regression(12, 4), SMALL, SGD, {"epochs": 4}, validation=False),
-    "training_loop.uneven": trainer("training_loop.trainer", regression(10, 4), SMALL, SGD, {"epochs": 3}, validation=False),
+    "training_loop.even": trainer("training_loop.trainer", regression(12, 4), SMALL, SGD, {"epochs": 4}, validate=False),
+    "training_loop.uneven": trainer("training_loop.trainer", regression(10, 4), SMALL, SGD, {"epochs": 3}, validate=False),
     "training_loop.chapter": trainer(
         "training_loop.trainer",
         regression(40, 1, features=1, seed=0),
         {"hidden": 3, "seed": 0},
         {"name": "adam", "lr": 0.1},
         {"epochs": 2},
-        validation=False,
+        validate=False,
     ),
 }

@@ -23,7 +23,7 @@ SCENARIOS: dict[str, Scenario] = {
         {"hidden": 5, "seed": 32},
         SGD,
         {"epochs": 3},
-        validation=False,
+        validate=False,
         shuffle_seed=5,
     ),
 }
