@@ -44,7 +44,10 @@ class Command:
     @property
     def available(self) -> bool:
         """Whether its module is here (the student bundle ships only the student group's)."""
-        return importlib.util.find_spec(f"autograder.{self.module}") is not None
+        try:
+            return importlib.util.find_spec(f"autograder.{self.module}") is not None
+        except ModuleNotFoundError:  # its package is absent too
+            return False
 
 
 GROUPS: dict[str, tuple[Command, ...]] = {

@@ -10,7 +10,7 @@ multiplies by a factor, laid out as every part is:
 
 Nothing else is edited: the registry finds the folder, the release ships its public side, the CLI
 and every exporter know it. What is generated from these files comes next: ``build-exercises``
-(``exercises/``), ``public-checks --write`` (the part's ``public/expected.json``), ``notebooks``.
+(``exercises/``), ``public-checks --write --part NAME`` (the part's ``public/expected.json``), ``notebooks``.
 The instructor then replaces the example with the real exercise (the docs: "Writing a part").
 
 Example::
@@ -34,7 +34,7 @@ TEMPLATE_DIR = PACKAGE_DIR / "templates" / "part"
 SOLUTION_TEMPLATE = "solution.py.tmpl"
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 NEXT_STEPS = (
-    "python -m autograder build-exercises && python -m autograder public-checks --write && "
+    "python -m autograder build-exercises && python -m autograder public-checks --write --part {name} && "
     "python -m autograder notebooks && python -m autograder grade solutions"
 )
 
@@ -88,5 +88,5 @@ def options(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     written = scaffold(args.name, args.title, args.points)
     print("wrote:\n" + "\n".join(f"  {path.relative_to(PROJECT_ROOT)}" for path in written))
-    print(f"next: replace the example `scale` with your exercise in those files, then run\n  {NEXT_STEPS}")
+    print(f"next: replace the example `scale` with your exercise in those files, then run\n  {NEXT_STEPS.format(name=args.name)}")
     return 0

@@ -117,24 +117,24 @@ def compute(name: str) -> dict:
     return document
 
 
-def checked() -> tuple[str, ...]:
-    """The parts with public checks here."""
-    return tuple(name for name in NAMES if has(name, "public"))
+def checked(only: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """The parts with public checks here (of ``only``, when given)."""
+    return tuple(name for name in NAMES if has(name, "public") and (only is None or name in only))
 
 
-def write() -> dict[str, dict]:
-    """Write every part's ``public/expected.json``; returns the documents by part."""
+def write(only: tuple[str, ...] | None = None) -> dict[str, dict]:
+    """Write every part's ``public/expected.json`` (of ``only``, when given); returns the documents by part."""
     documents = {}
-    for name in checked():
+    for name in checked(only):
         documents[name] = compute(name)
         public.expected_path(name).write_text(json.dumps(documents[name], indent=1, sort_keys=True) + "\n")
     return documents
 
 
-def out_of_date() -> list[str]:
+def out_of_date(only: tuple[str, ...] | None = None) -> list[str]:
     """The parts, sections and keys whose stored results differ from the live ones beyond float rounding (empty: current)."""
     found = []
-    for name in checked():
+    for name in checked(only):
         path = public.expected_path(name)
         if not path.exists():
             found.append(f"{name}: autograder/parts/{name}/public/{path.name} is missing")
@@ -148,17 +148,19 @@ def out_of_date() -> list[str]:
 
 def options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--write", action="store_true", help="regenerate each part's public/expected.json from solutions/")
+    parser.add_argument("--part", nargs="+", choices=NAMES, metavar="PART", help="only these parts (default: all)")
 
 
 def main(args: argparse.Namespace) -> int:
     """Exit 0 when every ``expected.json`` is current (or was written), 1 when one is out of date."""
+    only = tuple(args.part) if args.part else None
     if args.write:
-        documents = write()
+        documents = write(only)
         scenarios = sum(len(d["scenarios"]) for d in documents.values())
         calls = sum(len(d["calls"]) for d in documents.values())
         print(f"wrote {len(documents)} parts' public/expected.json ({scenarios} scenarios, {calls} calls)")
         return 0
-    stale = out_of_date()
+    stale = out_of_date(only)
     if stale:
         print(
             f"the public checks' expected results are out of date for: {', '.join(stale)}; run `python -m autograder public-checks --write`"
