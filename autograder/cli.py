@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from autograder import graders_present
+from autograder import PACKAGE_DIR, graders_present
 from autograder.errors import GRADER_EXIT, USAGE_EXIT, GraderLoadError, InputError
 
 PROG = "python -m autograder"
@@ -43,11 +42,12 @@ class Command:
 
     @property
     def available(self) -> bool:
-        """Whether its module is here (the student bundle ships only the student group's)."""
-        try:
-            return importlib.util.find_spec(f"autograder.{self.module}") is not None
-        except ModuleNotFoundError:  # its package is absent too
-            return False
+        """Whether its module is here, beside this package's files (the student bundle ships only the student group's).
+
+        Looked up as a file, not imported: an editable install elsewhere on the path must not lend the bundle its modules.
+        """
+        base = PACKAGE_DIR.joinpath(*self.module.split("."))
+        return base.with_suffix(".py").is_file() or (base / "__init__.py").is_file()
 
 
 GROUPS: dict[str, tuple[Command, ...]] = {
@@ -68,7 +68,7 @@ GROUPS: dict[str, tuple[Command, ...]] = {
         Command("gradescope", "platforms.gradescope", "build a Gradescope autograder zip that runs this grader", True),
         Command("nbgrader", "platforms.nbgrader_export", "write an nbgrader course directory", True),
         Command("otter", "platforms.otter_export", "write otter-grader master notebooks and their support files", True),
-        Command("plain", "platforms.notebook_builder", "write the plain student notebooks (no grading dependency)", True),
+        Command("plain", "platforms.notebook_builder", "write the plain student notebooks (no grading dependency)"),
         Command("classroom50", "platforms.classroom50.bundle", "write Classroom 50's autograder.py and the grader beside it", True),
     ),
     "maintainer": (

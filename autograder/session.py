@@ -56,11 +56,12 @@ class GradingSession:
     Use :meth:`hidden_graders` or :meth:`public_checks` rather than building one by hand.
     """
 
-    def __init__(self, suite: object, course: Course, server: object, hidden: bool) -> None:
+    def __init__(self, suite: object, course: Course, server: object, hidden: bool, sandboxed: bool) -> None:
         self.suite = suite
         self.course = course
         self.server = server
         self.hidden = hidden
+        self.sandboxed = sandboxed
 
     @classmethod
     def hidden_graders(cls, course: Course) -> GradingSession:
@@ -81,7 +82,7 @@ class GradingSession:
             book.BOOK.ensure()
         finally:
             gc.enable()
-        return cls(Suite(tables("hidden"), book=book.checked), course, server, hidden=True)
+        return cls(Suite(tables("hidden"), book=book.checked), course, server, hidden=True, sandboxed=True)
 
     @classmethod
     def public_checks(cls, sandbox: bool = False) -> GradingSession:
@@ -98,7 +99,7 @@ class GradingSession:
             from autograder.judge.local import LocalServer
 
             server = LocalServer()
-        return cls(Suite(tables("public")), Course(), server, hidden=False)
+        return cls(Suite(tables("public")), Course(), server, hidden=False, sandboxed=sandbox)
 
     def grade(
         self,
@@ -128,7 +129,7 @@ class GradingSession:
         if parts is not None:
             modules = {name: how for name, how in modules.items() if name in parts}
             course = dataclasses.replace(course, parts=tuple(p for p in course.parts if p in parts))
-        if not self.hidden:
+        if not self.sandboxed:
             self.server.ready()  # a Python without torch: one line now, not a failure per check
         submission = Submission(
             self.server, Path(path), modules, call_timeout=self.course.call_seconds, load_timeout=self.course.load_seconds

@@ -81,6 +81,7 @@ def one_submission(work: Path, repeats: int) -> dict:
 
 def whole_class(work: Path, n: int, workers: int) -> dict:
     """Grade a class of ``n`` submissions with ``workers`` warm workers; memory per worker after each."""
+    from autograder.course.config import Course
     from autograder.gradebook import grade_class
 
     klass = work / "class"
@@ -93,7 +94,7 @@ def whole_class(work: Path, n: int, workers: int) -> dict:
         per_submission.append(result["report"]["seconds"])
 
     started = time.perf_counter()
-    rows = grade_class(klass, work / "graded", regrade=True, workers=workers, progress=progress)
+    rows = grade_class(klass, work / "graded", Course(), regrade=True, workers=workers, progress=progress)
     seconds = time.perf_counter() - started
     by_kind: dict[str, list[float]] = {}
     for row in rows:

@@ -23,6 +23,7 @@ import pytest
 import yaml
 
 from autograder.api import GRADED_MODULES
+from autograder.course.config import Course
 from autograder.graders.catalog import all_tests, part_points
 from autograder.platforms.classroom import CI_FILES, GITLAB_CI, WORKFLOW
 from autograder.platforms.classroom50.bundle import ENTRY_POINT
@@ -69,8 +70,8 @@ def broken_grader(grader_project: Path, where: Path) -> Path:
     """The instructor's project with a bug in one grader test, and a course file that assigns only that part."""
     broken = where / "broken-grader"
     shutil.copytree(grader_project, broken)
-    path = broken / "autograder" / "graders" / "training_loop" / "test_training_loop.py"
-    header = "def test_train_step_one(submission, book):\n"
+    path = broken / "autograder" / "parts" / "training_loop" / "hidden" / "checks.py"
+    header = "def steps(submission, book, scenario, hint):\n"  # the check of "one step matches the reference"
     path.write_text(path.read_text().replace(header, header + "    raise ZeroDivisionError('a bug in the grader')\n", 1))
     (broken / "course.toml").write_text('[course]\nparts = ["training_loop"]\n')
     return broken
@@ -204,7 +205,7 @@ def test_github_actions_fails_the_job_when_a_grader_breaks(released, grader_proj
     assert "grader itself failed on 1 test" in summary and "ZeroDivisionError" not in summary and outputs["max-score"] == "12"
     results = json.loads((repo / "autograding" / "results.json").read_text())
     suite = check_junit(repo / "autograding" / "junit.xml", results)  # still written, for the report steps
-    assert suite.get("errors") == "1" and results["score"] == part_points("training_loop") - 2  # the broken test's 2 points
+    assert suite.get("errors") == "1" and results["score"] == part_points("training_loop", Course()) - 2  # the broken test's 2 points
 
 
 # --- GitLab CI -----------------------------------------------------------------------------------------------
@@ -313,12 +314,13 @@ def check_classroom50_result(result: dict) -> None:
 def test_classroom50_empty_student_with_the_hidden_graders(released, tmp_path):
     repo = student(released, tmp_path, solved=False)
     bundle = classroom50_bundle(tmp_path)
-    assert (bundle / "grader" / "autograder" / "graders" / "pytest.ini").is_file()
+    assert (bundle / "grader" / "autograder" / "graders" / "__init__.py").is_file()
+    assert (bundle / "grader" / "autograder" / "parts" / "training_loop" / "hidden" / "tests.py").is_file()
     process, result, body = run_classroom50(repo, bundle)
     assert process.returncode == 0, process.stdout[-2000:] + process.stderr[-2000:]
     check_classroom50_result(result)
     # integer points only: 100 points with half-point tests become 1000 (each test scaled by 10)
-    scale = 1 if all(float(t.points).is_integer() for t in all_tests()) else 10
+    scale = 1 if all(float(t.points).is_integer() for t in all_tests(Course())) else 10
     assert result["score"] == 0 and result["max-score"] == 100 * scale and not any(t["passed"] for t in result["tests"])
     assert "## Autograding: 0 / 100" in body and "hidden graders" in body
     results_count = len(result["tests"])

@@ -7,6 +7,7 @@ import json
 
 from autograder import SOLUTIONS_DIR
 from autograder.api import GRADED_MODULES
+from autograder.course.config import Course
 from autograder.release import public_files
 from tests.conftest import ROOT, run_cli
 from tests.leaks import bundle_leaks
@@ -51,11 +52,13 @@ def test_release_bundle_holds_no_hidden_material(tmp_path):
     names = {str(p.relative_to(out)) for p in files}
     assert {f"exercises/{m}.py" for m in GRADED_MODULES} <= names
     assert "README.md" in names and "requirements.txt" in names
-    assert {f"autograder/checks/test_{m}.py" for m in GRADED_MODULES} | {"autograder/checks/expected.json"} <= names
+    shipped = {f"autograder/parts/{m}/public/{f}" for m in GRADED_MODULES for f in ("tests.py", "checks.py", "expected.json", "hints.toml")}
+    assert shipped <= names
+    assert not [name for name in names if "/hidden/" in name or name.startswith("autograder/graders/")]
     assert bundle_leaks(out, ROOT) == []
     requirements = (out / "requirements.txt").read_text().split()  # ranges: the grading pins stay in pyproject.toml
     assert "requirements.txt" in names and "torch>=2.3" in requirements and not any("==" in line for line in requirements)
-    assert set(public_files()) <= {p.relative_to(out) for p in files}
+    assert set(public_files(Course())) <= {p.relative_to(out) for p in files}
 
 
 def test_release_bundle_runs_the_public_checks_but_not_the_grader(tmp_path):

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from autograder.api import GRADED_MODULES
+from autograder.course.config import Course
 from autograder.graders.catalog import part_points
 from autograder.platforms.classroom import WORKFLOW
 from autograder.platforms.notebook_builder import plain_notebook
@@ -93,8 +94,8 @@ def test_with_the_hidden_graders_the_workflow_scores_the_students_work(tmp_path)
     # Students who hand in notebooks: SUBMISSION=notebooks, here with only part 2 done.
     write(repo / "notebooks" / "training_loop.ipynb", fill(plain_notebook("training_loop"), "training_loop"))
     result, summary, _ = run_grade_step(repo, "notebooks")
-    assert result["status"] == "fail" and sum(test["score"] for test in result["tests"]) == part_points("training_loop")
-    assert f"| training_loop | {part_points('training_loop'):g} / {part_points('training_loop'):g} |" in summary
+    assert result["status"] == "fail" and sum(test["score"] for test in result["tests"]) == part_points("training_loop", Course())
+    assert f"| training_loop | {part_points('training_loop', Course()):g} / {part_points('training_loop', Course()):g} |" in summary
 
 
 def test_without_the_hidden_graders_the_workflow_runs_the_public_checks(tmp_path):

@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 
 from autograder import SOLUTIONS_DIR
-from autograder.course.parts import part
+from autograder.course.config import Course
 from autograder.discovery import discover
 from autograder.errors import InputError
+from autograder.graders.catalog import part_points
 from autograder.judge.results import NOT_HANDED_IN, GradeReport, gradescope_json, junit_xml, render_table
 from autograder.judge.results import TestResult as Result
 from autograder.reports.render import html_report, markdown_report
@@ -49,7 +50,7 @@ def _notebook(path: Path, cells: list[str], metadata: dict | None = None) -> Pat
 def test_repository_inside_one_level_down(tmp_path: Path) -> None:
     _put(tmp_path, "repo-main/exercises/training_loop.py", _solution("training_loop"))
     _put(tmp_path, "repo-main/README.md", "the bundle's README")
-    _put(tmp_path, "repo-main/autograder/checks/test_training_loop.py", "# the bundle's own checks: never a submission")
+    _put(tmp_path, "repo-main/autograder/parts/training_loop/public/checks.py", "# the bundle's own checks: never a submission")
     found = discover(tmp_path)
     assert found.where == {"training_loop": "repo-main/exercises/training_loop.py"}
     assert found.modules["training_loop"] == ("file", "repo-main/exercises/training_loop.py")
@@ -178,11 +179,11 @@ def test_grade_with_part_on_a_nested_submission_and_an_ambiguous_pair(tmp_path: 
         assert test["handed_in"] is handed_in
         assert (test["message"] == NOT_HANDED_IN and test["points"] == 0) if not handed_in else test["passed"]
     # --part scales nothing: each test keeps its points, the maximum is the two parts' own
-    assert sum(t["max_points"] for t in tests) == part("training_loop").points + part("validation").points
+    assert sum(t["max_points"] for t in tests) == part_points("training_loop", Course()) + part_points("validation", Course())
     gradescope = json.loads(results.read_text())
     lines = [t for t in gradescope["tests"] if t["name"].startswith("validation")]
-    assert [(t["name"], t["score"], t["max_score"]) for t in lines] == [("validation: not handed in", 0, part("validation").points)]
-    assert gradescope["score"] == part("training_loop").points
+    assert [(t["name"], t["score"], t["max_score"]) for t in lines] == [("validation: not handed in", 0, part_points("validation", Course()))]
+    assert gradescope["score"] == part_points("training_loop", Course())
 
 
 def test_grade_class_with_part_gives_each_layout_its_status(tmp_path: Path) -> None:
@@ -205,7 +206,7 @@ def test_grade_class_with_part_gives_each_layout_its_status(tmp_path: Path) -> N
     assert rows["nested"]["status"] == "graded, not handed in: training_loop"
     assert rows["nb_student"]["status"] == "graded, not handed in: validation"
     assert rows["empty"]["status"].startswith("not gradable:") and "holds no exercise file" in rows["empty"]["status"]
-    assert float(rows["nested"]["validation"]) == part("validation").points and float(rows["nested"]["training_loop"]) == 0
+    assert float(rows["nested"]["validation"]) == part_points("validation", Course()) and float(rows["nested"]["training_loop"]) == 0
     nested = json.loads((out / "nested" / "report.json").read_text())
     assert nested["not_handed_in"] == ["training_loop"]
     assert nested["found"] == {"validation": "student/repo-main/exercises/validation.py"}

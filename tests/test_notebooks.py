@@ -15,6 +15,7 @@ import pytest
 
 from autograder import SOLUTIONS_DIR
 from autograder.api import GRADED_MODULES, STUDENT_API
+from autograder.course.config import Course
 from autograder.graders.catalog import graded_tests, part_points
 from autograder.platforms.nbgrader_export import nbgrader_notebook
 from autograder.platforms.notebook_builder import guarded, part_cells, plain_notebook
@@ -60,7 +61,7 @@ def leaked_lines(text: str) -> list[str]:
 
 
 def test_checked_in_notebooks_are_generated_from_solutions_and_graders():
-    stale = sync(NOTEBOOKS_DIR, check=True)
+    stale = sync(Course(), NOTEBOOKS_DIR, check=True)
     assert stale == [], f"notebooks/ is out of date for {stale}: run python -m autograder notebooks"
 
 
@@ -92,13 +93,13 @@ def test_plain_notebooks_hold_no_solution_and_no_grading(part):
 
 @pytest.mark.parametrize("part", GRADED_MODULES)
 def test_nbgrader_notebook_has_one_test_cell_per_graded_behaviour(part):
-    cells = nbgrader_notebook(part)["cells"]
+    cells = nbgrader_notebook(part, Course())["cells"]
     meta = [cell["metadata"]["nbgrader"] for cell in cells]
     assert len({m["grade_id"] for m in meta}) == len(cells) and all(m["schema_version"] == 3 for m in meta)
     tests = [cell for cell in cells if cell["metadata"]["nbgrader"]["grade"]]
-    expected = graded_tests(part)
+    expected = graded_tests(part, Course())
     assert [cell["metadata"]["nbgrader"]["points"] for cell in tests] == [test.points for test in expected]
-    assert sum(cell["metadata"]["nbgrader"]["points"] for cell in tests) == part_points(part)
+    assert sum(cell["metadata"]["nbgrader"]["points"] for cell in tests) == part_points(part, Course())
     for index, (cell, test) in enumerate(zip(tests, expected)):
         hidden = source(cell).split("### BEGIN HIDDEN TESTS\n")[1].split("### END HIDDEN TESTS")[0]
         assert json.dumps(test.name) in hidden and "from autograder.platforms.kernel import check" in hidden
@@ -115,13 +116,13 @@ def test_nbgrader_notebook_has_one_test_cell_per_graded_behaviour(part):
 def test_otter_master_has_a_question_per_function_with_the_graders_points(part):
     from otter.assign.solutions import replace_solutions
 
-    cells = otter_master(part)["cells"]
+    cells = otter_master(part, Course())["cells"]
     assert source(cells[0]).startswith("# ASSIGNMENT CONFIG") and cells[0]["cell_type"] == "raw"
     questions = [re.search(r"name: (\w+)", source(c)).group(1) for c in cells if source(c).startswith("# BEGIN QUESTION")]
     assert questions == list(STUDENT_API[part])
     tests = [source(c) for c in cells if c["cell_type"] == "code" and source(c).startswith('""" # BEGIN TEST CONFIG')]
     hidden = [text for text in tests if "hidden: true" in text]
-    expected = graded_tests(part)
+    expected = graded_tests(part, Course())
     assert [float(re.search(r"points: ([\d.]+)", text).group(1)) for text in hidden] == [test.points for test in expected]
     assert all(json.dumps(test.name) in text for text, test in zip(hidden, expected))
     public = [text for text in tests if "hidden: false" in text]
@@ -186,7 +187,7 @@ def test_a_notebook_is_graded_on_what_it_defines(tmp_path):
     process = run_cli("grade-class", str(klass), "--out", str(tmp_path / "out"), "--no-reports", "--workers", "1")
     assert process.returncode == 0, process.stderr[-2000:]
     rows = {row["student"]: row for row in csv.DictReader((tmp_path / "out" / "gradebook.csv").open())}
-    full = part_points(part)
-    train_step_only = sum(test.points for test in graded_tests(part) if test.target == "train_step")
+    full = part_points(part, Course())
+    train_step_only = sum(test.points for test in graded_tests(part, Course()) if test.target == "train_step")
     totals = {name: float(row["total"]) for name, row in rows.items()}
     assert totals == {"solved": full, "broken": full, "reordered": full, "platform": full, "partial": train_step_only, "untouched": 0}

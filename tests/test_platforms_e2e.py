@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.course.config import Course
 from autograder.graders.catalog import graded_tests, part_points
 from autograder.platforms.notebook_builder import plain_notebook
 from tests.conftest import ROOT, run_cli
@@ -104,7 +105,7 @@ def part_total(points: dict[str, float], part: str) -> float:
 
 def expect_three(scores: dict[str, float], part: str, platform: str) -> None:
     """Full points for the solution, zero untouched, something in between for the typical mistake."""
-    full = part_points(part)
+    full = part_points(part, Course())
     assert scores["solution"] == full, f"{platform} {part}: the solution got {scores['solution']} of {full}"
     assert scores["untouched"] == 0, f"{platform} {part}: the untouched notebook got {scores['untouched']}"
     assert 0 < scores["mistake"] < full, f"{platform} {part}: the typical mistake got {scores['mistake']} of {full}"
@@ -133,8 +134,8 @@ def run_nbgrader(course: Path, tool_env: dict, grading_service: Path) -> dict:
             for kind in KINDS:
                 submission = gradebook.find_submission(part, kind)
                 cells = {}
-                for test in graded_tests(part):
-                    grade = gradebook.find_grade(f"test-{test.function}", part, part, kind)
+                for test in graded_tests(part, Course()):
+                    grade = gradebook.find_grade(f"test-{test.id}", part, part, kind)
                     cells[test.name] = grade.score
                 scores[(part, kind)] = {"total": submission.score, "max": submission.max_score, "tests": cells}
     run_tool(["nbgrader", "generate_feedback", PARTS[0]], course, tool_env)
@@ -245,7 +246,7 @@ def test_nbgrader_grades_like_our_grader(nbgrader_run, ours):
     scores = nbgrader_run["scores"]
     for part in PARTS:
         expect_three({kind: scores[(part, kind)]["total"] for kind in KINDS}, part, "nbgrader")
-        assert scores[(part, "solution")]["max"] == part_points(part)
+        assert scores[(part, "solution")]["max"] == part_points(part, Course())
         for kind in KINDS:
             mine = only(ours[f"nbgrader-{part}-{kind}"], part)
             assert scores[(part, kind)]["tests"] == mine, f"nbgrader and our grader disagree on {part} ({kind})"
@@ -285,7 +286,7 @@ def test_otter_grades_like_our_grader(otter_run, ours):
         expect_three({kind: scores[(part, kind)]["total"] for kind in KINDS}, part, "otter")
         for kind in KINDS:
             mine: dict[str, float] = {}
-            for test in graded_tests(part):
+            for test in graded_tests(part, Course()):
                 mine[test.target] = mine.get(test.target, 0) + ours[f"otter-{part}-{kind}"][test.name]
             assert scores[(part, kind)]["questions"] == mine, f"otter and our grader disagree on {part} ({kind})"
     print(f"otter: {otter_run['seconds']:.0f} s for {len(PARTS)} assignments and {len(PARTS) * len(KINDS)} notebooks")
@@ -313,7 +314,7 @@ def test_gradescope_zip_grades_like_our_grader(gradescope_run, ours):
             theirs = only({t["name"]: t["score"] for t in scores[kind]["tests"]}, part)
             assert theirs == only(ours[f"gradescope-{part}-{kind}"], part), f"the Gradescope zip and our grader disagree on {part} ({kind})"
     assert {t["name"].partition(".")[0] for t in scores["solution"]["tests"]} == set(PARTS)
-    assert scores["solution"]["score"] == sum(part_points(part) for part in PARTS)
+    assert scores["solution"]["score"] == sum(part_points(part, Course()) for part in PARTS)
     print(f"gradescope: {gradescope_run['seconds']:.0f} s for {len(KINDS)} submissions")
 
 
@@ -347,7 +348,7 @@ def test_run_autograder_writes_a_zero_first_and_keeps_it_if_grading_dies(tmp_pat
     assert process.poll() is None, "grading finished before the first result could be read"
     assert early["score"] == 0
     assert process.wait(timeout=300) == 0
-    assert json.loads((root / "results" / "results.json").read_text())["score"] == part_points("training_loop")
+    assert json.loads((root / "results" / "results.json").read_text())["score"] == part_points("training_loop", Course())
 
 
 def test_end_to_end_budget(platform_runs):

@@ -16,6 +16,8 @@ import ast
 from pathlib import Path
 
 from autograder import PACKAGE_DIR, PROJECT_ROOT
+from autograder.course.config import Course
+from autograder.course.parts import NAMES, has
 from autograder.release import public_files
 
 SANDBOX = PACKAGE_DIR / "sandbox"
@@ -64,25 +66,39 @@ def imported_by(nodes: list[ast.AST], importer: str, is_package: bool) -> set[st
     return found
 
 
-def imports_of(name: str) -> set[str]:
+def part_runners() -> set[str]:
+    """Each part's runner module: the runners table imports them through the registry (by name, not by an import statement)."""
+    return {f"autograder.parts.{name}.runner" for name in NAMES if has(name, "runner")}
+
+
+def imports_of(name: str, top_level: bool = False) -> set[str]:
+    """The modules ``name`` imports anywhere (``top_level``: only those its import itself imports, not a function's)."""
     path = module_path(name)
-    return imported_by(ast.parse(path.read_text()).body, name, path.name == "__init__.py")
+    body = ast.parse(path.read_text()).body
+    if top_level:
+        body = [node for node in body if isinstance(node, ast.Import | ast.ImportFrom | ast.If | ast.Try)]
+    found = imported_by(body, name, path.name == "__init__.py")
+    if name == "autograder.sandbox.runners":  # its table is assembled when it is imported
+        found |= set().union(*(with_parents(runner) for runner in part_runners()))
+    return found
 
 
-def closure(roots: set[str]) -> set[str]:
-    """Every ``autograder`` module that importing ``roots`` can import, at once or later (imports in functions too)."""
+def closure(roots: set[str], top_level: bool = False) -> set[str]:
+    """Every ``autograder`` module that importing ``roots`` can import, at once or later (imports in functions too);
+    with ``top_level``, only what it imports at once (module-level imports, followed), not later in a function."""
     seen: set[str] = set()
     todo = set().union(*(with_parents(root) for root in roots))
     while todo:
         name = todo.pop()
         if name not in seen:
             seen.add(name)
-            todo |= imports_of(name) - seen
+            todo |= imports_of(name, top_level) - seen
     return seen
 
 
 def preimported(source: str | None = None) -> set[str]:
-    """What the fork server has imported when it calls ``enter_root()``: its module's imports and main()'s before the call."""
+    """What the fork server has imported when it calls ``enter_root()``: its module's imports and main()'s before the
+    call, with everything those imports import at once (module-level imports; a function's lazy import is not)."""
     tree = ast.parse(FORKSERVER.read_text() if source is None else source)
     name = module_name(FORKSERVER)
     top = [node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)]
@@ -94,7 +110,7 @@ def preimported(source: str | None = None) -> set[str]:
         before.append(statement)
     else:
         raise AssertionError("main() of the fork server no longer calls enter_root()")
-    return with_parents(name) | imported_by(top + before, name, False)
+    return closure(with_parents(name) | imported_by(top + before, name, False), top_level=True)
 
 
 def child_reachable() -> set[str]:
@@ -105,17 +121,19 @@ def child_reachable() -> set[str]:
 def test_every_sandbox_module_ships_in_the_student_bundle():
     modules = sorted(path.relative_to(PROJECT_ROOT) for path in SANDBOX.rglob("*.py"))
     assert len(modules) > 10 and Path("autograder/sandbox/runners/training.py") in modules
-    assert set(modules) <= set(public_files())
+    runners = {Path(*runner.split(".")).with_suffix(".py") for runner in part_runners()}
+    assert set(modules) | runners <= set(public_files(Course()))
 
 
 def test_the_child_reaches_only_public_modules():
-    public = {module_name(PROJECT_ROOT / path) for path in public_files() if path.suffix == ".py"}
+    public = {module_name(PROJECT_ROOT / path) for path in public_files(Course()) if path.suffix == ".py"}
     assert child_reachable() - public == set()
 
 
 def test_the_fork_server_imports_every_module_the_child_can_reach_before_the_cut():
     reachable = child_reachable()
     assert {"autograder.sandbox.child", "autograder.sandbox.runners", "autograder.sandbox.runners.training"} <= reachable
+    assert part_runners() and part_runners() <= reachable
     assert reachable - preimported() == set()
 
 

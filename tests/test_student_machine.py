@@ -284,7 +284,9 @@ def test_local_submission_replaces_its_process(tmp_path):
     try:
         started = time.monotonic()
         hung = submission.call("backprop.sgd_step", {"b3": -1.0}, {"b3": 1.0}, 0.1)
-        assert not hung.ok and hung.failure.kind == "timeout" and time.monotonic() - started < 10
+        # The limit ends the call (a hang would never return): the bound only catches that, not speed, which
+        # the start of a fresh child importing torch on a loaded machine makes vary widely.
+        assert not hung.ok and hung.failure.kind == "timeout" and time.monotonic() - started < 120
         assert submission.call("backprop.sigmoid", 0.0).value["result"] == 0.5
         crashed = submission.scenario(
             "numerical_gradient",

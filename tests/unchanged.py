@@ -31,7 +31,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.proving import CORPUS, SOLUTIONS, load_entries
+from tests.proving import CORPUS, load_entries, materialise
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "unchanged.json"
@@ -57,13 +57,11 @@ def download(folder: Path) -> Path:
     folder.mkdir(parents=True)
     for example in sorted(p for p in EXAMPLES.iterdir() if p.is_dir()):
         shutil.copytree(example, folder / f"example-{example.name}", ignore=shutil.ignore_patterns("expected.json"))
-    for entry in load_entries():
-        target = folder / entry.key
-        target.mkdir()
-        for path in SOLUTIONS.glob("*.py"):
-            shutil.copyfile(path, target / path.name)
-        for path in entry.files:
-            shutil.copyfile(path, target / path.name)
+    corpus = folder.with_name(folder.name + "-corpus")
+    materialise(load_entries(), corpus)
+    for entry in sorted(corpus.iterdir()):
+        shutil.move(entry, folder / entry.name)
+    corpus.rmdir()
     return folder
 
 

@@ -29,6 +29,7 @@ import torch
 from autograder import references
 from autograder.checks import public
 from autograder.course.parts import NAMES, has, module_of
+from autograder.errors import GraderLoadError
 from autograder.graders.diagnoses import mistakes_for, variant_output
 from autograder.sandbox.capture import configure_torch
 from autograder.sandbox.specs import Scenario
@@ -96,12 +97,12 @@ def compute(name: str) -> dict:
         run = Scenario(scenario.runner, scenario.targets, scenario.spec)
         reference = _run(run)
         if reference is None:
-            raise RuntimeError(f"the solution fails the public scenario {key}")
+            raise GraderLoadError(f"the solution fails the public scenario {key}: fix it, or the scenario")
         entries = []
         for mistake in mistakes_for(module, function):
             result = _run(run, mistake.patches)
             if result is not None and too_close(key, reference, result):
-                raise RuntimeError(
+                raise GraderLoadError(
                     f"known mistake {mistake.key} is too close to the solution in public scenario {key}: change the scenario"
                 )
             entries.append({"key": mistake.key, "says": mistake.says, "result": result})

@@ -34,7 +34,7 @@ from autograder.api import GRADED_MODULES
 from autograder.course.config import Course, resolve
 
 CONFIG_NAME = "gradescope_config.json"
-PACKAGE_SUFFIXES = (".py", ".json", ".ini", ".yml")
+PACKAGE_SUFFIXES = (".py", ".json", ".ini", ".yml", ".toml", ".md", ".tmpl")
 TORCH_INDEX = "https://download.pytorch.org/whl/cpu"  # torch's CPU wheels: PyPI's default pulls GBs of CUDA
 FAILED_OUTPUT = "The autograder could not finish grading this submission, so it scores 0 for now. Please tell your instructor."
 

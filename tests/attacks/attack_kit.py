@@ -144,7 +144,12 @@ def _search(deadline_seconds):
                 found.setdefault(".git", path)
         if time.monotonic() > deadline:
             break
-    for module, name in (("solutions.backprop", "sigmoid"), ("autograder.graders.material", "scenarios"), ("autograder.references", "CURVES_PATH")):
+    for module, name in (
+        ("solutions.backprop", "sigmoid"),
+        ("autograder.graders.material", "scenarios"),
+        ("autograder.parts.backprop.hidden.tests", "TESTS"),
+        ("autograder.references", "CURVES_PATH"),
+    ):
         try:
             if hasattr(__import__(module, fromlist=[name]), name):
                 found.setdefault("import " + module, module)
@@ -276,9 +281,9 @@ def project_files():
         root = os.path.dirname(os.path.dirname(os.path.abspath(autograder.__file__)))
     except BaseException:  # noqa: BLE001
         root = "/work/main"
-    for relative in ("autograder/references/curves.json", "autograder/graders/backprop/test_backprop.py", "solutions/backprop.py"):
+    for relative in ("autograder/references/curves.json", "autograder/parts/backprop/hidden/checks.py", "solutions/backprop.py"):
         paths.append(os.path.join(root, relative))
-    for folder in ("autograder/graders", "autograder/references", "solutions"):
+    for folder in ("autograder/graders", "autograder/parts/backprop/hidden", "autograder/references", "solutions"):
         for name in quietly(os.listdir, os.path.join(root, folder), default=[]) or []:
             paths.append(os.path.join(root, folder, name))
     return root, paths

@@ -49,7 +49,7 @@ NEEDED = "import torch, numpy, sklearn, pytest, rich"
 
 def is_grader(folder: Path) -> bool:
     """Whether ``folder`` holds this project's package with the hidden graders."""
-    return (folder / "autograder" / "graders" / "pytest.ini").is_file()
+    return (folder / "autograder" / "graders" / "__init__.py").is_file()
 
 
 def grader_home(workspace: Path) -> tuple[Path, bool]:
