@@ -24,7 +24,7 @@ lint: setup
 # at every build (its end of life, 5 May 2027; see docs/maintainers/docs.md). No --quiet: it hides the warnings
 # from --strict too, and the build then passes with dead links.
 docs: setup
-	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir site
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --site-dir site
 
 test: setup lint docs
 	$(PY) -m autograder build-exercises --check
