@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: setup test demo lint exercises notebooks references clean mutation bench
+.PHONY: setup test demo lint docs exercises notebooks references clean mutation bench
 
 $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
@@ -19,7 +19,14 @@ setup: $(STAMP)
 lint: setup
 	$(PY) -m ruff check .
 
-test: setup lint
+# The documentation site (mkdocs.yml, docs/) into site/, which git ignores. --strict: a dead link, a missing
+# anchor or a page left out of the navigation fails. NO_MKDOCS_2_WARNING silences the notice Material prints
+# at every build (its end of life, 5 May 2027; see docs/maintainers/docs.md). No --quiet: it hides the warnings
+# from --strict too, and the build then passes with dead links.
+docs: setup
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --site-dir site
+
+test: setup lint docs
 	$(PY) -m autograder build-exercises --check
 	# two workers (pytest-xdist), each taking whole test files: a file's module fixtures are built once
 	$(PY) -m pytest -n 2 --dist loadfile
@@ -30,7 +37,7 @@ demo: setup
 exercises: setup
 	$(PY) -m autograder build-exercises
 
-# After a change to solutions/, solutions/notebooks/ or the graders: rewrite notebooks/ (a test fails until then).
+# After a change to solutions/, a part's narrative.md or the graders: rewrite notebooks/ (a test fails until then).
 notebooks: setup
 	$(PY) -m autograder notebooks
 
@@ -38,14 +45,15 @@ references: setup
 	$(PY) -m autograder references --write
 
 # Mutation testing of the hidden graders (5 to 10 minutes on 2 cores): every small change to solutions/
-# must lose points, or be listed with its reason in tests/mutation_equivalent.json. See README, Proving the graders.
+# must lose points, or be listed with its reason in tests/mutation_equivalent.json. See docs/proving.md.
 mutation: setup
 	$(PY) -m tests.mutation
 
 # The grading benchmark (about 20 minutes): one submission cold and warm, a class of 200 with warm workers,
-# and otter run / nbgrader autograde on the same notebooks. Writes benchmarks/RESULTS.md, which the README quotes.
+# and otter run / nbgrader autograde on the same notebooks. Writes benchmarks/RESULTS.json, and renders from it
+# benchmarks/RESULTS.md and docs/performance.md (python -m benchmarks.report redraws them without measuring).
 bench: setup
 	$(PY) benchmarks/bench.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache site

@@ -1,9 +1,10 @@
-"""Bad input, clear answer (issue 15 point 3): every bad input of README's table, fed through the real command line.
+"""Bad input, clear answer (issue 15 point 3): every bad input of the documentation's table
+(``docs/reference/bad-input.md``), fed through the real command line.
 
 Each case builds its input in a temporary folder and runs ``python -m autograder ...`` as a user does; it
-must print one line on stderr (``error: ...``, no traceback), exit with the README's code, and leave no
-output behind. :data:`CASES` is the table: ``test_readme_table_lists_every_case`` holds README's table to
-it, so the two cannot drift apart. None of these starts a grader, so the module takes a few seconds.
+must print one line on stderr (``error: ...``, no traceback), exit with the table's code, and leave no
+output behind. :data:`CASES` is the table: ``test_the_docs_table_lists_every_case`` holds the page's table
+to it, so the two cannot drift apart. None of these starts a grader, so the module takes a few seconds.
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ from autograder import SOLUTIONS_DIR
 from autograder.discovery import MAX_FILES, MAX_SOURCE_BYTES
 from tests.conftest import ROOT, run_cli
 
+TABLE_PAGE = ROOT / "docs" / "reference" / "bad-input.md"
+
 
 @dataclass(frozen=True)
 class Case:
-    """One row of README's bad-input table: what is given, the command, a fragment of its one line, the exit code."""
+    """One row of the bad-input table: what is given, the command, a fragment of its one line, the exit code."""
 
     label: str  # the table's first column, word for word
     build: Callable[[Path], list[str]]  # builds the input under a folder; returns the command line's arguments
@@ -46,7 +49,7 @@ def _empty(tmp: Path) -> list[str]:
 def _no_exercise(tmp: Path) -> list[str]:
     (tmp / "sub").mkdir()
     (tmp / "sub" / "notes.txt").write_text("my notes")
-    (tmp / "sub" / "backprop_v2.py").write_text("x = 1\n")  # not a download copy: not taken (README: what is found where)
+    (tmp / "sub" / "backprop_v2.py").write_text("x = 1\n")  # not a download copy: not taken (docs: grading day, what is found where)
     return ["grade", str(tmp / "sub")]
 
 
@@ -152,20 +155,18 @@ def test_bad_input_is_one_line_and_its_exit_code(case: Case, tmp_path: Path) -> 
     assert not (tmp_path / "out").exists()  # nothing written: no output folder, no header-only gradebook
 
 
-def _readme_rows() -> dict[str, list[str]]:
-    text = (ROOT / "README.md").read_text()
-    section = text[text.index("### Bad input") :]
-    section = section[: section.index("\n#", 1)]
+def _table_rows() -> dict[str, list[str]]:
+    """The bad-input page's table, by its first column: every Markdown table row of four cells but the rule."""
     rows = {}
-    for line in section.splitlines():
+    for line in TABLE_PAGE.read_text().splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
         if line.startswith("|") and len(cells) == 4 and not set(cells[0]) <= {"-", " "}:
             rows[cells[0]] = cells
     return rows
 
 
-def test_readme_table_lists_every_case() -> None:
-    rows = _readme_rows()
+def test_the_docs_table_lists_every_case() -> None:
+    rows = _table_rows()
     assert set(rows) - {"input"} == {case.label for case in CASES}
     for case in CASES:
         _, command, message, code = rows[case.label]

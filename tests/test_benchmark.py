@@ -1,15 +1,20 @@
 """The benchmark's own pieces, fast (the benchmark itself is ``make bench``, about 20 minutes).
 
 What could silently rot: a "wrong" submission that is no longer wrong because
-the solution it patches was reworded, and the table the README quotes.
+the solution it patches was reworded, the table's targets, and the pages drawn
+from ``benchmarks/RESULTS.json`` (``benchmarks/RESULTS.md`` and the documentation's
+``docs/performance.md``): they must be exactly what the renderer gives from the
+committed JSON, checked here without running the benchmark.
 """
 
 from __future__ import annotations
 
+import json
+
 from autograder import SOLUTIONS_DIR
-from benchmarks.bench import render
 from benchmarks.cold import render_rows
 from benchmarks.make_class import KINDS, MISTAKES, make_class
+from benchmarks.report import GENERATED, LATEST_RUN, PAGE, PAGE_TEMPLATE, RECORDED, RESULTS_JSON, RESULTS_MD, ROOT, pages, render
 
 
 def test_every_benchmark_mistake_still_patches_the_solution():
@@ -87,3 +92,32 @@ def test_the_cold_rows_put_otter_beside_our_gradescope_zip_on_the_same_notebook(
     assert "ours 5.0x faster" in otter_rows[1]
     assert "540 MB | at most 768 MB" in table  # the notebook run counts for Gradescope's memory too
     assert "[12.0]" in table
+
+
+def test_the_committed_pages_are_what_the_committed_results_give():
+    """One fact in one place: RESULTS.json is the source; RESULTS.md and docs/performance.md are its renderings."""
+    rendered = pages(json.loads(RESULTS_JSON.read_text()))
+    assert set(rendered) == {RESULTS_MD, PAGE}
+    for path, text in rendered.items():
+        assert path.read_text() == text, f"{path.relative_to(ROOT)} is stale or edited by hand: run python -m benchmarks.report"
+
+
+def test_the_page_holds_the_run_its_notes_and_the_figures_recorded_by_hand():
+    results = json.loads(RESULTS_JSON.read_text())
+    template = PAGE_TEMPLATE.read_text()
+    assert template.count(LATEST_RUN) == 1 and template.count(RECORDED) == 1
+    page = PAGE.read_text()
+    assert page.startswith(GENERATED) and "{{" not in page
+    assert f"Benchmark of {results['date']}" in page
+    for note in results["notes"]:
+        assert note in page
+    for row in results["recorded"]:
+        assert set(row) == {"what", "measured", "when"}, row
+        assert f"| {row['what']} | {row['measured']} | {row['when']} |" in page
+    assert f"{results['one']['warm_s']:.2f} s" in page and f"{results['class']['class_s']:.1f} s" in page
+
+
+def test_a_run_without_date_notes_or_recorded_figures_still_renders():
+    text = render({"machine": "x86_64, 2 cores, Python 3.11", "cold": COLD_BEFORE_NOTEBOOKS})
+    assert text.startswith("Benchmark on x86_64, 2 cores, Python 3.11.")
+    assert "by hand" not in text and "1.40 s" in text
