@@ -143,7 +143,7 @@ def problems(entry: Entry, results: dict, report: dict, test_names: set[str] | N
     found = []
     if report.get("status") != "graded":
         found.append(f"status is {report.get('status')!r}, not 'graded'")
-    if results.get("needs_look"):  # an honest submission is never flagged (tampering checks: README, security model)
+    if results.get("needs_look"):  # an honest submission is never flagged (tampering checks: docs/security.md)
         found.append(f"flagged for a look: {results['needs_look']}")
     names = {t["name"] for t in results["tests"]}
     unknown = sorted(set(entry.fails) - (test_names or names))

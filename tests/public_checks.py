@@ -1,4 +1,4 @@
-"""What the public checks catch, measured on the project's own corpora (README, "What the public checks catch").
+"""What the public checks catch, measured on the project's own corpora (docs/proving.md, "What the public checks catch").
 
 Every entry of ``tests/corpus/`` is materialised as :mod:`tests.proving` does
 (the entry's files over a copy of ``solutions/*.py``) and graded with the public

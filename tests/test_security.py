@@ -8,7 +8,7 @@ must finish in time with results and a gradebook of its own; no process of a
 student may survive the grade; the hidden and trusted files must be intact;
 neither the secret nor a connection may reach a student.
 
-The defences differ with who grades (see the README's security model), so the
+The defences differ with who grades (see the security model, docs/security.md), so the
 attacks whose defence differs run again: as root without namespaces (the
 "user" level, as in a default Docker container) and as an ordinary user (in a
 user namespace). Each run is skipped, saying why, where the machine cannot

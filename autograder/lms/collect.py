@@ -16,7 +16,7 @@ names in the download (``;``-separated). Student entries are a slug of the stude
 (``jane-doe-1001``), so two students with the same name stay apart. Files keep the name the student gave
 them once the LMS's prefix is stripped (``training_loop.py``); zips a student uploaded are left as they are.
 
-The layouts, and where each was read (see the README, "From the LMS and back"):
+The layouts, and where each was read (see docs/instructors/lms.md, "From the LMS and back"):
 
 - canvas: ``<sortable name, lowercased, non-word characters removed>[_LATE]_<user id>_<attachment id>_<file>``
   (and ``..._<user id>_text.html`` / ``_link.html`` for text and URL entries; ``anon_<id>`` instead of name

@@ -9,7 +9,7 @@ roster without a graded submission gets an empty grade (``--missing empty``, the
 upload skips it) or 0 (``--missing zero``). A student graded but absent from the roster is named on stderr,
 one line each, and left out. Grades are the gradebook's totals, out of the assigned parts' points (100 without a course file).
 
-The formats, and where each was read (see the README, "From the LMS and back"):
+The formats, and where each was read (see docs/instructors/lms.md, "From the LMS and back"):
 
 - canvas: ``Student,ID,SIS User ID,SIS Login ID,Section,<assignment>``, then ``Points Possible,,,,,100``, then
   one row per student. Canvas's importer (instructure/canvas-lms ``app/models/gradebook_importer.rb``) needs

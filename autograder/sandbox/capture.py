@@ -25,7 +25,7 @@ STDOUT_LIMIT = 20_000
 # replaces torch.manual_seed, torch.rand, torch.equal, torch.Generator, NumPy's default_rng or the
 # grad-mode queries changes what its own code calls, not the data the scenarios build, the seeds they
 # set or what they measure. (Code that deliberately patches the sandbox's modules themselves is another
-# matter: see the README's security model.)
+# matter: see the security model, docs/security.md.)
 default_rng = np.random.default_rng
 Generator = torch.Generator
 rand = torch.rand

@@ -27,7 +27,7 @@ What is sealed:
   and ``__kwdefaults__`` (replaced in place, a function keeps its identity);
 - no trace or profile function installed (they can rewrite a running frame's variables).
 
-What it cannot see is said in the README's security model: code that changes
+What it cannot see is said in the security model (docs/security.md): code that changes
 and restores everything between two checks, and code that rewrites memory
 (ctypes) or the snapshot itself.
 

@@ -6,7 +6,7 @@ The searches follow the grader's own traces (its modules' paths, its
 environment, its command line and those of the child's ancestors, the folders
 around the child's copy, /proc of those processes, the usual install
 folders); they do not crawl the whole machine, where world-readable copies
-left by other people are outside any grader's control (see the README).
+left by other people are outside any grader's control (see docs/security.md).
 """
 
 import json
