@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from autograder import PACKAGE_DIR, graders_present
+from autograder.course.config import Course, resolve
 from autograder.errors import GRADER_EXIT, USAGE_EXIT, GraderLoadError, InputError
 
 PROG = "python -m autograder"
@@ -130,13 +131,11 @@ def _chosen(argv: Sequence[str]) -> str | None:
     return next((word for word in argv if word in available), None)
 
 
-def course_for(command: Command, args: argparse.Namespace):
+def course_for(command: Command, args: argparse.Namespace) -> Course:
     """The course ``command`` runs under: read once from ``--course`` (or the default), checked against the tables."""
-    from autograder.course.config import resolve
-
     course = resolve(args.course_file)
     if graders_present():  # every test the file names must exist: a typo is an error now, not a silent default
-        from autograder.graders.catalog import check_course
+        from autograder.graders.catalog import check_course  # the hidden graders' catalog: absent from the student bundle
 
         check_course(course)
     return course

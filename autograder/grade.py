@@ -13,7 +13,7 @@ from autograder.errors import GRADER_EXIT
 from autograder.gradebook import add_part_option
 from autograder.judge.results import GradeReport
 from autograder.outputs import WRITERS, Context, ResultsFile, write_outputs
-from autograder.service import SERVER_VARIABLE
+from autograder.service import SERVER_VARIABLE, request_grade
 
 
 def options(parser: argparse.ArgumentParser) -> None:
@@ -39,11 +39,9 @@ def main(args: argparse.Namespace, course: Course) -> int:
     # Zero points on disk before any student code runs, then the judge's own results as tests finish.
     results = ResultsFile(Path(args.results)) if args.results else None
     if args.server:  # a warm service does the work: nothing heavy is imported here
-        from autograder.service import request_grade
-
         report = GradeReport.from_dict(request_grade(Path(args.server), path, select=args.select, parts=parts)["report"])
     else:
-        from autograder.session import GradingSession
+        from autograder.session import GradingSession  # the judge (NumPy, pytest, torch): not for a warm service's client
 
         with GradingSession.hidden_graders(course) as session:
             report = session.grade(path, select=args.select, on_result=results.add if results else None, parts=parts, found=found)

@@ -15,15 +15,23 @@ import csv
 import io
 import json
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from autograder.course.config import Course
 from autograder.course.parts import NAMES
 from autograder.errors import GRADER_EXIT, InputError
 from autograder.judge.results import GradeReport, write_atomic
 from autograder.outputs import UNFINISHED, Context, unfinished_report, write_outputs
+from autograder.reports.changes import changes, changes_csv, summary_line
+from autograder.reports.dashboard import class_data, count_files, read_reports
+from autograder.reports.dashboard_page import dashboard_html
+from autograder.workers import Pool
 
 
 def add_part_option(parser: argparse.ArgumentParser) -> None:
@@ -131,8 +139,6 @@ def grade_class(
     ``progress(student, row, result)`` is called as each one finishes (``result`` holds the worker's
     timing and memory figures; it is empty for students skipped on resume).
     """
-    from autograder.workers import Pool
-
     submissions = find_submissions(class_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:  # grades are private: closed to other users, the sandbox's unprivileged one included
@@ -175,9 +181,6 @@ def grade_class(
 def write_overview(out_dir: Path, students: list[str], submissions: dict[str, Path] | None = None) -> None:
     """The class dashboard, ``out_dir/index.html``, from the reports on disk of ``students`` (``submissions``: student ->
     their submission, to tell a 0 with files handed in from an empty hand-in)."""
-    from autograder.reports.dashboard import class_data, count_files, read_reports
-    from autograder.reports.dashboard_page import dashboard_html
-
     files = {student: count_files(path) for student, path in (submissions or {}).items()}
     data = class_data(read_reports(out_dir, students, REPORT_NAME), files)
     write_atomic(out_dir / "index.html", dashboard_html(data))
@@ -185,17 +188,12 @@ def write_overview(out_dir: Path, students: list[str], submissions: dict[str, Pa
 
 def earlier_results(out_dir: Path, students: list[str]) -> dict[str, dict]:
     """The results on disk before this run (student -> report.json's dict), those the grader finished only."""
-    from autograder.reports.dashboard import read_reports
-
     found = read_reports(out_dir, students, REPORT_NAME)
     return {s: r for s, r in found.items() if r is not None and not str(r.get("status", "")).startswith("not graded")}
 
 
 def write_changes(out_dir: Path, earlier: dict[str, dict], students: list[str]) -> str:
     """Write ``out_dir/changes.csv`` (what this run changed against ``earlier``) and return its one-line summary."""
-    from autograder.reports.changes import changes, changes_csv, summary_line
-    from autograder.reports.dashboard import read_reports
-
     found = changes(earlier, read_reports(out_dir, students, REPORT_NAME))
     write_atomic(out_dir / CHANGES_NAME, changes_csv(found))
     return f"{summary_line(found)} (against the earlier results: {out_dir / CHANGES_NAME})"
@@ -241,11 +239,6 @@ def options(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace, course: Course) -> int:
     """``python -m autograder grade-class DIR``: grade the class under ``course`` with a progress bar, then print the summary."""
-    import time
-
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
     class_dir = Path(args.class_dir)
     if not class_dir.is_dir():
         raise InputError(f"{class_dir} is not a folder: give the folder that holds one sub-folder (or notebook) per student")

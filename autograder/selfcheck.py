@@ -27,8 +27,11 @@ from autograder import EXERCISES_DIR
 from autograder.checks import hints
 from autograder.course import environment
 from autograder.course.parts import NAMES, part
+from autograder.discovery import discover
 from autograder.errors import InputError
-from autograder.session import checked_parts
+from autograder.judge.results import GradeReport, TestResult
+from autograder.outputs import Context, write_outputs
+from autograder.session import GradingSession, checked_parts
 
 CAVEAT = (
     "\nPassing these checks does not promise full marks: the grader's hidden tests try many more inputs "
@@ -161,8 +164,6 @@ def main(args: argparse.Namespace) -> int:
         print("This bundle has no public checks (your instructor left them out this term): there is nothing to check here.")
         return 0
     path, parts = split_items(list(args.items))
-    from autograder.discovery import discover
-
     found = discover(path)
     if not args.items[1:] and not (args.items and args.items[0] in NAMES) and not path.is_dir():
         parts = tuple(name for name in checked_parts() if name in found.modules)  # one file or notebook: the parts it holds
@@ -170,13 +171,8 @@ def main(args: argparse.Namespace) -> int:
         print(line)
     status = part_status(path, found.modules, parts)
     started = tuple(name for name in parts if status[name] == "started")
-    from autograder.judge.results import GradeReport, TestResult
-    from autograder.outputs import Context, write_outputs
-
     report = GradeReport(tests=[])
     if started:
-        from autograder.session import GradingSession
-
         with GradingSession.public_checks() as session:
             report = session.grade(path, parts=started, found=found)
     passed = sum(t.passed for t in report.tests)

@@ -23,6 +23,7 @@ import socket
 from pathlib import Path
 
 from autograder.course.config import Course
+from autograder.workers import Worker
 
 REQUEST_LIMIT = 64 * 1024
 DEFAULT_SOCKET = f"/tmp/autograder-{os.getuid() if hasattr(os, 'getuid') else 'user'}.sock"
@@ -31,8 +32,6 @@ SERVER_VARIABLE = "AUTOGRADER_SERVER"  # `grade --server`'s default, read by the
 
 def serve(path: Path, course: Course, ready: callable = print) -> None:
     """Grade requests arriving on the Unix socket at ``path``, under ``course``, until interrupted."""
-    from autograder.workers import Worker
-
     worker = Worker(course)
     path = Path(path)
     path.unlink(missing_ok=True)

@@ -30,7 +30,7 @@ from autograder.course.parts import NAMES
 from autograder.discovery import Found, discover
 from autograder.judge.client import Submission
 from autograder.judge.results import GradeReport, TestResult
-from autograder.judge.table import table, tables
+from autograder.judge.table import Suite, table, tables
 
 __all__ = ["GradingSession", "checked_parts", "graders_missing"]
 
@@ -71,13 +71,12 @@ class GradingSession:
         server starts; the garbage collector is off meanwhile (importing torch makes hundreds of
         thousands of objects and no garbage, and the collections would cost a tenth of a cold start).
         """
-        from autograder.judge.client import ForkServer
-        from autograder.judge.runner import Suite
+        from autograder.judge.client import ForkServer  # the fork server: Linux only, never imported by a student's check
 
         server = ForkServer()
         gc.disable()
         try:
-            from autograder.graders import book
+            from autograder.graders import book  # torch and the reference results, while the fork server starts
 
             book.BOOK.ensure()
         finally:
@@ -89,14 +88,12 @@ class GradingSession:
         """The public checks, as they are written (no course file applies to them), where the student is: in plain
         local subprocesses (:mod:`autograder.judge.local`, any operating system, no sandbox) unless ``sandbox``
         asks for the fork server."""
-        from autograder.judge.runner import Suite
-
         if sandbox:
-            from autograder.judge.client import ForkServer
+            from autograder.judge.client import ForkServer  # Linux only: the student's machine never imports it
 
             server = ForkServer()
         else:
-            from autograder.judge.local import LocalServer
+            from autograder.judge.local import LocalServer  # the portable runner, only where the student is
 
             server = LocalServer()
         return cls(Suite(tables("public")), Course(), server, hidden=False, sandboxed=sandbox)

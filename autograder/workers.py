@@ -14,17 +14,22 @@ killed and replaced too. Either way the rest of the class goes on.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
 import resource
+import signal
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
+from autograder import EXERCISES_DIR
 from autograder.course.config import Course
+from autograder.errors import InputError
+from autograder.judge.results import GradeReport, TestResult
 
 SUBMISSION_CAP = 900.0  # seconds: far above what the per-call and per-function limits allow
 
@@ -43,7 +48,7 @@ class Worker:
     """A warm judge in the current process, grading under ``course``: fork server started, references computed."""
 
     def __init__(self, course: Course) -> None:
-        from autograder.session import GradingSession
+        from autograder.session import GradingSession  # in the worker's own process, started by spawn: not in the pool's
 
         self.session = GradingSession.hidden_graders(course)
         self._warm_graders()
@@ -57,8 +62,6 @@ class Worker:
     def _warm_graders(self) -> None:
         """Grade the untouched stubs once: pytest, hypothesis and the grader modules get imported now,
         not during the first real submission (it takes a fraction of a second)."""
-        from autograder import EXERCISES_DIR
-
         if EXERCISES_DIR.is_dir():
             self.grade(EXERCISES_DIR)
 
@@ -75,9 +78,6 @@ class Worker:
         With ``reports``, also the student's feedback files (HTML, Markdown, figures) under "files",
         drawn here so that a class's pictures are drawn in parallel too.
         """
-        from autograder.errors import InputError
-        from autograder.judge.results import GradeReport, TestResult
-
         started = time.monotonic()
         try:
             report = self.session.grade(Path(path), select=select, parts=parts)
@@ -88,7 +88,7 @@ class Worker:
         report.seconds = time.monotonic() - started
         result = {"report": report.to_dict(), "status": status}
         if reports:
-            from autograder.reports.render import report_files
+            from autograder.reports.render import report_files  # matplotlib: only when reports are drawn
 
             result["files"] = report_files(report, Path(path).stem if Path(path).is_file() else Path(path).name, show_hidden)
         gc.collect()
@@ -112,9 +112,6 @@ def graded_status(report) -> str:
 
 def _die_with_parent() -> None:
     """Ask Linux to kill this worker if the process that started it dies (even by kill -9)."""
-    import ctypes
-    import signal
-
     try:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
     except (OSError, AttributeError):
@@ -231,7 +228,5 @@ class Pool:
 
 def _lost(job: tuple[str, str, dict], why: str) -> dict:
     """The result for a submission whose worker was lost: zero, and a status that asks for a regrade."""
-    from autograder.judge.results import GradeReport, TestResult
-
     report = GradeReport(tests=[TestResult("submission: could not be graded", 0.0, 0.0, False, f"{why}; grade it again")])
     return {"report": report.to_dict(), "status": f"not graded: {why}", "worker": 0, "rss_mb": 0.0, "peak_rss_mb": 0.0}

@@ -17,7 +17,6 @@ import time
 import traceback
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -28,24 +27,13 @@ from autograder.errors import GraderLoadError
 from autograder.judge.client import Submission
 from autograder.judge.grading import CURRENT, DETAILS, GradingFailure, TestContext, right_values_first
 from autograder.judge.results import NOT_HANDED_IN, GradeReport, TestResult
-from autograder.judge.table import Test
+from autograder.judge.table import Suite, Test
 
 SUITE_DIR = Path(__file__).with_name("suite")
 GRADER_ERROR = (
     "The grader itself failed on this test: this is a fault of the grader, not necessarily of your code. "
     "Your instructor can see the details; tell them if it persists."
 )
-
-
-@dataclass(frozen=True)
-class Suite:
-    """What a session runs: the rows of the tables, and (hidden graders only) how to get the reference results.
-
-    ``book`` returns the reference book, checked against this environment, and adds its notes to the ones given.
-    """
-
-    tests: tuple[Test, ...]
-    book: Callable[[list[str]], object] | None = None
 
 
 def resolve(reference: str, row: Test) -> Callable:

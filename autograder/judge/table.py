@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from autograder.course.parts import NAMES, has, module_of, part
@@ -90,6 +90,17 @@ class Test:
     def target(self) -> str:
         """The student function it grades, as ``module.function``."""
         return f"{self.part}.{self.function}"
+
+
+@dataclass(frozen=True)
+class Suite:
+    """What a grading session runs: the rows of the tables, and (hidden graders only) how to get the reference results.
+
+    ``book`` returns the reference book, checked against this environment, and adds its notes to the ones given.
+    """
+
+    tests: tuple[Test, ...]
+    book: Callable[[list[str]], object] | None = None
 
 
 def bind(row: Test, name: str, side: str) -> Test:

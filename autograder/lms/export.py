@@ -39,6 +39,7 @@ from pathlib import Path
 from autograder.api import GRADED_MODULES
 from autograder.course.config import Course
 from autograder.gradebook import PARTIAL
+from autograder.graders.catalog import most_points
 from autograder.judge.results import write_atomic
 
 FORMATS = ("canvas", "moodle", "gradescope", "csv")
@@ -170,8 +171,6 @@ def export(
 
     Example: ``export(Path("graded/gradebook.csv"), "canvas", Path("class/roster.csv"), Path("canvas.csv"), Course())``.
     """
-    from autograder.graders.catalog import most_points
-
     gradebook = {row["student"]: row for row in read_csv(gradebook_path, GRADEBOOK_COLUMNS, "gradebook.csv that grade-class wrote")}
     roster = read_csv(roster_path, ROSTER_COLUMNS, "roster.csv that collect wrote")
     rows, warnings = export_rows(fmt, gradebook, roster, assignment, missing, most_points(course))

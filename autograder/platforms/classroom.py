@@ -42,11 +42,16 @@ import json
 import math
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
-from autograder import EXERCISES_DIR
+from autograder import EXERCISES_DIR, graders_present
 from autograder.course.config import Course
-from autograder.judge.results import GradeReport
+from autograder.errors import GRADER_EXIT, InputError
+from autograder.judge.results import GradeReport, render_table, write_atomic
+from autograder.outputs import Context
+from autograder.outputs import write_outputs as write_files
+from autograder.session import GradingSession, checked_parts
 
 HERE = Path(__file__).parent
 WORKFLOW = HERE / "github-actions.yml"
@@ -62,9 +67,6 @@ SCORE_LINE = "Autograding score: {score:g} / {most:g} ({percent:.1f}%)"
 def grade(path: Path, course: Course) -> tuple[GradeReport, bool]:
     """Grade ``path`` (a folder of modules or notebooks, or one file) under ``course``; returns the report and whether
     it used the hidden graders (else the public checks, one point each, to which no course file applies)."""
-    from autograder import graders_present
-    from autograder.session import GradingSession, checked_parts
-
     hidden = graders_present()
     if not hidden and not checked_parts():  # a bundle released without public checks: nothing to run, not a failure
         return GradeReport(tests=[], notes=["no hidden graders and no public checks here: nothing was graded"]), hidden
@@ -113,8 +115,6 @@ def classroom50_result(report: GradeReport, env: dict[str, str] | None = None) -
 
     Example: 16 public checks with 3 passed give ``{"score": 3, "max-score": 16, "tests": [...16 rows]}``.
     """
-    from datetime import UTC, datetime
-
     env = dict(os.environ if env is None else env)
     factor = integer_scale(report)
     tests = []
@@ -187,8 +187,6 @@ def write_outputs(
         with open(summary, "a") as stream:
             stream.write(summary_markdown(report, hidden))
     if classroom50:
-        from autograder.judge.results import write_atomic
-
         write_atomic(Path(classroom50), json.dumps(classroom50_result(report), indent=2) + "\n")
     return result
 
@@ -205,11 +203,6 @@ def options(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace, course: Course) -> int:
     """``python -m autograder ci PATH``: grade in CI under ``course``, print the table and the score line, write the
     outputs asked for; exit 0 once graded (whatever the score), 3 when a grader broke."""
-    from autograder.errors import GRADER_EXIT, InputError
-    from autograder.judge.results import render_table
-    from autograder.outputs import Context
-    from autograder.outputs import write_outputs as write_files
-
     path = Path(args.path)
     if not path.exists():
         raise InputError(f"{path} does not exist: give the folder with the student's work (exercises/ or notebooks/)")

@@ -32,6 +32,9 @@ from pathlib import Path
 from autograder import PACKAGE_DIR, PROJECT_ROOT, SOLUTIONS_DIR
 from autograder.api import GRADED_MODULES
 from autograder.course.config import Course, resolve
+from autograder.errors import InputError
+from autograder.judge.results import gradescope_json, write_atomic
+from autograder.session import GradingSession
 
 CONFIG_NAME = "gradescope_config.json"
 PACKAGE_SUFFIXES = (".py", ".json", ".ini", ".yml", ".toml", ".md", ".tmpl")
@@ -109,9 +112,6 @@ def build_zip(out: Path, course: Course, parts: list[str] | None = None) -> Path
 
 def run(root: Path) -> dict:
     """Grade ``root/submission`` and write ``root/results/results.json``; returns what was written."""
-    from autograder.judge.results import gradescope_json, write_atomic
-    from autograder.session import GradingSession
-
     config_path = root / "source" / CONFIG_NAME
     parts = json.loads(config_path.read_text())["parts"] if config_path.is_file() else list(GRADED_MODULES)
     course = resolve(None)  # the zip's own course.toml at its root (source/), when the instructor had one
@@ -131,21 +131,15 @@ def run_main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Grade a Gradescope submission (what run_autograder calls).")
     parser.add_argument("--root", default="/autograder", help="the folder holding source/, submission/ and results/")
     root = Path(parser.parse_args(argv).root)
-    from autograder.errors import InputError
-
     try:
         results = run(root)
     except InputError as error:  # nothing gradable in what was handed in: the student's to fix, in one line
-        from autograder.judge.results import write_atomic
-
         unusable = {"score": 0, "output": f"Nothing was graded: {error}", "tests": [], "visibility": "visible"}
         write_atomic(root / "results" / "results.json", json.dumps(unusable, indent=2))
         print(f"not graded: {error}")
         return 0
     except Exception:  # noqa: BLE001 - whatever broke, the student gets a zero with an explanation, the instructor the traceback
         traceback.print_exc(file=sys.stdout)
-        from autograder.judge.results import write_atomic
-
         failed = {"score": 0, "output": FAILED_OUTPUT, "tests": [], "visibility": "visible"}
         write_atomic(root / "results" / "results.json", json.dumps(failed, indent=2))
         return 1

@@ -17,16 +17,15 @@ from pathlib import Path
 from autograder import PROJECT_ROOT, SOLUTIONS_DIR
 from autograder.api import GRADED_MODULES
 from autograder.course.config import Course
+from autograder.platforms.nbgrader_export import NBGRADER_CONFIG, nbgrader_notebook
+from autograder.platforms.notebook_builder import dumps, plain_notebook
+from autograder.platforms.otter_export import otter_master
 
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 
 
 def expected(course: Course, solutions: Path = SOLUTIONS_DIR) -> dict[str, str]:
     """Path under ``notebooks/`` -> the text it must hold (with ``course``'s points)."""
-    from autograder.platforms.nbgrader_export import NBGRADER_CONFIG, nbgrader_notebook
-    from autograder.platforms.notebook_builder import dumps, plain_notebook
-    from autograder.platforms.otter_export import otter_master
-
     files = {"nbgrader/nbgrader_config.py": NBGRADER_CONFIG}
     for part in GRADED_MODULES:
         files[f"plain/{part}.ipynb"] = dumps(plain_notebook(part, solutions))

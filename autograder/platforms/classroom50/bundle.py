@@ -23,8 +23,10 @@ import argparse
 import shutil
 from pathlib import Path
 
+from autograder import graders_present
 from autograder.course.config import Course
 from autograder.errors import InputError
+from autograder.platforms.gradescope import grader_files
 
 ENTRY_POINT = Path(__file__).with_name("autograder.py")
 MAX_BUNDLE_BYTES = 10 * 1024 * 1024  # runner.py's MAX_FETCH_BYTES for a bundle (compressed there; a bound here)
@@ -36,8 +38,6 @@ def write_bundle(out: Path, course: Course, hidden: bool = True) -> list[Path]:
 
     ``out`` must not exist or be empty. Example: ``write_bundle(Path("build/c50"), Course())[0] == Path("autograder.py")``.
     """
-    from autograder import graders_present
-
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise InputError(f"{out} exists and is not an empty folder: choose a new folder")
@@ -47,8 +47,6 @@ def write_bundle(out: Path, course: Course, hidden: bool = True) -> list[Path]:
     shutil.copyfile(ENTRY_POINT, out / "autograder.py")
     written = [Path("autograder.py")]
     if hidden:
-        from autograder.platforms.gradescope import grader_files
-
         files = list(grader_files())
         if course.source is not None:  # this term's points and visibility travel with the grader
             files.append((Path("course.toml"), course.source))
