@@ -21,10 +21,12 @@ import argparse
 import json
 from pathlib import Path
 
+from nbformat import NotebookNode
+
 from autograder import SOLUTIONS_DIR
 from autograder.api import GRADED_MODULES
 from autograder.graders.catalog import graded_tests
-from autograder.platforms.notebook_builder import code_cell, dumps, guarded, markdown_cell, notebook, part_cells
+from autograder.platforms.notebook_builder import code_cell, guarded, markdown_cell, notebook, part_cells, write
 
 SCHEMA_VERSION = 3
 NBGRADER_CONFIG = """\
@@ -80,7 +82,7 @@ def test_cell_source(part: str, name: str, points: float, first: bool) -> str:
     )
 
 
-def nbgrader_notebook(part: str, solutions: Path = SOLUTIONS_DIR) -> dict:
+def nbgrader_notebook(part: str, solutions: Path = SOLUTIONS_DIR) -> NotebookNode:
     """The instructor's source notebook of one part, with nbgrader cell metadata."""
     cells = []
     for cell in part_cells(part, solutions):
@@ -106,8 +108,7 @@ def write_course(course: Path, solutions: Path = SOLUTIONS_DIR, config: bool = T
     for part in GRADED_MODULES:
         path = course / "source" / part / f"{part}.ipynb"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(dumps(nbgrader_notebook(part, solutions)))
-        written.append(path)
+        written.append(write(nbgrader_notebook(part, solutions), path))
     config_path = course / "nbgrader_config.py"
     if config and not config_path.exists():
         config_path.write_text(NBGRADER_CONFIG)

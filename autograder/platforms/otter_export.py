@@ -36,10 +36,12 @@ import shutil
 import textwrap
 from pathlib import Path
 
+from nbformat import NotebookNode
+
 from autograder import SOLUTIONS_DIR
 from autograder.api import GRADED_MODULES
 from autograder.graders.catalog import GradedTest, graded_tests
-from autograder.platforms.notebook_builder import Cell, code_cell, dumps, guarded, markdown_cell, notebook, part_cells, raw_cell
+from autograder.platforms.notebook_builder import Cell, code_cell, guarded, markdown_cell, notebook, part_cells, raw_cell, write
 from autograder.stubs import BEGIN, END
 
 PYTHON_VERSION = "3.11"
@@ -137,7 +139,7 @@ def assignment_config(part: str) -> str:
     )
 
 
-def _question(part: str, cell: Cell, check: Cell | None, tests: list[GradedTest], points: float) -> list[dict]:
+def _question(part: str, cell: Cell, check: Cell | None, tests: list[GradedTest], points: float) -> list[NotebookNode]:
     name = cell.names[0]
     functions = ", ".join(f"`{function}`" for function in cell.names)
     unit = "point" if points == 1 else "points"
@@ -156,7 +158,7 @@ def _question(part: str, cell: Cell, check: Cell | None, tests: list[GradedTest]
     return cells
 
 
-def otter_master(part: str, solutions: Path = SOLUTIONS_DIR) -> dict:
+def otter_master(part: str, solutions: Path = SOLUTIONS_DIR) -> NotebookNode:
     """The otter assign master notebook of one part."""
     cells = [raw_cell(assignment_config(part), "assignment-config")]
     layout = part_cells(part, solutions)
@@ -201,9 +203,7 @@ def write_masters(out: Path, solutions: Path = SOLUTIONS_DIR, support: bool = Tr
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for part in GRADED_MODULES:
-        path = out / f"{part}.ipynb"
-        path.write_text(dumps(otter_master(part, solutions)))
-        written.append(path)
+        written.append(write(otter_master(part, solutions), out / f"{part}.ipynb"))
     if support:
         for name in SUPPORT_DIRS:
             shutil.rmtree(out / name, ignore_errors=True)
