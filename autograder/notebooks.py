@@ -8,17 +8,25 @@ Cells that belong to a grading platform, not to the student, are left out:
 the hidden test cells of our nbgrader notebooks (they call
 ``autograder.platforms.kernel``) and otter-grader's own cells (``import otter``,
 ``grader = otter.Notebook(...)``, ``grader.check(...)``, ``grader.export(...)``).
+
+A notebook is read with nbformat (:func:`read_notebook`) but not validated against its schema: grading
+reads only the notebook's metadata and its code cells' sources, and a notebook Jupyter saved with odd
+outputs, no cell ids or missing metadata was always graded, so it still is. Only a file that is no
+notebook at all (not JSON, no list of cells) or one of format version 3 or older is refused, in one line.
 """
 
 from __future__ import annotations
 
 import ast
-import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from autograder.api import GRADED_MODULES
 from autograder.course.parts import PARTS
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 
@@ -41,8 +49,60 @@ def platform_cell(source: str) -> bool:
 
 
 def _source(cell: dict) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
+    source = cell.get("source", "")  # nbformat joined a list of lines; anything else is taken as its text
+    return source if isinstance(source, str) else str(source)
+
+
+def _graded_parts(notebook: dict) -> dict:
+    """The parts of a notebook's JSON that grading reads, in the shape nbformat's reader walks: its metadata (a
+    mapping) and its code cells, each without outputs or attachments. Whatever else a cell or an output holds
+    cannot stop the notebook from being graded, and a notebook's outputs (up to the size cap) are never copied."""
+    metadata = notebook.get("metadata")
+    cells = [
+        {**{key: value for key, value in cell.items() if key not in ("outputs", "attachments")}, "metadata": _mapping(cell.get("metadata"))}
+        for cell in notebook["cells"]
+        if isinstance(cell, dict) and cell.get("cell_type") == "code"
+    ]
+    return {**notebook, "metadata": _mapping(metadata), "cells": cells}
+
+
+def _mapping(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def read_notebook(path: Path) -> NotebookNode:
+    """A submitted notebook as nbformat's version-4 reader gives it (sources joined, transient metadata dropped), with
+    its metadata and its code cells only; not validated (see the module's docstring). Raises ValueError, one line in
+    the student's terms, for a file over the size cap, not JSON, of format version 3 or older, or without a list of cells.
+
+    Example:
+        >>> import json, tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "backprop.ipynb"
+        >>> _ = path.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+        ...     "cells": [{"cell_type": "code", "source": ["x = 1\\n", "y = 2"], "outputs": ["odd"]}]}))
+        >>> read_notebook(path).cells[0].source
+        'x = 1\\ny = 2'
+    """
+    import nbformat  # here, not at the top: grading a folder of .py files never pays for importing it
+
+    path = Path(path)
+    if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+        raise ValueError(f"{path.name} is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB")
+    try:
+        notebook = nbformat.reader.parse_json(path.read_text(encoding="utf-8"))
+    except (nbformat.reader.NotJSONError, UnicodeDecodeError) as error:
+        reason = error.__cause__ or error  # the JSON parser's own words ("Expecting value: line 1 column 1 (char 0)")
+        raise ValueError(
+            f"{path.name} is not a readable notebook (not JSON: {reason}): download it again from Jupyter (File, Download)"
+        ) from None
+    if isinstance(notebook, dict) and isinstance(notebook.get("nbformat"), int) and notebook["nbformat"] < 4:
+        raise ValueError(
+            f"{path.name} is a notebook of format version {notebook['nbformat']}: open it in Jupyter and save it, "
+            "which converts it to version 4, then hand it in again"
+        )
+    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
+        raise ValueError(f"{path.name} is not a notebook (no list of cells): hand in the .ipynb file Jupyter saved")
+    return nbformat.v4.to_notebook_json(_graded_parts(notebook))
 
 
 def declared_part(path: Path, notebook: dict) -> str | None:
@@ -116,23 +176,8 @@ def notebook_modules(path: Path) -> dict[str, tuple[str, object]]:
     notebook we can read, or that holds no part.
     """
     path = Path(path)
-    if path.stat().st_size > MAX_NOTEBOOK_BYTES:
-        raise ValueError(f"{path.name} is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB")
-    try:
-        notebook = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ValueError(
-            f"{path.name} is not a readable notebook (not JSON: {error}): download it again from Jupyter (File, Download)"
-        ) from None
-    if isinstance(notebook, dict) and isinstance(notebook.get("nbformat"), int) and notebook["nbformat"] < 4:
-        raise ValueError(
-            f"{path.name} is a notebook of format version {notebook['nbformat']}: open it in Jupyter and save it, "
-            "which converts it to version 4, then hand it in again"
-        )
-    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
-        raise ValueError(f"{path.name} is not a notebook (no list of cells): hand in the .ipynb file Jupyter saved")
-    cells = [_source(cell) for cell in notebook["cells"] if isinstance(cell, dict) and cell.get("cell_type") == "code"]
-    cells = [source for source in cells if not platform_cell(source)]
+    notebook = read_notebook(path)
+    cells = [source for source in (_source(cell) for cell in notebook.cells) if not platform_cell(source)]
     declared = declared_part(path, notebook)
     parts = [name for name in GRADED_MODULES if name == declared or name in parts_defined(cells)]
     if not parts:

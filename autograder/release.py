@@ -39,6 +39,7 @@ PUBLIC_PACKAGE_FILES = (
     "judge/suite/pytest.ini",
     "checks/*.py",
     "reports/*.py",
+    "reports/templates/*",
     "platforms/__init__.py",
     "platforms/classroom.py",
     "platforms/*.yml",
@@ -108,7 +109,7 @@ def bundle_pyproject() -> str:
         f'[project]\nname = "{BUNDLE_PACKAGE}"\nversion = "1.0"\n'
         f'requires-python = ">={environment.SUPPORTED_PYTHON[0]}"\ndependencies = [\n{dependencies}]\n\n'
         '[tool.setuptools.packages.find]\ninclude = ["autograder*"]\n\n'
-        '[tool.setuptools.package-data]\n"*" = ["*.json", "*.ini", "*.toml", "*.yml", "*.md"]\n'
+        '[tool.setuptools.package-data]\n"*" = ["*.json", "*.ini", "*.toml", "*.yml", "*.md"]\nautograder = ["reports/templates/*"]\n'
     )
 
 

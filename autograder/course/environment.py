@@ -26,11 +26,14 @@ STUDENT_REQUIREMENTS = (
     "pytest>=8.0",
     "rich>=13.0",
     "matplotlib>=3.7",
+    "jinja2>=3.1",  # the feedback report's templates (check --report)
+    "nbformat>=5.9",  # reading a notebook handed to check, and check() inside one
 )
 # requirements-notebooks.txt: Jupyter, to open notebooks/ (not needed for `check`).
 NOTEBOOK_REQUIREMENTS = ("-r requirements.txt", "jupyterlab>=4.0")
-# On Colab torch, NumPy, scikit-learn and matplotlib are there already: only these, and never torch again.
-COLAB_EXTRAS = ("pytest>=8.0", "rich>=13.0")
+# On Colab torch, NumPy, scikit-learn and matplotlib are there already: only these, and never torch again (Jinja2
+# and nbformat are there too; their ranges only upgrade a copy older than the checks need).
+COLAB_EXTRAS = ("pytest>=8.0", "rich>=13.0", "jinja2>=3.1", "nbformat>=5.9")
 
 # The commands a student types, per shell; the bundle README shows them and the test runs the first one.
 SETUP: dict[str, tuple[str, ...]] = {

@@ -37,7 +37,7 @@ from autograder.judge.results import gradescope_json, write_atomic
 from autograder.session import GradingSession
 
 CONFIG_NAME = "gradescope_config.json"
-PACKAGE_SUFFIXES = (".py", ".json", ".ini", ".yml", ".toml", ".md", ".tmpl")
+PACKAGE_SUFFIXES = (".py", ".json", ".ini", ".yml", ".toml", ".md", ".tmpl", ".j2", ".js")
 TORCH_INDEX = "https://download.pytorch.org/whl/cpu"  # torch's CPU wheels: PyPI's default pulls GBs of CUDA
 FAILED_OUTPUT = "The autograder could not finish grading this submission, so it scores 0 for now. Please tell your instructor."
 

@@ -21,11 +21,13 @@ import argparse
 import json
 from pathlib import Path
 
+from nbformat import NotebookNode
+
 from autograder import SOLUTIONS_DIR
 from autograder.api import GRADED_MODULES
 from autograder.course.config import Course
 from autograder.graders.catalog import graded_tests
-from autograder.platforms.notebook_builder import code_cell, dumps, guarded, markdown_cell, notebook, part_cells
+from autograder.platforms.notebook_builder import code_cell, guarded, markdown_cell, notebook, part_cells, write
 
 SCHEMA_VERSION = 3
 NBGRADER_CONFIG = """\
@@ -81,7 +83,7 @@ def test_cell_source(part: str, name: str, points: float, first: bool) -> str:
     )
 
 
-def nbgrader_notebook(part: str, course: Course, solutions: Path = SOLUTIONS_DIR) -> dict:
+def nbgrader_notebook(part: str, course: Course, solutions: Path = SOLUTIONS_DIR) -> NotebookNode:
     """The instructor's source notebook of one part, with nbgrader cell metadata and ``course``'s points."""
     cells = []
     for cell in part_cells(part, solutions):
@@ -107,8 +109,7 @@ def write_course(folder: Path, course: Course, solutions: Path = SOLUTIONS_DIR, 
     for part in GRADED_MODULES:
         path = folder / "source" / part / f"{part}.ipynb"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(dumps(nbgrader_notebook(part, course, solutions)))
-        written.append(path)
+        written.append(write(nbgrader_notebook(part, course, solutions), path))
     config_path = folder / "nbgrader_config.py"
     if config and not config_path.exists():
         config_path.write_text(NBGRADER_CONFIG)

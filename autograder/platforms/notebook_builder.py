@@ -6,8 +6,9 @@ its own way. Checks and demos are wrapped in ``if __name__ == "__main__":`` so t
 Jupyter but not when the grader loads the notebook (a hanging trainer called by a demo would
 otherwise cost the student every test, not only the hanging ones).
 
-Notebooks are written as nbformat 4.5 JSON with stable cell ids and no outputs, so that the same
-sources always give the same bytes.
+Notebooks are built with nbformat's version-4 constructors, validated against nbformat's schema before
+they are written, and written by nbformat as 4.5 JSON with stable cell ids (the keys of :class:`Cell`),
+sources kept whole (not split into lines) and no outputs, so that the same sources always give the same bytes.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ import json
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_raw_cell
 
 from autograder import SOLUTIONS_DIR
 from autograder.api import GRADED_MODULES, STUDENT_API
@@ -143,32 +148,71 @@ def part_cells(part: str, solutions: Path = SOLUTIONS_DIR, narratives: Path | No
     return cells
 
 
-def notebook(cells: list[dict], part: str, extra_metadata: dict | None = None) -> dict:
+def notebook(cells: list[NotebookNode], part: str, extra_metadata: dict | None = None) -> NotebookNode:
     """An nbformat 4.5 notebook holding ``cells``, with metadata naming its part.
 
     ``metadata.autograder.module`` is what ``python -m autograder grade`` reads to know which part a
     submitted notebook is.
+
+    Example:
+        >>> notebook([code_cell("x = 1", "setup")], "validation").metadata.autograder.module
+        'validation'
     """
     metadata = {"autograder": {"module": part}, "kernelspec": KERNELSPEC, "language_info": LANGUAGE_INFO}
     metadata.update(extra_metadata or {})
-    return {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}
+    _refuse_repeated_ids(cells, part)  # before new_notebook, whose validation would replace a repeated id by a random one
+    return new_notebook(cells=cells, metadata=metadata)
 
 
-def markdown_cell(source: str, cell_id: str, metadata: dict | None = None) -> dict:
-    return {"cell_type": "markdown", "id": cell_id, "metadata": metadata or {}, "source": source}
+# Each cell gets its id from the caller (a key of the layout), never nbformat's random one: the same sources, the same bytes.
+def markdown_cell(source: str, cell_id: str, metadata: dict | None = None) -> NotebookNode:
+    """A Markdown cell with id ``cell_id`` (checked against nbformat's schema as it is made)."""
+    return new_markdown_cell(source, id=cell_id, metadata=metadata or {})
 
 
-def code_cell(source: str, cell_id: str, metadata: dict | None = None) -> dict:
-    return {"cell_type": "code", "execution_count": None, "id": cell_id, "metadata": metadata or {}, "outputs": [], "source": source}
+def code_cell(source: str, cell_id: str, metadata: dict | None = None) -> NotebookNode:
+    """A code cell with id ``cell_id``, never run (no outputs, no execution count)."""
+    return new_code_cell(source, id=cell_id, metadata=metadata or {})
 
 
-def raw_cell(source: str, cell_id: str, metadata: dict | None = None) -> dict:
-    return {"cell_type": "raw", "id": cell_id, "metadata": metadata or {}, "source": source}
+def raw_cell(source: str, cell_id: str, metadata: dict | None = None) -> NotebookNode:
+    """A raw cell with id ``cell_id`` (otter's question and test markers)."""
+    return new_raw_cell(source, id=cell_id, metadata=metadata or {})
 
 
-def dumps(nb: dict) -> str:
-    """The notebook as text, the way Jupyter writes it (one-space indent, sorted keys)."""
-    return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+def _refuse_repeated_ids(cells: list[NotebookNode], part: str) -> None:
+    """Raise BuildError when two cells share an id: nbformat's validation would replace one by a random id, not refuse it."""
+    ids = [cell.id for cell in cells]
+    repeated = sorted({cell_id for cell_id in ids if ids.count(cell_id) > 1})
+    if repeated:
+        raise BuildError(f"{part}: repeated cell ids {repeated}")
+
+
+def validated(nb: NotebookNode) -> NotebookNode:
+    """``nb`` once its cell ids are unique and nbformat's schema accepts it; raises BuildError otherwise."""
+    _refuse_repeated_ids(nb.cells, nb.metadata.autograder.module)
+    try:
+        nbformat.validate(nb)
+    except nbformat.ValidationError as error:
+        raise BuildError(f"{nb.metadata.autograder.module}: not a valid notebook: {getattr(error, 'message', error)}") from None
+    return nb
+
+
+def dumps(nb: NotebookNode) -> str:
+    """The notebook as the text of its file, once validated: nbformat's JSON (one-space indent, sorted keys), each
+    source as one string, and a final newline.
+
+    Example:
+        >>> dumps(notebook([markdown_cell("# Title", "intro")], "validation")).count('"source": "# Title"')
+        1
+    """
+    return nbformat.writes(validated(nb), split_lines=False) + "\n"
+
+
+def write(nb: NotebookNode, path: Path) -> Path:
+    """Validate ``nb`` and write it to ``path`` (the text of :func:`dumps`); returns ``path``."""
+    nbformat.write(validated(nb), path, split_lines=False)
+    return path
 
 
 CHECKS_INTRO = (
@@ -203,7 +247,7 @@ def check_cell(names: tuple[str, ...]) -> str:
     return guarded("\n".join([*lines, f"# stuck? hint({json.dumps(names[0])}) gives a hint, one step at a time"])).rstrip("\n")
 
 
-def plain_notebook(part: str, solutions: Path = SOLUTIONS_DIR) -> dict:
+def plain_notebook(part: str, solutions: Path = SOLUTIONS_DIR) -> NotebookNode:
     """The student notebook with no grading dependency: stubs instead of solutions, checks and demos to run.
 
     Each solution cell is followed by a ``check(...)`` cell running the public checks of its functions
@@ -236,9 +280,7 @@ def write_plain(out: Path, solutions: Path = SOLUTIONS_DIR) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for part in GRADED_MODULES:
-        path = out / f"{part}.ipynb"
-        path.write_text(dumps(plain_notebook(part, solutions)))
-        written.append(path)
+        written.append(write(plain_notebook(part, solutions), out / f"{part}.ipynb"))
     return written
 
 

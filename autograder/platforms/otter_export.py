@@ -36,11 +36,14 @@ import shutil
 import textwrap
 from pathlib import Path
 
+from nbformat import NotebookNode
+
 from autograder import SOLUTIONS_DIR
 from autograder.api import GRADED_MODULES
 from autograder.course.config import Course
 from autograder.graders.catalog import GradedTest, graded_tests
-from autograder.platforms.notebook_builder import Cell, code_cell, dumps, guarded, markdown_cell, notebook, part_cells, raw_cell
+from autograder.platforms.gradescope import grader_files, pinned_requirements
+from autograder.platforms.notebook_builder import Cell, code_cell, guarded, markdown_cell, notebook, part_cells, raw_cell, write
 from autograder.stubs import BEGIN, END
 
 PYTHON_VERSION = "3.11"
@@ -115,8 +118,6 @@ def hidden_test(part: str, test: GradedTest) -> str:
 
 def assignment_config(part: str) -> str:
     """The ``# ASSIGNMENT CONFIG`` cell: tests in exception format, support files for the autograder only."""
-    from autograder.platforms.gradescope import pinned_requirements
-
     requirements = "".join(f"\n    - {json.dumps(line)}" for line in (TORCH_INDEX, *pinned_requirements()))
     return (
         "# ASSIGNMENT CONFIG\n"
@@ -138,7 +139,7 @@ def assignment_config(part: str) -> str:
     )
 
 
-def _question(part: str, cell: Cell, check: Cell | None, tests: list[GradedTest], points: float) -> list[dict]:
+def _question(part: str, cell: Cell, check: Cell | None, tests: list[GradedTest], points: float) -> list[NotebookNode]:
     name = cell.names[0]
     functions = ", ".join(f"`{function}`" for function in cell.names)
     unit = "point" if points == 1 else "points"
@@ -157,7 +158,7 @@ def _question(part: str, cell: Cell, check: Cell | None, tests: list[GradedTest]
     return cells
 
 
-def otter_master(part: str, course: Course, solutions: Path = SOLUTIONS_DIR) -> dict:
+def otter_master(part: str, course: Course, solutions: Path = SOLUTIONS_DIR) -> NotebookNode:
     """The otter assign master notebook of one part, with ``course``'s points."""
     cells = [raw_cell(assignment_config(part), "assignment-config")]
     layout = part_cells(part, solutions)
@@ -186,8 +187,6 @@ def otter_master(part: str, course: Course, solutions: Path = SOLUTIONS_DIR) -> 
 
 def copy_support(out: Path) -> list[Path]:
     """Copy what the hidden tests need at grading time beside the masters: ``autograder/`` and ``solutions/``."""
-    from autograder.platforms.gradescope import grader_files
-
     written = []
     for relative, source in grader_files():
         target = out / relative
@@ -202,9 +201,7 @@ def write_masters(out: Path, course: Course, solutions: Path = SOLUTIONS_DIR, su
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for part in GRADED_MODULES:
-        path = out / f"{part}.ipynb"
-        path.write_text(dumps(otter_master(part, course, solutions)))
-        written.append(path)
+        written.append(write(otter_master(part, course, solutions), out / f"{part}.ipynb"))
     if support:
         for name in SUPPORT_DIRS:
             shutil.rmtree(out / name, ignore_errors=True)

@@ -6,38 +6,32 @@ pictures the tests recorded: loss curves over the reference's with the
 early-stopping epoch marked, the student's gradients beside autograd's, the
 dropout figures. A hidden test shows only its name, points and message,
 never its recorded data, unless the instructor publishes hidden tests
-(``show_hidden``). Every piece of text is HTML-escaped: messages can quote
-the student's own code and exceptions.
+(``show_hidden``).
+
+:func:`report_view` turns a :class:`GradeReport` into plain data (numbers formatted, pictures drawn);
+``templates/report.html.j2`` and ``templates/report.md.j2`` lay it out. The HTML template's engine
+escapes every piece of text (messages can quote the student's own code and exceptions); Markdown is
+written as it is.
+
+Example::
+
+    files = report_files(report, "ann")   # {"report.html": ..., "report.md": ..., "figure-1.png": ...}
 """
 
 from __future__ import annotations
 
 import base64
-import html
 from pathlib import Path
 
 from autograder.course.parts import NAMES, part
 from autograder.judge.results import NOT_HANDED_IN, GradeReport, TestResult
 from autograder.reports import plots
+from autograder.reports.templating import render
 
 
 def part_title(module: str) -> str:
     """A part's numbered title from the course registry ("2. The training loop"); other names as they are."""
     return part(module).heading if module in NAMES else module
-
-
-STYLE = """
-body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
-h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
-table { border-collapse: collapse; margin: 0.5rem 0; } td, th { padding: 0.25rem 0.6rem; border-bottom: 1px solid #eee; text-align: left; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-.pass { color: #1a7f37; } .fail { color: #c62828; }
-.test { margin: 0.8rem 0; padding: 0.6rem 0.8rem; border-left: 4px solid #c62828; background: #fff6f6; }
-.test.pass { border-left-color: #1a7f37; background: #f5fbf6; }
-.message { white-space: pre-wrap; margin: 0.3rem 0 0 0; }
-img { max-width: 100%; display: block; margin: 0.5rem 0; }
-.note { color: #555; font-size: 0.9rem; }
-"""
 
 
 def shown_details(test: TestResult, show_hidden: bool) -> list[dict]:
@@ -60,121 +54,6 @@ def gradient_tables(test: TestResult, show_hidden: bool) -> list[dict]:
     return [d for d in shown_details(test, show_hidden) if d.get("kind") == "gradients"]
 
 
-def _escape(text: str) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def _data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode()
-
-
-def _score_table_html(report: GradeReport) -> str:
-    rows = []
-    missing = set(report.not_handed_in)
-    for module, (points, maximum) in report.by_module().items():
-        if maximum:
-            status = "pass" if points == maximum else "fail"
-            said = f"{NOT_HANDED_IN}, 0 / {maximum:g}" if module in missing else f"{points:g} / {maximum:g}"
-            rows.append(f'<tr><td>{_escape(part_title(module))}</td><td class="num {status}">{said}</td></tr>')
-    rows.append(f'<tr><th>Total</th><th class="num">{report.score:g} / {report.max_score:g}</th></tr>')
-    return "<table>" + "".join(rows) + "</table>"
-
-
-def _test_html(test: TestResult, show_hidden: bool) -> str:
-    status = "pass" if test.passed else "fail"
-    label = "passed" if test.passed else "failed"
-    parts = [f'<div class="test {status}" data-test="{_escape(test.name)}">']
-    parts.append(f'<strong>{_escape(test.name)}</strong> <span class="{status}">{label}, {test.points:g} / {test.max_points:g}</span>')
-    if test.hidden and not show_hidden:
-        parts.append(' <span class="note">(hidden test: its inputs and expected values are not shown)</span>')
-    if test.message:
-        parts.append(f'<p class="message">{_escape(test.message)}</p>')
-    for table in gradient_tables(test, show_hidden):
-        parts.append(
-            f'<table><tr><th>{_escape(table.get("title", "gradient"))}</th><th class="num">yours</th><th class="num">autograd</th></tr>'
-        )
-        for row in table["rows"]:
-            mark = "pass" if row.get("right") else "fail"
-            parts.append(
-                f'<tr><td>{_escape(row["name"])}</td><td class="num {mark}">{_number(row["student"])}</td><td class="num">{_number(row["autograd"])}</td></tr>'
-            )
-        parts.append("</table>")
-    for caption, png in pictures(test, show_hidden):
-        parts.append(f'<img alt="{_escape(caption)}" src="{_data_uri(png)}">')
-    parts.append("</div>")
-    return "".join(parts)
-
-
-def _number(value: object) -> str:
-    return f"{value:.4f}" if isinstance(value, (int, float)) else _escape(str(value))
-
-
-def html_report(report: GradeReport, student: str, show_hidden: bool = False, title: str = "Feedback") -> str:
-    """A self-contained HTML page (inline CSS, images embedded as data URIs)."""
-    body = [f"<h1>{_escape(title)} for {_escape(student)}: {report.score:g} / {report.max_score:g}</h1>", _score_table_html(report)]
-    body.append('<p class="note">Hidden tests show their name, points and a hint, not their inputs or expected values.</p>')
-    found = found_lines(report)
-    if found:
-        body.append('<p class="note">' + "<br>".join(_escape(line) for line in found) + "</p>")
-    missing = set(report.not_handed_in)
-    for module in [*NAMES, *sorted({t.module for t in report.tests} - set(NAMES))]:
-        tests = [t for t in report.tests if t.module == module]
-        if not tests:
-            continue
-        body.append(f"<h2>{_escape(part_title(module))}</h2>")
-        if module in missing:  # one line, not a failure per test
-            body.append(f'<p class="fail" data-part="{_escape(module)}">{_escape(module)}: {NOT_HANDED_IN}</p>')
-            continue
-        failed, passed = [t for t in tests if not t.passed], [t for t in tests if t.passed]
-        body += [_test_html(t, show_hidden) for t in failed]
-        body += [_test_html(t, show_hidden) for t in passed if shown_details(t, show_hidden)]
-        plain = [t for t in passed if not shown_details(t, show_hidden)]
-        if plain:
-            body.append(
-                "<ul>" + "".join(f'<li class="pass">{_escape(t.name)} ({t.points:g} / {t.max_points:g})</li>' for t in plain) + "</ul>"
-            )
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{_escape(title)}: {_escape(student)}</title><style>{STYLE}</style></head><body>" + "\n".join(body) + "</body></html>\n"
-    )
-
-
-def markdown_report(report: GradeReport, student: str, show_hidden: bool = False, title: str = "Feedback") -> tuple[str, dict[str, bytes]]:
-    """Markdown text and the PNG files it refers to (name -> bytes), to be written beside it."""
-    lines = [f"# {title} for {student}: {report.score:g} / {report.max_score:g}", "", "| part | points |", "| --- | ---: |"]
-    for module, (points, maximum) in report.by_module().items():
-        if maximum:
-            said = f"{NOT_HANDED_IN}, 0" if module in report.not_handed_in else f"{points:g}"
-            lines.append(f"| {part_title(module)} | {said} / {maximum:g} |")
-    lines += ["", "Hidden tests show their name, points and a hint, not their inputs or expected values.", ""]
-    lines += [*(f"- {line}" for line in found_lines(report)), ""] if found_lines(report) else []
-    images: dict[str, bytes] = {}
-    missing = set(report.not_handed_in)
-    for module in NAMES:
-        tests = [t for t in report.tests if t.module == module]
-        if not tests:
-            continue
-        lines += [f"## {part_title(module)}", ""]
-        if module in missing:
-            lines += [f"{module}: {NOT_HANDED_IN}", ""]
-            continue
-        for test in tests:
-            mark = "passed" if test.passed else "**failed**"
-            lines.append(f"- {mark} ({test.points:g} / {test.max_points:g}): {test.name}")
-            if test.message:
-                lines += ["", *(f"  > {line}" for line in test.message.splitlines()), ""]
-            for table in gradient_tables(test, show_hidden):
-                lines += ["", f"  | {table.get('title', 'gradient')} | yours | autograd |", "  | --- | ---: | ---: |"]
-                lines += [f"  | {row['name']} | {_number(row['student'])} | {_number(row['autograd'])} |" for row in table["rows"]]
-                lines.append("")
-            for caption, png in pictures(test, show_hidden):
-                name = f"figure-{len(images) + 1}.png"
-                images[name] = png
-                lines += ["", f"  ![{caption}]({name})", ""]
-        lines.append("")
-    return "\n".join(lines) + "\n", images
-
-
 def found_lines(report: GradeReport) -> list[str]:
     """Where each part's code was taken from, when not from ``<part>.py`` at the submission's top (one line each).
 
@@ -185,10 +64,112 @@ def found_lines(report: GradeReport) -> list[str]:
     return [f"{part}: graded from {where}" for part, where in report.found.items() if where != f"{part}.py"]
 
 
+def _number(value: object) -> str:
+    return f"{value:.4f}" if isinstance(value, (int, float)) else str(value)
+
+
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+def _test_view(test: TestResult, show_hidden: bool) -> dict:
+    tables = [
+        {
+            "title": table.get("title", "gradient"),
+            "rows": [
+                {
+                    "name": row["name"],
+                    "status": "pass" if row.get("right") else "fail",
+                    "student": _number(row["student"]),
+                    "autograd": _number(row["autograd"]),
+                }
+                for row in table["rows"]
+            ],
+        }
+        for table in gradient_tables(test, show_hidden)
+    ]
+    return {
+        "name": test.name,
+        "passed": test.passed,
+        "status": "pass" if test.passed else "fail",
+        "verdict": "passed" if test.passed else "failed",
+        "points": f"{test.points:g}",
+        "max_points": f"{test.max_points:g}",
+        "hidden_note": test.hidden and not show_hidden,
+        "message": test.message,
+        "message_lines": test.message.splitlines(),
+        "shown": bool(shown_details(test, show_hidden)),
+        "tables": tables,
+        "pictures": [{"caption": caption, "png": png, "uri": _data_uri(png), "file": None} for caption, png in pictures(test, show_hidden)],
+    }
+
+
+def report_view(report: GradeReport, student: str, show_hidden: bool = False, title: str = "Feedback") -> dict:
+    """Everything the report templates draw, as plain data; each Markdown picture's ``file`` is its figure's name.
+
+    ``sections``: one per part with tests (the chapter's parts first, in order), each with its ``tests``
+    in the report's order; ``figures``: file name -> PNG bytes, numbered as Markdown shows them.
+    """
+    missing = set(report.not_handed_in)
+    score_rows = [
+        {
+            "title": part_title(module),
+            "status": "pass" if points == maximum else "fail",
+            "said": f"{NOT_HANDED_IN}, 0" if module in missing else f"{points:g}",
+            "max": f"{maximum:g}",
+        }
+        for module, (points, maximum) in report.by_module().items()
+        if maximum
+    ]
+    sections = []
+    for module in [*NAMES, *sorted({t.module for t in report.tests} - set(NAMES))]:
+        tests = [_test_view(t, show_hidden) for t in report.tests if t.module == module]
+        if tests:
+            sections.append(
+                {
+                    "module": module,
+                    "title": part_title(module),
+                    "in_chapter": module in NAMES,
+                    "not_handed_in": module in missing,
+                    "tests": tests,
+                }
+            )
+    figures: dict[str, bytes] = {}
+    for section in sections:
+        if section["in_chapter"] and not section["not_handed_in"]:
+            for test in section["tests"]:
+                for picture in test["pictures"]:
+                    picture["file"] = f"figure-{len(figures) + 1}.png"
+                    figures[picture["file"]] = picture["png"]
+    return {
+        "title": title,
+        "student": student,
+        "score": f"{report.score:g}",
+        "max_score": f"{report.max_score:g}",
+        "score_rows": score_rows,
+        "found": found_lines(report),
+        "not_handed_in": NOT_HANDED_IN,
+        "sections": sections,
+        "figures": figures,
+    }
+
+
+def html_report(report: GradeReport, student: str, show_hidden: bool = False, title: str = "Feedback") -> str:
+    """A self-contained HTML page (inline CSS, images embedded as data URIs)."""
+    return render("report.html.j2", **report_view(report, student, show_hidden, title))
+
+
+def markdown_report(report: GradeReport, student: str, show_hidden: bool = False, title: str = "Feedback") -> tuple[str, dict[str, bytes]]:
+    """Markdown text and the PNG files it refers to (name -> bytes), to be written beside it."""
+    view = report_view(report, student, show_hidden, title)
+    return render("report.md.j2", **view), view["figures"]
+
+
 def report_files(report: GradeReport, student: str, show_hidden: bool = False, title: str = "Feedback") -> dict[str, bytes]:
     """File name -> contents of a student's feedback: ``report.html``, ``report.md`` and its figures."""
-    markdown, images = markdown_report(report, student, show_hidden, title)
-    return {"report.html": html_report(report, student, show_hidden, title).encode(), "report.md": markdown.encode(), **images}
+    view = report_view(report, student, show_hidden, title)
+    html, markdown = render("report.html.j2", **view), render("report.md.j2", **view)
+    return {"report.html": html.encode(), "report.md": markdown.encode(), **view["figures"]}
 
 
 def write_files(folder: Path, files: dict[str, bytes]) -> list[Path]:
