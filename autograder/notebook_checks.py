@@ -34,6 +34,10 @@ from autograder.checks import hints
 from autograder.course.parts import UnknownName, locate, part
 from autograder.errors import InputError
 from autograder.judge.local import CHECKING_VARIABLE
+from autograder.judge.results import GradeReport
+from autograder.outputs import Context, write_outputs
+from autograder.selfcheck import raises_not_implemented
+from autograder.session import GradingSession, checked_parts
 
 NOT_HERE = "check() runs in a notebook or a script; in a terminal, run: python -m autograder check"
 
@@ -41,7 +45,7 @@ NOT_HERE = "check() runs in a notebook or a script; in a terminal, run: python -
 def _cells() -> list[str]:
     """The code this kernel ran, cell by cell (or the running script's code, outside IPython)."""
     try:
-        from IPython import get_ipython
+        from IPython import get_ipython  # only inside a Jupyter kernel
     except ImportError:
         shell = None
     else:
@@ -68,8 +72,6 @@ def _definitions(cells: list[str]) -> dict[str, ast.FunctionDef]:
 def not_ready(part_name: str, functions: tuple[str, ...], cells: list[str]) -> list[str]:
     """One line for each function asked about that the notebook has not defined, or whose body still raises
     ``NotImplementedError``; empty when every one can be checked."""
-    from autograder.selfcheck import raises_not_implemented
-
     defined = _definitions(cells)
     lines = []
     for function in functions:
@@ -96,9 +98,6 @@ def run_checks(part_name: str, function: str | None, cells: list[str], out=None)
     Returns True when every check ran passes, False when one fails, None when none could run.
     """
     out = out or sys.stdout
-    from autograder.judge.results import GradeReport
-    from autograder.outputs import Context, write_outputs
-    from autograder.session import GradingSession, checked_parts
 
     if part_name not in checked_parts():
         print(f"This installation has no public checks for {part_name}.", file=out)

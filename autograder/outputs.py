@@ -65,7 +65,7 @@ def _table(report: GradeReport, target: TextIO, context: Context) -> None:
 
 
 def _report(report: GradeReport, target: Path, context: Context) -> Path:
-    from autograder.reports.render import report_files, write_files
+    from autograder.reports.render import report_files, write_files  # matplotlib: only when a report is drawn
 
     files = (
         context.rendered

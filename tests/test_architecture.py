@@ -235,3 +235,36 @@ def test_no_module_reads_the_course_from_the_environment():
         if re.search(r"config\.(active|use|course_path|fingerprint)\(", text) or "os.environ[COURSE" in text:
             found.append(f"{path.relative_to(PACKAGE_DIR)} reads the course from ambient state")
     assert found == []
+
+
+# ------------------------------------------------------------------ imports at the top unless there is a reason
+
+
+def lazy_imports_without_a_reason() -> list[str]:
+    """Imports inside a function whose comment (on its line, or on an import or comment line of the run just above
+    it) does not say why it waits: a heavy library, a platform-only module, the hidden graders absent from a bundle."""
+    found = []
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        lines = path.read_text().splitlines()
+        for node in ast.walk(ast.parse("\n".join(lines))):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for statement in ast.walk(node):
+                if not isinstance(statement, ast.Import | ast.ImportFrom) or statement is node:
+                    continue
+                number, said = statement.lineno - 1, False
+                while number >= 0:
+                    text = lines[number].strip()
+                    said = said or "#" in lines[number]
+                    if number != statement.lineno - 1 and not (text == "" or text.startswith(("import ", "from ", "#"))):
+                        break
+                    number -= 1
+                    if said:
+                        break
+                if not said:
+                    found.append(f"{path.relative_to(PACKAGE_DIR)}:{statement.lineno}: {lines[statement.lineno - 1].strip()}")
+    return found
+
+
+def test_an_import_inside_a_function_says_why_it_waits():
+    assert lazy_imports_without_a_reason() == []

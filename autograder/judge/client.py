@@ -161,7 +161,7 @@ class ForkServer:
         that holds the original (the class folder: other students' work) to other users."""
         self._wait_ready()
         if self.isolation["level"] == "user":
-            from autograder.sandbox import isolation
+            from autograder.sandbox import isolation  # Linux only, as above
 
             isolation.protect_folder(Path(source).resolve().parent)
             uid, gid = self.isolation["uid"], self.isolation["gid"]

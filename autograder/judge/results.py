@@ -205,7 +205,7 @@ def junit_xml(report: GradeReport) -> str:
 
 def render_table(report: GradeReport, title: str | None = None, points: bool = True) -> str:
     """A readable plain-text table: each test with its points, then failures with their messages."""
-    from rich.console import Console
+    from rich.console import Console  # rich: only when a table is printed, never in the child or on the wire
     from rich.table import Table
 
     table = Table(title=title or f"Grade: {report.score:g} / {report.max_score:g}", show_lines=False)

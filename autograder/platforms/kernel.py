@@ -28,6 +28,8 @@ import tempfile
 import warnings
 from pathlib import Path
 
+import autograder
+
 # Seconds for a whole notebook: below nbgrader's 600 s cell timeout (our nbgrader_config.py), so that our own
 # limit fires first and its failure is kept for the other test cells instead of each one grading again.
 GRADE_TIMEOUT = 540.0
@@ -63,8 +65,6 @@ def find_notebook(part: str, notebook: str | None = None, directory: Path | None
 
 def _grade(path: Path, part: str) -> dict[str, dict]:
     """Run ``python -m autograder grade`` on the notebook in a fresh process; test name -> result."""
-    import autograder
-
     package_root = Path(autograder.__file__).resolve().parents[1]
     with tempfile.TemporaryDirectory(prefix="notebook-grade-") as scratch:
         if (package_root / "__init__.py").exists():

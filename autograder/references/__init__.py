@@ -27,6 +27,7 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+import torch
 
 from autograder import SOLUTIONS_DIR
 from autograder.references.fingerprint import fingerprint
@@ -93,8 +94,6 @@ def from_jsonable(value: object) -> object:
 
 
 def environment() -> dict:
-    import torch
-
     return {
         "torch": torch.__version__,
         "numpy": np.__version__,

@@ -19,6 +19,7 @@ import platform
 from pathlib import Path
 
 import numpy as np
+import torch
 
 from autograder import PACKAGE_DIR, PARTS_DIR, SOLUTIONS_DIR
 
@@ -49,8 +50,6 @@ def cpu_flags() -> str:
 
 def fingerprint(scenarios: dict) -> dict:
     """This environment as the reference results see it (call after ``configure_torch``: threads count)."""
-    import torch
-
     return {
         "code": code_digest(scenarios),
         "torch": torch.__version__,

@@ -24,7 +24,7 @@ import base64
 from pathlib import Path
 
 from autograder.course.parts import NAMES, part
-from autograder.judge.results import NOT_HANDED_IN, GradeReport, TestResult
+from autograder.judge.results import NOT_HANDED_IN, GradeReport, TestResult, write_atomic_bytes
 from autograder.reports import plots
 from autograder.reports.templating import render
 
@@ -174,8 +174,6 @@ def report_files(report: GradeReport, student: str, show_hidden: bool = False, t
 
 def write_files(folder: Path, files: dict[str, bytes]) -> list[Path]:
     """Write report files into ``folder``, each atomically."""
-    from autograder.judge.results import write_atomic_bytes
-
     written = []
     for name, data in files.items():
         write_atomic_bytes(folder / name, data)

@@ -12,6 +12,9 @@ Who may import it: the sandbox's scenario modules (:mod:`autograder.sandbox.runn
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import numpy as np
 import torch
 
@@ -37,9 +40,6 @@ def image_data(seed: int, n: int, side: int) -> tuple[torch.Tensor, torch.Tensor
 
 def _digits_csv():
     """scikit-learn's bundled digits file, found without importing scikit-learn (two seconds saved per process)."""
-    import importlib.util
-    from pathlib import Path
-
     spec = importlib.util.find_spec("sklearn")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("scikit-learn is not installed: the digits data set ships with it")

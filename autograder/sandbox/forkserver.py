@@ -19,8 +19,10 @@ Control messages are JSON packets on a SOCK_SEQPACKET socket given as argv[1]:
 from __future__ import annotations
 
 import gc
+import importlib
 import json
 import os
+import shutil
 import signal
 import socket
 import sys
@@ -38,7 +40,6 @@ PREIMPORTS = (
 
 
 def _preimport() -> None:
-    import importlib
 
     for name in PREIMPORTS:
         try:
@@ -60,7 +61,7 @@ def _probe_seccomp() -> bool:
     pid = os.fork()
     if pid == 0:
         try:
-            from autograder.sandbox import seccomp
+            from autograder.sandbox import seccomp  # in the forked probe only: the server itself never installs a filter
 
             isolation.prctl(isolation.PR_SET_NO_NEW_PRIVS, 1)
             seccomp.deny_network()
@@ -104,7 +105,7 @@ class Server:
                 self.children[pid] = _describe(status)
 
     def spawn(self, request: dict) -> None:
-        from autograder.sandbox import limits
+        from autograder.sandbox import limits  # imported by main() before the cut: a local name only
 
         judge_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         pid = os.fork()
@@ -115,7 +116,7 @@ class Server:
                 judge_end.close()
                 source = self.sandbox.inbox_path(request["root"], self.base)
                 work = limits.enter_sandbox(request.get("limits", {}), source, self.sandbox, self.network_filter)
-                from autograder.sandbox import child
+                from autograder.sandbox import child  # imported by main() before the cut: a local name only
 
                 child.serve(child_end, work)
             except BaseException:  # noqa: BLE001 - whatever happens, never return into the server's loop
@@ -172,8 +173,6 @@ def main() -> None:
     control.send(json.dumps({"ready": True, "isolation": {**sandbox.info, "network_filter": network_filter}}).encode())
     Server(control, sandbox, config, network_filter).serve()
     if config.get("base"):  # the judge may have been killed: leave no copies of submissions behind
-        import shutil
-
         shutil.rmtree(config["base"], ignore_errors=True)
     os._exit(0)  # skip the interpreter's teardown (a second with torch loaded): there is nothing to flush
 

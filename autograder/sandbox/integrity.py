@@ -53,7 +53,7 @@ _IMMUTABLE_TYPE = 1 << 8  # Py_TPFLAGS_IMMUTABLETYPE: built-in and static types,
 
 def library_classes() -> tuple[type, ...]:
     """The classes of the judge's objects and of what its runners call methods of (their bases are added by :func:`seal`)."""
-    import json
+    import json  # looked up when the seal is taken, after torch is loaded: this module imports nothing heavy
 
     import torch
     from torch import nn

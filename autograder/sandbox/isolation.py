@@ -36,6 +36,7 @@ import contextlib
 import ctypes
 import os
 import pwd
+import shutil
 import signal
 import stat
 import sys
@@ -342,8 +343,6 @@ def _become_process_one(keep_fd: int, base: str) -> None:
                 break
             except InterruptedError:
                 continue
-        import shutil
-
         shutil.rmtree(base, ignore_errors=True)
         os._exit(max(os.waitstatus_to_exitcode(status), 0))
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # if the waiting parent is killed, the whole namespace goes with us

@@ -60,7 +60,7 @@ def protocol_pipe() -> Pipe:
 def main() -> int:
     pipe = protocol_pipe()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    import torch
+    import torch  # after the thread setting above, which torch reads when it loads
 
     torch.set_num_threads(1)  # as in the fork server: the same numbers, whatever the machine's cores
     try:
@@ -69,7 +69,7 @@ def main() -> int:
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     except (ImportError, ValueError, OSError):
         pass
-    from autograder.sandbox import capture, child, wire
+    from autograder.sandbox import capture, child, wire  # they import torch: after the settings above
 
     capture.warm_torch()  # as the fork server does: before the child seals the harness (see integrity)
     wire.send(pipe, {"ok": True, "value": "ready", "id": 0})
