@@ -14,6 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograder.course.config import Course
 from autograder.notebooks import MAX_NOTEBOOK_BYTES, notebook_modules, platform_cell, read_notebook
 from autograder.platforms.nbgrader_export import nbgrader_notebook
 from autograder.platforms.notebook_builder import BuildError, code_cell, dumps, markdown_cell, notebook, plain_notebook, write
@@ -136,7 +137,11 @@ def test_an_odd_notebook_is_graded_through_the_command_line_without_a_word_on_st
 # --- what the package builds -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("build", [plain_notebook, nbgrader_notebook, otter_master], ids=["plain", "nbgrader", "otter"])
+@pytest.mark.parametrize(
+    "build",
+    [plain_notebook, lambda part: nbgrader_notebook(part, Course()), lambda part: otter_master(part, Course())],
+    ids=["plain", "nbgrader", "otter"],
+)
 def test_built_notebooks_are_nbformat_nodes_with_the_layouts_ids_and_the_same_bytes_every_time(build) -> None:
     built = build("validation")
     assert isinstance(built, nbformat.NotebookNode) and isinstance(built.cells[0], nbformat.NotebookNode)

@@ -12,6 +12,7 @@ import jinja2
 import pytest
 
 from autograder import PACKAGE_DIR
+from autograder.course.config import Course
 from autograder.judge.results import GradeReport
 from autograder.judge.results import TestResult as Result  # not "Test...": pytest would try to collect it
 from autograder.release import bundle_pyproject, public_files
@@ -83,7 +84,7 @@ def test_nothing_is_escaped_or_marked_safe_by_hand() -> None:
 def test_the_templates_go_with_the_package_the_bundle_and_the_installed_bundle() -> None:
     names = {path.name for path in TEMPLATES_DIR.iterdir()}
     assert {"page.html.j2", "report.html.j2", "report.md.j2", "dashboard.html.j2", "histogram.svg.j2", "dashboard.js"} <= names
-    bundled = {path.as_posix() for path in public_files()}
+    bundled = {path.as_posix() for path in public_files(Course())}
     assert {f"autograder/reports/templates/{name}" for name in names} <= bundled
     pyproject = tomllib.loads((Path(PACKAGE_DIR).parent / "pyproject.toml").read_text())
     assert "reports/templates/*" in pyproject["tool"]["setuptools"]["package-data"]["autograder"]
