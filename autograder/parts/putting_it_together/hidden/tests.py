@@ -55,7 +55,14 @@ TESTS = [
         args={"also": ("putting_it_together.stop_at_4", "putting_it_together.patience_2"), "names": ("train_loss", "valid_loss")},
     ),
     Test("test_stop_message", "trainer", "prints the stop message with the epoch and the count", 1, "stop_message"),
-    Test("test_verbose", "trainer", "with verbose=True, prints one line per epoch with its four figures, and none without", 1, "verbose"),
+    Test(
+        "test_verbose",
+        "trainer",
+        "with verbose=True, prints one line per epoch with its four figures, and none without",
+        1,
+        "verbose",
+        values_first=TRAINS,
+    ),
     *hygiene(
         "trainer", "putting_it_together.curves", {"validates_in_eval": 0.5, "trains_in_train": 0.5, "no_graph": 0.5, "no_updates": 0.5}, TRAINS
     ),

@@ -10,6 +10,8 @@ from __future__ import annotations
 from autograder.judge.table import FAMILIES, Test, ValuesFirst
 
 CURVES = f"{FAMILIES}:curves"
+# train_step's property tests' value check: the loss it returns for the grader's first batch is the reference's.
+FIRST_LOSS = ValuesFirst("the grader's first batch", "first_loss_right", {"scenario": "train_step.one"})
 
 TESTS = [
     Test(
@@ -29,6 +31,7 @@ TESTS = [
         "zeroed_steps",
         scenario="train_step.three",
         args={"hint": "call optimizer.zero_grad() at the start of every step: loss.backward() adds to what .grad already holds."},
+        values_first=FIRST_LOSS,
     ),
     Test(
         "test_train_step_returns_float",
@@ -37,7 +40,7 @@ TESTS = [
         1,
         "returns_float",
         scenario="train_step.three",
-        values_first=ValuesFirst("the grader's first batch", "first_loss_right", {"scenario": "train_step.one"}),
+        values_first=FIRST_LOSS,
     ),
     Test(
         "test_trainer_even",

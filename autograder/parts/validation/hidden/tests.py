@@ -18,7 +18,15 @@ TESTS = [
         scenario="validation.plain",
         args={"hint": "after each epoch's training, average the validation batch losses over len(validloader)."},
     ),
-    Test("test_modes", "trainer", "validates in eval mode, trains in train mode (model with dropout)", 3, "modes", scenario="validation.dropout"),
+    Test(
+        "test_modes",
+        "trainer",
+        "validates in eval mode, trains in train mode (model with dropout)",
+        3,
+        "modes",
+        scenario="validation.dropout",
+        values_first=TRAINS,
+    ),
     *hygiene("trainer", "validation.plain", {"no_graph": 2}, TRAINS),
     Test("test_no_updates", "trainer", "validation never updates the weights", 2, "no_updates", scenario="validation.plain", values_first=TRAINS),
     Test(
