@@ -3,9 +3,10 @@
 Every array comes from a seed through the captured NumPy generator (see
 :mod:`autograder.sandbox.capture`), so the child and the judge build the
 same data, number for number, whatever the student's code replaced. The
-digits are read from scikit-learn's installed data file when asked for, not
-at import: it is found without importing scikit-learn, in the virtual
-environment, which a child can still read after the fork server's cut.
+digits are read by the judge only (from scikit-learn's installed data file,
+found without importing scikit-learn) and sent to the child with the scenario:
+no data spec a child builds reads a data set, so nothing a submission puts in
+``sys.modules`` can change them.
 
 Who may import it: the sandbox's scenario modules (:mod:`autograder.sandbox.runners`) and the hidden graders.
 """
@@ -77,8 +78,6 @@ def build_data(spec: dict) -> tuple[torch.Tensor, ...]:
         X, y = regression_data(spec["seed"], n_train + n_valid, spec["features"])
     elif kind == "images":
         X, y = image_data(spec["seed"], n_train + n_valid, spec["side"])
-    elif kind == "digits":
-        return digits_data(seed=spec["seed"])
     else:
         raise ValueError(f"unknown data kind {kind!r}")
     if spec.get("valid_targets") == "zeros":  # scripted validation: targets 0 make the loss the script

@@ -14,7 +14,6 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from autograder.sandbox.capture import Generator, captured_stdout, detach, equal, seed_torch
-from autograder.sandbox.data import digits_data
 from autograder.sandbox.runners.describe import kind_of, layer_summary, leaves_of, linear_layers
 
 
@@ -58,13 +57,17 @@ def run_classifier(spec: dict, classifier: Callable) -> dict:
 
 
 def run_digits(spec: dict, classifier: Callable, trainer: Callable) -> dict:
-    """The whole of part 6: the student's classifier trained by the student's trainer on the digits.
+    """The whole of part 6: the student's classifier trained by the student's trainer on the digits the judge sent.
 
-    Besides what the trainer returns, reports the trained model's logits on the validation images
-    (eval mode, no graph), from which the judge computes the accuracy itself: a trainer that merely
-    claims a high accuracy earns nothing.
+    The judge makes the data (``X_train``, ``y_train``, ``X_valid``, ``y_valid``: what the trainer learns and
+    validates on) and sends it, with held-out images ``X_test`` whose labels it keeps: nothing here reads a
+    data set, and no label of the images the accuracy is measured on is ever in this process. Besides what the
+    trainer returns, reports the trained model's logits on ``X_test`` (eval mode, no graph), from which the judge
+    computes the accuracy itself: a trainer that merely claims a high accuracy, or a model that peeks at labels,
+    earns nothing.
     """
-    X_train, y_train, X_valid, y_valid = digits_data(seed=spec["seed"])
+    X_train, X_valid, X_test = (torch.tensor(spec[key], dtype=torch.float32) for key in ("X_train", "X_valid", "X_test"))
+    y_train, y_valid = (torch.tensor(spec[key], dtype=torch.int64) for key in ("y_train", "y_valid"))
     seed_torch(spec["seed"])
     model = classifier(int(np.prod(X_train.shape[1:])))
     optimizer = torch.optim.Adam(model.parameters(), lr=spec["lr"])
@@ -77,9 +80,9 @@ def run_digits(spec: dict, classifier: Callable, trainer: Callable) -> dict:
         )
         model.eval()
         with torch.no_grad():
-            logits = model(X_valid.flatten(start_dim=1))
-    valid_logits = detach(logits).to(torch.float64).numpy().copy() if isinstance(logits, torch.Tensor) else None
-    return {"returned": history, "stdout": out.text(), "valid_logits": valid_logits}
+            logits = model(X_test.flatten(start_dim=1))
+    test_logits = detach(logits).to(torch.float64).numpy().copy() if isinstance(logits, torch.Tensor) else None
+    return {"returned": history, "stdout": out.text(), "test_logits": test_logits}
 
 
 # The runners a scenario of this part may name (autograder.sandbox.runners assembles every part's into one table).

@@ -18,6 +18,17 @@ TRAINER = "putting_it_together.trainer"
 # correct designs of the classifier.
 DIGITS_BAR = 0.90
 DIGITS = {"seed": 0, "epochs": 25, "lr": 0.001, "batch_size": 32}
+# Of the training images, the share the judge keeps to measure the accuracy on: their labels never reach the child.
+HELD_OUT = 0.25
+
+
+def digits_spec(seed: int) -> tuple[dict, np.ndarray]:
+    """The digits scenario as the judge sends it (its data made here, held-out images without their labels), and the
+    held-out labels it keeps."""
+    X_train, y_train, X_valid, y_valid = (t.numpy() for t in digits_data(seed=seed))
+    cut = round(len(X_train) * (1 - HELD_OUT))
+    sent = {"X_train": X_train[:cut], "y_train": y_train[:cut], "X_valid": X_valid, "y_valid": y_valid, "X_test": X_train[cut:]}
+    return {**DIGITS, "seed": seed, **sent}, y_train[cut:]
 
 
 def _block_spec() -> dict:
@@ -148,8 +159,9 @@ def verbose(submission):
 
 
 def digits(submission):
+    spec, y_test = digits_spec(DIGITS["seed"])
     report = result_of(
-        submission.scenario("digits", ["putting_it_together.classifier", "putting_it_together.trainer"], DIGITS, timeout=90.0),
+        submission.scenario("digits", ["putting_it_together.classifier", "putting_it_together.trainer"], spec, timeout=90.0),
         "putting_it_together.trainer",
     )
     history = common.curves(report["returned"], TRAINER)
@@ -163,22 +175,21 @@ def digits(submission):
             "stopped": {},
         }
     )
-    # The accuracy is the judge's own, from the trained model's logits and the judge's labels,
-    # not the one the trainer reports (a trainer could claim anything).
-    y_valid = digits_data(seed=DIGITS["seed"])[3].numpy()
-    if report.get("valid_logits") is None:
-        fail("After training, your classifier did not return a tensor of logits for the validation images.", module=MODULE)
-    logits = values.array(report["valid_logits"], "the classifier's output on the validation images")
-    if logits.size != y_valid.size:
+    # The accuracy is the judge's own, from the trained model's logits on images whose labels only the judge has,
+    # not the one the trainer reports (a trainer could claim anything, a model could look for labels).
+    if report.get("test_logits") is None:
+        fail("After training, your classifier did not return a tensor of logits for the held-out images.", module=MODULE)
+    logits = values.array(report["test_logits"], "the classifier's output on the held-out images")
+    if logits.size != y_test.size:
         fail(
-            f"On {y_valid.size} validation images your classifier gave {logits.size} outputs; one logit per image is expected.",
+            f"On {y_test.size} held-out images your classifier gave {logits.size} outputs; one logit per image is expected.",
             module=MODULE,
         )
-    final = float(np.mean((logits.reshape(-1) > 0) == (y_valid == 1)))
+    final = float(np.mean((logits.reshape(-1) > 0) == (y_test == 1)))
     if not final >= DIGITS_BAR:
         fail(
             f"Trained with Adam(lr={DIGITS['lr']}) for up to {DIGITS['epochs']} epochs on 3s against 8s, your classifier ends at "
-            f"{final:.1%} validation accuracy; at least {DIGITS_BAR:.0%} is expected.",
+            f"{final:.1%} accuracy on {y_test.size} held-out images; at least {DIGITS_BAR:.0%} is expected.",
             hint="check that the classifier ends in one logit, that the loss is BCEWithLogitsLoss on y.float(), and that "
             "the trainer steps the optimizer every batch.",
             module=MODULE,

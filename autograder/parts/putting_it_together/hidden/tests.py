@@ -69,7 +69,7 @@ TESTS = [
     Test(
         "test_digits",
         "trainer",
-        "with your classifier, reaches 90% validation accuracy on the digits",
+        "with your classifier, reaches 90% accuracy on held-out digits",
         2,
         "digits",
         hidden=False,
