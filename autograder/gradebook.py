@@ -290,4 +290,6 @@ def main(args: argparse.Namespace, course: Course) -> int:
     else:
         (out / CHANGES_NAME).unlink(missing_ok=True)  # it would describe another run
     print(f"gradebook: {out / GRADEBOOK_NAME}")
+    if not args.no_reports:
+        print(f"dashboard: {out / 'index.html'}")
     return GRADER_EXIT if any(row.status.startswith("grader error") for row in rows) else 0

@@ -35,7 +35,7 @@ SOLUTION_TEMPLATE = "solution.py.tmpl"
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 NEXT_STEPS = (
     "python -m autograder build-exercises && python -m autograder public-checks --write --part {name} && "
-    "python -m autograder notebooks && python -m autograder grade solutions"
+    "python -m autograder notebooks && python -m autograder references --write && python -m autograder grade solutions"
 )
 
 
@@ -89,4 +89,9 @@ def main(args: argparse.Namespace) -> int:
     written = scaffold(args.name, args.title, args.points)
     print("wrote:\n" + "\n".join(f"  {path.relative_to(PROJECT_ROOT)}" for path in written))
     print(f"next: replace the example `scale` with your exercise in those files, then run\n  {NEXT_STEPS.format(name=args.name)}")
+    print(
+        f"the course is now worth {args.points:g} more points: a course file can set this term's points "
+        "(docs/reference/course-file.md); the project's own tests want corpus entries for the part "
+        "(docs/maintainers/writing-a-part.md, 'Before make test passes')"
+    )
     return 0

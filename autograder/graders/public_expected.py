@@ -159,7 +159,7 @@ def main(args: argparse.Namespace) -> int:
         documents = write(only)
         scenarios = sum(len(d["scenarios"]) for d in documents.values())
         calls = sum(len(d["calls"]) for d in documents.values())
-        print(f"wrote {len(documents)} parts' public/expected.json ({scenarios} scenarios, {calls} calls)")
+        print(f"wrote public/expected.json of {', '.join(documents)} ({scenarios} scenarios, {calls} calls)")
         return 0
     stale = out_of_date(only)
     if stale:
@@ -167,5 +167,5 @@ def main(args: argparse.Namespace) -> int:
             f"the public checks' expected results are out of date for: {', '.join(stale)}; run `python -m autograder public-checks --write`"
         )
         return 1
-    print(f"the public checks' expected results are current ({len(public.SCENARIOS)} scenarios, {len(public.CALLS)} calls)")
+    print(f"the public checks' expected results are current for {', '.join(checked(only))}")
     return 0
