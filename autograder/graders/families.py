@@ -3,7 +3,8 @@
 - curves and weights against the reference in one or more scenarios (:func:`curves`);
 - the stopping rule: the epoch a run stops at, then its curves (:func:`stops`);
 - validation hygiene, one behaviour per test (:func:`validates_in_eval`, :func:`trains_in_train`,
-  :func:`no_graph`, :func:`no_updates`), declared per part with :func:`autograder.judge.table.hygiene`;
+  :func:`no_graph`, :func:`no_updates`), declared per part with :func:`autograder.judge.table.hygiene`, each
+  decided by comparing the trainer's returned numbers in the scenario and in one of its variants (see below);
 - the trainer's value check of the placeholder rule (:func:`weights_right`).
 
 Each judges the student's run of the row's scenario (or scenarios) with the judge's model; the part
@@ -18,10 +19,12 @@ Example (a row of a part's table)::
 from __future__ import annotations
 
 from autograder.graders import common
-from autograder.graders.common import check_no_graph, check_no_updates, check_ran, check_trains_in_train, check_validates_in_eval
 from autograder.graders.material import scenarios
+from autograder.judge import values
 from autograder.judge.client import Submission
+from autograder.judge.grading import fail
 from autograder.references import ReferenceBook
+from autograder.sandbox.specs import variant
 
 
 def _keys(scenario: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
@@ -57,19 +60,103 @@ def weights_right(submission: Submission, book: ReferenceBook, scenario: str) ->
     common.weights_right(submission, book, scenario)
 
 
+# ------------------------------------------------------------------ validation hygiene, from the numbers the trainer returns
+#
+# Each behaviour is judged by comparing two runs of the student's own trainer in the child: the scenario as it is, and
+# a variant (autograder/sandbox/specs.py, VARIANTS) in which only a broken rule changes anything: other validation
+# samples, or a probe model whose answers differ where the rule is broken. A right trainer returns the same numbers in
+# both, whatever else it gets wrong; the judge compares what it returned (its curves and final weights), never a record
+# kept in the child. Two runs of one trainer in one child agree to the last bits: SAME is only a guard against rounding.
+SAME = (1e-6, 1e-9)
+
+
+def _both(submission: Submission, scenario: str, name: str) -> tuple[dict, dict]:
+    return common.run_student(submission, scenario), common.run_student(submission, variant(scenario, name))
+
+
+def _curve(result: dict, scenario: str, name: str) -> list[float]:
+    return common.curve_values(result["returned"], scenarios()[scenario].target, name)
+
+
+def _agree(first: list[float], second: list[float]) -> bool:
+    """The same numbers over the epochs both runs lasted (a stopping rule may end one of them earlier)."""
+    common_epochs = min(len(first), len(second))
+    return common_epochs > 0 and values.close(first[:common_epochs], second[:common_epochs], *SAME)
+
+
+def _same_training(first: dict, second: dict, scenario: str) -> bool:
+    """The same training losses, and, when both ran as many epochs, the same final weights."""
+    train = (_curve(first, scenario, "train_loss"), _curve(second, scenario, "train_loss"))
+    if not _agree(*train):
+        return False
+    return len(train[0]) != len(train[1]) or common.params_match(common.params(first), common.params(second), *SAME)
+
+
+def validated(submission: Submission, scenario: str) -> None:
+    """The trainer measures the model on the validation data: its validation losses change when that data changes."""
+    base, other = _both(submission, scenario, "valid_changed")
+    if _agree(_curve(base, scenario, "valid_loss"), _curve(other, scenario, "valid_loss")):
+        fail(
+            "Your trainer never went through the validation loader: its validation losses stay the same when the "
+            "validation data changes, so how it validates cannot be judged.",
+            hint="each epoch: a training pass `for X, y in trainloader:`, then a validation pass `for X, y in validloader:`.",
+            module=_module(scenario),
+        )
+
+
 def validates_in_eval(submission: Submission, scenario: str) -> None:
-    check_validates_in_eval(common.run_student(submission, scenario), _module(scenario))
+    """Validation in eval mode: a model that answers differently in training mode on validation data changes nothing."""
+    validated(submission, scenario)
+    base, probe = _both(submission, scenario, "train_on_valid")
+    if not _agree(_curve(base, scenario, "valid_loss"), _curve(probe, scenario, "valid_loss")):
+        fail(
+            "Your validation loop ran the model in training mode: when the grader's model answers differently in "
+            "training mode on validation data, your validation losses change (dropout would be active while measuring).",
+            hint="call model.eval() before the validation loop.",
+            module=_module(scenario),
+        )
 
 
 def trains_in_train(submission: Submission, scenario: str) -> None:
-    check_trains_in_train(common.run_student(submission, scenario), _module(scenario))
+    """Training in train mode: a model that answers differently in eval mode on training data changes nothing."""
+    base, probe = _both(submission, scenario, "eval_on_train")
+    if not _same_training(base, probe, scenario):
+        fail(
+            "Your trainer ran the model in eval mode (dropout off) on the training data: either it trained in eval mode "
+            "(the model came in eval mode, or stayed in it after a validation), or it measured the training loss "
+            "with an extra pass in eval mode, which the chapter's trainer does not do.",
+            hint="call model.train() again before each epoch's training; the training loss is the mean of that pass's batch losses.",
+            module=_module(scenario),
+        )
+
+
+def modes(submission: Submission, scenario: str) -> None:
+    """Validates in eval mode, trains in train mode."""
+    validates_in_eval(submission, scenario)
+    trains_in_train(submission, scenario)
 
 
 def no_graph(submission: Submission, scenario: str) -> None:
-    check_no_graph(common.run_student(submission, scenario), _module(scenario))
+    """No graph during validation: a model that answers differently with gradients enabled on validation data changes nothing."""
+    validated(submission, scenario)
+    base, probe = _both(submission, scenario, "grad_on_valid")
+    if not _agree(_curve(base, scenario, "valid_loss"), _curve(probe, scenario, "valid_loss")):
+        fail(
+            "Your validation loop builds an autograd graph: the forward passes on validation data ran with gradients "
+            "enabled (the grader's model answers differently then, and your validation losses changed).",
+            hint="wrap the validation loop in `with torch.no_grad():` (torch.inference_mode() works too).",
+            module=_module(scenario),
+        )
 
 
 def no_updates(submission: Submission, scenario: str) -> None:
-    student = common.run_student(submission, scenario)
-    check_ran(student, _module(scenario))  # a trainer that never validates updates nothing there, and earns nothing for it
-    check_no_updates(student, _module(scenario))
+    """No updates during validation: other validation samples leave the training, and the final weights, as they were."""
+    validated(submission, scenario)
+    base, other = _both(submission, scenario, "valid_changed")
+    if not _same_training(base, other, scenario):
+        fail(
+            "Your trainer changed the weights while going through the validation data: with other validation samples "
+            "its training (its losses, or its final weights) is not the same.",
+            hint="no loss.backward() and no optimizer.step() in the validation loop: it only measures.",
+            module=_module(scenario),
+        )

@@ -34,6 +34,7 @@ detach = torch.Tensor.detach
 seed_torch = torch._C.default_generator.manual_seed
 grad_enabled = torch.is_grad_enabled
 inference_mode = torch.is_inference_mode_enabled
+isin = torch.isin
 
 
 def configure_torch() -> None:

@@ -70,16 +70,25 @@ def digits_data(digits: tuple[int, int] = (3, 8), valid_fraction: float = 0.25, 
     return (*tensors(train), *tensors(valid))
 
 
+def _generate(spec: dict, seed: int, n: int) -> tuple[torch.Tensor, torch.Tensor]:
+    if spec["kind"] == "regression":
+        return regression_data(seed, n, spec["features"])
+    if spec["kind"] == "images":
+        return image_data(seed, n, spec["side"])
+    raise ValueError(f"unknown data kind {spec['kind']!r}")
+
+
 def build_data(spec: dict) -> tuple[torch.Tensor, ...]:
-    """(X_train, y_train, X_valid, y_valid) for a data spec."""
-    kind = spec["kind"]
+    """(X_train, y_train, X_valid, y_valid) for a data spec.
+
+    ``valid_seed`` draws the validation samples from a seed of their own, leaving the training samples as they
+    are: two scenarios that differ only there tell whether a trainer's training depends on its validation data.
+    """
     n_train, n_valid = spec["n_train"], spec.get("n_valid", 0)
-    if kind == "regression":
-        X, y = regression_data(spec["seed"], n_train + n_valid, spec["features"])
-    elif kind == "images":
-        X, y = image_data(spec["seed"], n_train + n_valid, spec["side"])
-    else:
-        raise ValueError(f"unknown data kind {kind!r}")
+    X, y = _generate(spec, spec["seed"], n_train + n_valid)
+    if spec.get("valid_seed") is not None:
+        X_other, y_other = _generate(spec, spec["valid_seed"], n_valid)
+        X, y = torch.cat([X[:n_train], X_other]), torch.cat([y[:n_train], y_other])
     if spec.get("valid_targets") == "zeros":  # scripted validation: targets 0 make the loss the script
         y = y.clone()
         y[n_train:] = 0

@@ -19,11 +19,22 @@ import numpy as np
 import torch
 from torch import nn
 
-from autograder.sandbox.capture import default_rng
+from autograder.sandbox.capture import default_rng, grad_enabled, isin
 from autograder.sandbox.observe import Tracker, watcher
 
+# What a probe model does differently, and to which rows: each shifts the output of those rows by a large constant,
+# so that a trainer that breaks the rule returns other numbers than the same trainer in the same scenario without
+# the probe (the judge compares the two runs: a record kept here could be forged, the numbers the trainer returns
+# and the weights it leaves are what the judge checks).
+PROBES = {
+    "train_on_valid": "validation rows, in training mode",
+    "grad_on_valid": "validation rows, with gradients enabled",
+    "eval_on_train": "training rows, in evaluation mode",
+}
+PROBE_SHIFT = 1000.0
 
-def _row_keys(x: torch.Tensor) -> torch.Tensor:
+
+def row_keys(x: torch.Tensor) -> torch.Tensor:
     """An integer per sample, from its (flattened) input values: the seed of its dropout mask."""
     flat = x.detach().reshape(x.shape[0], -1).to(torch.float64)
     quantised = torch.round(flat * 4096.0).to(torch.int64) % 1_000_003
@@ -63,6 +74,8 @@ class JudgeNet(nn.Module):
         self.output = nn.Linear(hidden, outputs)
         self.activation = activation
         self.dropout = KeyedDropout(p, hidden, seed + 1)
+        self.probe: str | None = None
+        self.probe_keys = torch.zeros(0, dtype=torch.int64)
         rng = default_rng(seed)
         with torch.no_grad():
             for layer in (self.hidden, self.output):
@@ -79,7 +92,25 @@ class JudgeNet(nn.Module):
                 return self._scripted(x, tracker, facts["script"], facts["criterion"])
         z = self.hidden(x)
         a = torch.sigmoid(z) if self.activation == "sigmoid" else nn.functional.leaky_relu(z)
-        return self.output(self.dropout(a, _row_keys(x)))
+        out = self.output(self.dropout(a, row_keys(x)))
+        return out if self.probe is None else self._probed(x, out)
+
+    def set_probe(self, kind: str, valid_rows: torch.Tensor) -> None:
+        """Make this a probe model of ``kind`` (one of :data:`PROBES`); ``valid_rows`` are the validation inputs."""
+        if kind not in PROBES:
+            raise ValueError(f"unknown probe {kind!r}; the probes are {', '.join(PROBES)}")
+        self.probe, self.probe_keys = kind, row_keys(valid_rows)
+
+    def _probed(self, x: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
+        """``out`` with :data:`PROBE_SHIFT` added to the rows the probe watches, when they break its rule."""
+        valid = isin(row_keys(x), self.probe_keys)
+        if self.probe == "train_on_valid":
+            rows = valid if self.training else torch.zeros_like(valid)
+        elif self.probe == "grad_on_valid":
+            rows = valid if grad_enabled() else torch.zeros_like(valid)
+        else:
+            rows = ~valid if not self.training else torch.zeros_like(valid)
+        return out + PROBE_SHIFT * rows[:, None].to(out.dtype)
 
     def _scripted(self, x: torch.Tensor, tracker: Tracker, script: list[float], criterion: str) -> torch.Tensor:
         """Outputs chosen so that the loss against zero targets is this epoch's scripted value."""

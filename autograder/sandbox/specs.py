@@ -103,6 +103,33 @@ def trainer(
     return Scenario("trainer", (target,), spec)
 
 
+# The variants of a trainer scenario that the validation-hygiene tests compare with it: the same run with other
+# validation samples (the training samples kept), and the same run with a probe model (autograder/sandbox/models.py,
+# PROBES) that answers differently where a rule is broken. A right trainer gives the same training in all of them
+# and the same validation losses in each probe variant; the judge compares the numbers it returns.
+VARIANTS = ("valid_changed", "train_on_valid", "grad_on_valid", "eval_on_train")
+
+
+def variant(key: str, name: str) -> str:
+    """The key of scenario ``key``'s variant ``name`` (one of :data:`VARIANTS`): ``"validation.plain~valid_changed"``."""
+    return f"{key}~{name}"
+
+
+def with_variants(scenarios: dict[str, Scenario], *keys: str) -> dict[str, Scenario]:
+    """``scenarios`` with the :data:`VARIANTS` of the trainer scenarios ``keys`` added."""
+    added = dict(scenarios)
+    for key in keys:
+        base = scenarios[key]
+        for name in VARIANTS:
+            spec = dict(base.spec)
+            if name == "valid_changed":
+                spec["data"] = {**spec["data"], "valid_seed": spec["data"]["seed"] + 1000}
+            else:
+                spec["model"] = {**spec["model"], "probe": name}
+            added[variant(key, name)] = Scenario(base.runner, base.targets, spec)
+    return added
+
+
 SMALL = {"hidden": 4, "seed": 7}
 # Models with dropout arrive in eval mode (as after someone evaluated them): the trainer must call model.train() itself.
 DROPOUT = {"hidden": 6, "seed": 8, "dropout": 0.4, "handed_over": "eval"}

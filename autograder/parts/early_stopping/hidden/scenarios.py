@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from autograder.sandbox.specs import ADAM, DROPOUT, SGD, SMALL, ZEROS, Scenario, regression, trainer
+from autograder.sandbox.specs import ADAM, DROPOUT, SGD, SMALL, ZEROS, Scenario, regression, trainer, with_variants
 
 # Validation losses that the judge's model reports in scripted scenarios (exact squares, so MSE gives them exactly).
 SCRIPT_STOP_AT_6 = [9.0, 4.0, 1.0, 2.25, 4.0, 6.25, 9.0, 12.25, 16.0, 20.25]
@@ -33,3 +33,5 @@ SCENARIOS: dict[str, Scenario] = {
     "early_stopping.falling": trainer(_ES, _SCRIPTED_DATA, SMALL, SGD, {"epochs": 5, "patience": 2}, script=SCRIPT_FALLING),
     "early_stopping.patience_1": trainer(_ES, _SCRIPTED_DATA, SMALL, SGD, {"epochs": 5, "patience": 1}, script=SCRIPT_PATIENCE_1_STOP_AT_2),
 }
+# What the validation-hygiene tests compare the run with dropout with: other validation samples, and probe models.
+SCENARIOS = with_variants(SCENARIOS, "early_stopping.real")

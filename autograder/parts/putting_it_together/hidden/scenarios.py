@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from autograder.sandbox.specs import ZEROS, Scenario, images, trainer
+from autograder.sandbox.specs import ZEROS, Scenario, images, trainer, with_variants
 
 # For BCE with target 0 (values are log(1 + e**logit)). With patience 3 the chapter's rule stops at
 # epoch 9; "best so far" stops at 6, a count never reset at 7, ">=" at 5, patience off by one at 8 or 10.
@@ -47,6 +47,9 @@ SCENARIOS: dict[str, Scenario] = {
     "putting_it_together.stop_at_4": _scripted(7, 11, 7, 3, SCRIPT_BCE_STOP_AT_4),
     "putting_it_together.patience_2": _scripted(8, 12, 8, 2, SCRIPT_BCE_PATIENCE_2_STOP_AT_6),
 }
+
+# What the validation-hygiene tests compare the four curves' run with: other validation samples, and probe models.
+SCENARIOS = with_variants(SCENARIOS, "putting_it_together.curves")
 
 # The scenario recomputed at every start of the judge and compared bit for bit with the stored reference
 # (autograder/references/fingerprint.py): the classifier's blocks and an optimizer on images, so it runs the
