@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+from collections.abc import Callable
 
 import numpy as np
 import torch
@@ -37,10 +38,18 @@ inference_mode = torch.is_inference_mode_enabled
 isin = torch.isin
 
 
+# torch's optimizer steps as they are once the sandbox is configured, before any student code runs: the judge's
+# optimizers call these (autograder.sandbox.models), so a submission that replaces torch.optim.SGD.step (to clear the
+# gradients a missing zero_grad() left, say) changes nothing for them.
+OPTIMIZER_STEPS: dict[type, Callable] = {}
+
+
 def configure_torch() -> None:
     """One thread, so that the judge and the child compute bit for bit alike (and forking stays safe); optimizers
-    that do not import torch._dynamo (see :mod:`autograder.sandbox.lean_optim`)."""
+    that do not import torch._dynamo (see :mod:`autograder.sandbox.lean_optim`), whose steps are kept as they are now."""
     skip_dynamo()
+    if not OPTIMIZER_STEPS:  # the first configuration only: a later one may come after student code ran
+        OPTIMIZER_STEPS.update({cls: cls.step for cls in (torch.optim.SGD, torch.optim.Adam)})
     torch.set_num_threads(1)
     with contextlib.suppress(RuntimeError):  # can only be set once per process
         torch.set_num_interop_threads(1)

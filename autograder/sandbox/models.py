@@ -19,7 +19,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from autograder.sandbox.capture import default_rng, grad_enabled, isin
+from autograder.sandbox.capture import OPTIMIZER_STEPS, default_rng, grad_enabled, isin
 from autograder.sandbox.observe import Tracker, watcher
 
 # What a probe model does differently, and to which rows: each shifts the output of those rows by a large constant,
@@ -143,13 +143,39 @@ def build_model(spec: dict, inputs: int) -> JudgeNet:
     return JudgeNet(inputs, spec["hidden"], 1, spec.get("activation", "sigmoid"), spec.get("dropout", 0.0), spec["seed"])
 
 
+def _captured_step(base: type, optimizer: torch.optim.Optimizer, closure: object) -> object:
+    """``base``'s step as it was before any student code ran (see ``capture.OPTIMIZER_STEPS``)."""
+    return OPTIMIZER_STEPS.get(base, base.step)(optimizer, closure)
+
+
+class JudgeSGD(torch.optim.SGD):
+    """torch's SGD, stepping with the step it had before student code ran: a patch of ``torch.optim.SGD.step`` is not its."""
+
+    def step(self, closure=None):
+        return _captured_step(torch.optim.SGD, self, closure)
+
+
+class JudgeAdam(torch.optim.Adam):
+    """torch's Adam, stepping with the step it had before student code ran: a patch of ``torch.optim.Adam.step`` is not its."""
+
+    def step(self, closure=None):
+        return _captured_step(torch.optim.Adam, self, closure)
+
+
+# torch wraps an optimizer class's step in its hook-running profiler the first time one is built, rebinding the class
+# attribute (which the tamper check would see in the child); marked as done, these keep their own step, and a hook a
+# submission registers on the optimizers never runs in the judge's.
+JudgeSGD.step.hooked = True
+JudgeAdam.step.hooked = True
+
+
 def build_optimizer(spec: dict, model: nn.Module) -> torch.optim.Optimizer:
     name = spec["name"]
     options = {"lr": spec["lr"], "weight_decay": spec.get("weight_decay", 0.0)}
     if name == "sgd":
-        return torch.optim.SGD(model.parameters(), momentum=spec.get("momentum", 0.0), **options)
+        return JudgeSGD(model.parameters(), momentum=spec.get("momentum", 0.0), **options)
     if name == "adam":
-        return torch.optim.Adam(model.parameters(), **options)
+        return JudgeAdam(model.parameters(), **options)
     raise ValueError(f"unknown optimizer {name!r}")
 
 

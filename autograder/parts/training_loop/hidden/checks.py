@@ -104,11 +104,10 @@ def returns_float(submission, scenario):
 
 
 def epoch_count(submission, scenario):
-    # The count only: whether each loss is a float (not a tensor) and right is the curve tests' business.
+    # The count only: whether each loss is a float (not a tensor) and right is the curve tests' business. One pass
+    # over the data per epoch shows in the weights, which the placeholder rule checks (the chapter's setting): the
+    # passes a loader counted in the child are a record the judge does not trust for points.
     student = common.run_student(submission, scenario)
     epochs = scenarios()[scenario].spec["kwargs"]["epochs"]
     if not isinstance(student["returned"], list) or len(student["returned"]) != epochs:
         fail(f"trainer(..., epochs={epochs}) should return a list of {epochs} losses, one per epoch.", module=MODULE)
-    passes = student["observations"]["train_passes"]
-    if passes != epochs:
-        fail(f"With epochs={epochs} your trainer went through the data loader {passes} times: once per epoch is right.", module=MODULE)
