@@ -97,8 +97,9 @@ def validated(submission: Submission, scenario: str) -> None:
     base, other = _both(submission, scenario, "valid_changed")
     if _agree(_curve(base, scenario, "valid_loss"), _curve(other, scenario, "valid_loss")):
         fail(
-            "Your trainer never went through the validation loader: its validation losses stay the same when the "
-            "validation data changes, so how it validates cannot be judged.",
+            "Your trainer's validation losses stay the same when the validation data changes: either it never goes "
+            "through the validation loader, or the losses it returns are not the ones it measured; so how it "
+            "validates cannot be judged.",
             hint="each epoch: a training pass `for X, y in trainloader:`, then a validation pass `for X, y in validloader:`.",
             module=_module(scenario),
         )
