@@ -167,7 +167,7 @@ def grade_class(
         with Pool(min(workers or os.cpu_count() or 1, len(todo)), course) as pool:
             for student, result in pool.grade(todo):
                 report = GradeReport.from_dict(result["report"])
-                save_student(out_dir / student, report, result["status"], under, result.get("files", {}) if reports else None)
+                save_student(out_dir / student, report, result["status"], under, result.get("files") if reports else None)
                 rows[student] = row_from_report(student, report, result["status"])
                 write_gradebook()
                 if progress:

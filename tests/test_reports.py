@@ -12,8 +12,9 @@ import markupsafe
 import pytest
 
 from autograder.graders.material import scenarios
-from autograder.judge.results import GradeReport
+from autograder.judge.results import GradeReport, TestResult
 from autograder.reports import plots
+from autograder.reports.render import pictures
 from tests.conftest import ROOT, run_cli
 
 CLEO = ROOT / "examples" / "submissions" / "cleo_typical_mistakes"
@@ -166,3 +167,14 @@ def test_check_report_draws_the_students_own_curves(tmp_path):
     assert process.returncode == 0, process.stderr[-2000:]
     assert len(list(folder.glob("figure-*.png"))) >= 4
     assert "Public checks" in (folder / "report.html").read_text()
+
+
+def test_curves_that_are_not_finite_numbers_still_give_a_report():
+    """A trainer that returns inf or NaN losses (found by the odd_values attack) once took the worker and the
+    whole grade-class run down with it: the picture leaves gaps, and a picture that cannot be drawn is left out."""
+    inf, nan = float("inf"), float("nan")
+    detail = {"kind": "curves", "student": {"train_loss": [inf, nan, 1.0], "valid_loss": [inf] * 3}, "reference": None, "title": "t"}
+    assert plots.curves_png(detail).startswith(b"\x89PNG")
+    test = TestResult("early_stopping.trainer: x", 0.0, 1.0, False, "wrong", details=[detail, {"kind": "dropout", "p": 0.5}])
+    drawn = pictures(test, show_hidden=True)
+    assert [caption for caption, _ in drawn] == ["t"]  # the dropout detail lacks its numbers: left out, not a crash

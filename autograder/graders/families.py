@@ -18,6 +18,9 @@ Example (a row of a part's table)::
 
 from __future__ import annotations
 
+import math
+
+from autograder.checks.compare import readable
 from autograder.graders import common
 from autograder.graders.material import scenarios
 from autograder.judge import values
@@ -49,7 +52,9 @@ def curves(
         common.compare_run(submission, book, key, names=tuple(names) if names else None, weights=weights, hint=hint)
 
 
-def stops(submission: Submission, book: ReferenceBook, scenario: str, names: tuple[str, ...] | None = None, also: tuple[str, ...] = ()) -> None:
+def stops(
+    submission: Submission, book: ReferenceBook, scenario: str, names: tuple[str, ...] | None = None, also: tuple[str, ...] = ()
+) -> None:
     """With scripted validation losses, the run lasts as many epochs as the reference's, then matches it (``names``)."""
     for key in (*_keys(scenario), *also):
         common.check_stop(submission, book, key, target=scenarios()[key].target, names=tuple(names) if names else None)
@@ -75,7 +80,18 @@ def _both(submission: Submission, scenario: str, name: str) -> tuple[dict, dict]
 
 
 def _curve(result: dict, scenario: str, name: str) -> list[float]:
-    return common.curve_values(result["returned"], scenarios()[scenario].target, name)
+    numbers = common.curve_values(result["returned"], scenarios()[scenario].target, name)
+    # NaN never equals itself: without this, a NaN curve would read as "the probe changed your losses" and name a
+    # mode mistake the trainer may not have made.
+    bad = next((epoch for epoch, number in enumerate(numbers, 1) if not math.isfinite(number)), None)
+    if bad is not None:
+        fail(
+            f"Your trainer's {readable(name)} list holds {numbers[bad - 1]} at epoch {bad}: from losses that are "
+            "not finite numbers, the grader cannot tell how it trains and validates.",
+            hint="return the mean loss of each pass as a float (loss.item()), one per epoch.",
+            module=_module(scenario),
+        )
+    return numbers
 
 
 def _agree(first: list[float], second: list[float]) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import io
 import json
+import math
 
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
@@ -50,6 +51,11 @@ def _png(figure) -> bytes:
     return buffer.getvalue()
 
 
+def _finite(curves: dict) -> dict:
+    """The curves with every value that is not a finite number drawn as a gap (an infinite loss has no place on an axis)."""
+    return {name: [v if isinstance(v, (int, float)) and math.isfinite(v) else math.nan for v in values] for name, values in curves.items()}
+
+
 @cached
 def curves_png(detail: dict) -> bytes:
     """The student's curves (solid) over the reference's (dashed), losses left and accuracies right.
@@ -57,7 +63,7 @@ def curves_png(detail: dict) -> bytes:
     ``detail``: {"student": {name: [floats]}, "reference": {name: [floats]} or None,
     "stopped": {"student": epoch or None, "reference": epoch or None}, "title": str}.
     """
-    student, reference = detail["student"], detail.get("reference") or {}
+    student, reference = _finite(detail["student"]), _finite(detail.get("reference") or {})
     groups = [[n for n in ("train_loss", "valid_loss") if n in student], [n for n in ("train_accuracy", "valid_accuracy") if n in student]]
     groups = [group for group in groups if group]
     figure = Figure(figsize=SIZE)
