@@ -61,6 +61,22 @@ KINDS = {
     "thread": "a thread keeps running between the grader's calls",
 }
 
+# os's functions that work on a descriptor's number, not a file object (posix is os under its C name).
+RAW_DESCRIPTORS = (
+    "dup",
+    "dup2",
+    "fdopen",
+    "open",
+    "read",
+    "write",
+    "pread",
+    "pwrite",
+    "readv",
+    "writev",
+    "sendfile",
+    "close",
+    "closerange",
+)
 IMPORTED = {"ctypes": "ctypes", "numpy.ctypeslib": "ctypes", "gc": "gc", "inspect": "inspect"}  # module -> kind
 # Names that, once resolved to a full dotted path, are the construct itself (a prefix also covers what lies below it).
 REFERENCED = {
@@ -76,9 +92,7 @@ REFERENCED = {
     "threading.setprofile_all_threads": "frames",
     "traceback.walk_stack": "frames",
     "traceback.walk_tb": "frames",
-    **{f"{module}.{name}": "descriptors" for module in ("os", "posix") for name in (
-        "dup", "dup2", "fdopen", "open", "read", "write", "pread", "pwrite", "readv", "writev", "sendfile", "close", "closerange",
-    )},
+    **{f"{module}.{name}": "descriptors" for module in ("os", "posix") for name in RAW_DESCRIPTORS},
     "socket.fromfd": "descriptors",
     "numpy.ctypeslib": "ctypes",
     "torch.library": "dispatcher",
@@ -168,7 +182,7 @@ class Screening:
 
 
 def _places(findings: list[Finding]) -> str:
-    """"line 3", "lines 3, 9", "cell 2, line 1; cell 4, lines 2, 5", at most :data:`MAX_LINES` places."""
+    """Where in a file: "line 3", "lines 3, 9", "cell 2, line 1; cell 4, lines 2, 5", at most :data:`MAX_LINES` places."""
     cells: dict[int | None, list[int]] = {}
     for finding in findings:
         if finding.line not in cells.setdefault(finding.cell, []):
@@ -220,7 +234,9 @@ class _Names:
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 for alias in node.names:
-                    self.aliases[alias.asname or alias.name.partition(".")[0]] = alias.name if alias.asname else alias.name.partition(".")[0]
+                    self.aliases[alias.asname or alias.name.partition(".")[0]] = (
+                        alias.name if alias.asname else alias.name.partition(".")[0]
+                    )
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 for alias in node.names:
                     if alias.name != "*":
@@ -481,8 +497,11 @@ class _Screen(ast.NodeVisitor):
                 else:
                     self._reference(module, node)
         if function in EXECUTORS and node.args and _literal(node.args[0]) is not None and self.depth < MAX_DEPTH:
-            self.findings += [f for f in _findings(_literal(node.args[0]), self.file, self.cell, self.depth + 1, node.lineno) or []
-                              if f not in self.findings]
+            self.findings += [
+                f
+                for f in _findings(_literal(node.args[0]), self.file, self.cell, self.depth + 1, node.lineno) or []
+                if f not in self.findings
+            ]
         self.generic_visit(node)
 
 
