@@ -173,7 +173,9 @@ def problems(attack: Attack, out: Path) -> list[str]:
         found.append(f"partial points: {partial}")
     ceiling = honest + sum(tests[name]["max_score"] for name in forged & (expected - failed))
     if abs(results["score"] - ceiling) > 1e-9:
-        found.append(f"score {results['score']:g}, honest work earns {honest:g}" + (f" ({ceiling:g} with what it forged)" if forged else ""))
+        found.append(
+            f"score {results['score']:g}, honest work earns {honest:g}" + (f" ({ceiling:g} with what it forged)" if forged else "")
+        )
     return found
 
 
