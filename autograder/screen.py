@@ -62,21 +62,7 @@ KINDS = {
 }
 
 # os's functions that work on a descriptor's number, not a file object (posix is os under its C name).
-RAW_DESCRIPTORS = (
-    "dup",
-    "dup2",
-    "fdopen",
-    "open",
-    "read",
-    "write",
-    "pread",
-    "pwrite",
-    "readv",
-    "writev",
-    "sendfile",
-    "close",
-    "closerange",
-)
+RAW_DESCRIPTORS = "dup dup2 fdopen open read write pread pwrite readv writev sendfile close closerange".split()
 IMPORTED = {"ctypes": "ctypes", "numpy.ctypeslib": "ctypes", "gc": "gc", "inspect": "inspect"}  # module -> kind
 # Names that, once resolved to a full dotted path, are the construct itself (a prefix also covers what lies below it).
 REFERENCED = {
@@ -496,23 +482,31 @@ class _Screen(ast.NodeVisitor):
                     self._module(module, node)
                 else:
                     self._reference(module, node)
-        if function in EXECUTORS and node.args and _literal(node.args[0]) is not None and self.depth < MAX_DEPTH:
-            self.findings += [
-                f
-                for f in _findings(_literal(node.args[0]), self.file, self.cell, self.depth + 1, node.lineno) or []
-                if f not in self.findings
-            ]
+        code = _literal(node.args[0]) if function in EXECUTORS and node.args else None
+        if code is not None and self.depth < MAX_DEPTH:
+            try:
+                inner = _walk(code, self.file, self.cell, self.depth + 1, node.lineno)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                inner = []  # a string that is no code: exec would fail on it, as it may mean to
+            self.findings += [f for f in inner if f not in self.findings]
         self.generic_visit(node)
 
 
-def _findings(source: str | bytes, file: str, cell: int | None, depth: int = 0, line: int | None = None) -> list[Finding] | None:
-    try:
-        tree = ast.parse(source)
-        screen = _Screen(tree, file, cell, depth, line)
-        screen.visit(tree)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None  # not Python this interpreter reads (or too deep to walk): the grader reports it when it loads
-    return screen.findings
+def _walk(source: str | bytes, file: str, cell: int | None, depth: int = 0, line: int | None = None) -> list[Finding]:
+    """The findings in ``source``; raises what :func:`ast.parse` or the walk raise (see :func:`_unread`)."""
+    tree = ast.parse(source)
+    walker = _Screen(tree, file, cell, depth, line)
+    walker.visit(tree)
+    return walker.findings
+
+
+def _unread(error: BaseException) -> str:
+    """Why a source was not screened, in words (what a note says in brackets)."""
+    if isinstance(error, SyntaxError | ValueError | UnicodeDecodeError):
+        return "a syntax error"
+    if isinstance(error, RecursionError | MemoryError):
+        return "nested too deeply to read"
+    return f"the screen failed on it: {type(error).__name__}"
 
 
 def screen_source(source: str | bytes, file: str, cell: int | None = None) -> list[Finding] | None:
@@ -527,7 +521,10 @@ def screen_source(source: str | bytes, file: str, cell: int | None = None) -> li
         >>> screen_source("def broken(:", "backprop.py") is None
         True
     """
-    return _findings(source, file, cell)
+    try:
+        return _walk(source, file, cell)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None  # not Python this interpreter reads (or too deep to walk): the grader reports it when it loads
 
 
 def cell_code(source: str) -> str:
@@ -554,23 +551,21 @@ def screen(path: Path, modules: Modules, where: dict[str, str]) -> Screening:
             continue
         seen.add(label)
         if how == "notebook":
-            broken = []
+            unread: dict[str, list[str]] = {}
             for number, source in enumerate(what, 1):
-                found = _findings(cell_code(str(source)), label, number)
-                if found is None:
-                    broken.append(str(number))
-                screening.findings += found or []
-            if broken:
-                cells = f"cell{'s' if len(broken) > 1 else ''} {', '.join(broken)}"
-                screening.notes.append(f"not screened: {label}, {cells} (they do not parse; the grader skips them)")
+                try:
+                    screening.findings += _walk(cell_code(str(source)), label, number)
+                except Exception as error:  # noqa: BLE001 - a cell the screen cannot read must never stop grading
+                    unread.setdefault(_unread(error), []).append(str(number))
+            for reason, cells in unread.items():
+                said = f"cell {cells[0]}" if len(cells) == 1 else f"cells {', '.join(cells)}"
+                screening.notes.append(f"not screened: {label}, {said} ({reason})")
             continue
         file = path if path.is_file() else path / (what if isinstance(what, str) else f"{part}.py")
         try:
-            found = _findings(file.read_bytes(), label, None)
+            screening.findings += _walk(file.read_bytes(), label, None)
         except OSError as error:
             screening.notes.append(f"not screened: {label} could not be read ({error.strerror or error})")
-            continue
-        if found is None:
-            screening.notes.append(f"not screened: {label} does not parse (its tests report why)")
-        screening.findings += found or []
+        except Exception as error:  # noqa: BLE001 - a file the screen cannot read must never stop grading
+            screening.notes.append(f"not screened: {label} ({_unread(error)})")
     return screening

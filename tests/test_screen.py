@@ -222,17 +222,35 @@ def test_a_file_that_does_not_parse_is_not_screened_and_says_so(tmp_path):
     found_here = discover(tmp_path)
     screening = screen(tmp_path, found_here.modules, found_here.where)
     assert screening.flags == ["screen: gc (validation.py, line 1)"]
-    assert screening.notes == ["not screened: backprop.py does not parse (its tests report why)"]
+    assert screening.notes == ["not screened: backprop.py (a syntax error)"]
     assert screen_source("def broken(:", "backprop.py") is None
     assert screen_source(b"\xff\xfe not python", "backprop.py") is None
     assert screen_source("x = " + "(" * 500 + ")" * 500, "backprop.py") is None  # too deep for the parser: no crash
+
+
+def test_code_too_deep_to_walk_or_a_broken_screen_never_stops_grading(tmp_path, monkeypatch):
+    (tmp_path / "backprop.py").write_text("x = " + " + ".join(["a"] * 100_000) + "\nimport gc\n")  # parses, too deep to walk
+    (tmp_path / "validation.py").write_text("import gc\n")
+    found_here = discover(tmp_path)
+    screening = screen(tmp_path, found_here.modules, found_here.where)
+    assert screening.notes == ["not screened: backprop.py (nested too deeply to read)"]
+    assert screening.flags == ["screen: gc (validation.py, line 1)"]
+
+    def broken(self, node):
+        raise TypeError("a bug of the screen")
+
+    monkeypatch.setattr(autograder.screen._Screen, "visit_Import", broken)
+    screening = screen(tmp_path, found_here.modules, found_here.where)
+    assert "not screened: validation.py (the screen failed on it: TypeError)" in screening.notes
+    cells = screen(tmp_path / "nb.ipynb", {"backprop": ("notebook", ["import gc", "x = 1"])}, {"backprop": "nb.ipynb"})
+    assert cells.notes == ["not screened: nb.ipynb, cell 1 (the screen failed on it: TypeError)"] and cells.flags == []
 
 
 def test_notebook_cells_that_do_not_parse_are_named_once(tmp_path):
     cells = ["def sigmoid(z:\n    return z", "import gc", "also broken("]
     screening = screen(tmp_path / "nb.ipynb", {"backprop": ("notebook", cells)}, {"backprop": "nb.ipynb"})
     assert screening.flags == ["screen: gc (nb.ipynb, cell 2, line 1)"]
-    assert screening.notes == ["not screened: nb.ipynb, cells 1, 3 (they do not parse; the grader skips them)"]
+    assert screening.notes == ["not screened: nb.ipynb, cells 1, 3 (a syntax error)"]
 
 
 def test_a_notebook_of_several_parts_is_screened_once(tmp_path):
@@ -283,7 +301,7 @@ def test_the_chapters_own_code_raises_no_flag(path):
     found_here = discover(path)
     screening = screen(path, found_here.modules, found_here.where)
     assert screening.findings == []
-    expected = ["not screened: validation.py does not parse (its tests report why)"] if "syntax_error" in path.name else []
+    expected = ["not screened: validation.py (a syntax error)"] if "syntax_error" in path.name else []
     assert screening.notes == expected
 
 
