@@ -217,25 +217,28 @@ class _Names:
     def __init__(self, tree: ast.AST) -> None:
         self.bound = _bound_names(tree)
         self.aliases: dict[str, str] = {}
+        imports: dict[str, set[str]] = {}  # name -> the modules (or their attributes) imported under it
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 for alias in node.names:
-                    self.aliases[alias.asname or alias.name.partition(".")[0]] = (
-                        alias.name if alias.asname else alias.name.partition(".")[0]
-                    )
+                    top = alias.name.partition(".")[0]
+                    imports.setdefault(alias.asname or top, set()).add(alias.name if alias.asname else top)
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 for alias in node.names:
                     if alias.name != "*":
-                        self.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-        imported = set(self.aliases)
-        bindings: dict[str, int] = {}  # how many times each name is bound: an alias is one name bound once, by `name = dotted.path`
+                        imports.setdefault(alias.asname or alias.name, set()).add(f"{node.module}.{alias.name}")
+        bindings: dict[str, int] = {}  # how many times each name is bound otherwise than by an import
         for node in ast.walk(tree):
             if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
                 bindings[node.id] = bindings.get(node.id, 0) + 1
             elif isinstance(node, ast.arg):
                 bindings[node.arg] = bindings.get(node.arg, 0) + 2
-            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.ExceptHandler) and node.name:
                 bindings[node.name] = bindings.get(node.name, 0) + 2
+        # A name is followed only when it means one thing: imported from one place and never rebound (after
+        # `from torch import optim`, `optim = optim.SGD(...)` makes `optim.param_groups[0]["lr"] = 0.1` an
+        # optimizer's, not torch's), or bound once, by `name = dotted.path`.
+        self.aliases = {name: next(iter(paths)) for name, paths in imports.items() if len(paths) == 1 and name not in bindings}
         simple = [
             (node.targets[0].id, node.value)
             for node in ast.walk(tree)
@@ -243,7 +246,7 @@ class _Names:
         ]
         for _ in range(2):  # twice: an alias of an alias (sgd = optim.SGD after optim = torch.optim)
             for name, value in simple:
-                path = self.path(value) if name not in imported and bindings.get(name) == 1 else None
+                path = self.path(value) if name not in imports and bindings.get(name) == 1 else None
                 if path:
                     self.aliases[name] = path
 

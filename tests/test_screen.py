@@ -211,6 +211,13 @@ def test_an_alias_bound_twice_is_not_followed():
     assert found("import torch.nn as nn\nlayer = nn.Linear\nlayer = layer(2, 3)\nlayer.weight = None") == []
 
 
+def test_an_imported_name_rebound_is_not_followed():
+    """`from torch import optim` then `optim = optim.SGD(...)`: the optimizer's attributes are not torch's."""
+    source = "from torch import optim\ndef f(model):\n    optim = optim.SGD(model.parameters())\n    optim.param_groups[0]['lr'] = 0.1"
+    assert found(source) == []
+    assert found("from os import write\nwrite = print\nwrite(3, 'x')") == [("os.write", 1, None)]  # the import, not the call
+
+
 def test_a_name_bound_by_the_student_is_not_pythons_own():
     assert found("def open(path):\n    return path\nopen(3)") == []
     assert found("def f(setattr, torch):\n    setattr(torch.nn, 'x', 1)") == []
