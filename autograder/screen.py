@@ -188,10 +188,10 @@ def _places(findings: list[Finding]) -> str:
 # ------------------------------------------------------------------ names and what they stand for
 
 
-def _bound_names(tree: ast.AST) -> set[str]:
+def _bound_names(nodes: list[ast.AST]) -> set[str]:
     """Every name the code binds anywhere (so that ``open`` or ``max`` redefined is not taken for Python's own)."""
     bound = set()
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             bound.add(node.id)
         elif isinstance(node, ast.arg):
@@ -215,10 +215,11 @@ class _Names:
     """What a name or a dotted expression stands for: ``np.allclose`` is ``numpy.allclose`` after ``import numpy as np``."""
 
     def __init__(self, tree: ast.AST) -> None:
-        self.bound = _bound_names(tree)
+        nodes = list(ast.walk(tree))  # walked once, read four times
+        self.bound = _bound_names(nodes)
         self.aliases: dict[str, str] = {}
         imports: dict[str, set[str]] = {}  # name -> the modules (or their attributes) imported under it
-        for node in ast.walk(tree):
+        for node in nodes:
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     top = alias.name.partition(".")[0]
@@ -228,7 +229,7 @@ class _Names:
                     if alias.name != "*":
                         imports.setdefault(alias.asname or alias.name, set()).add(f"{node.module}.{alias.name}")
         bindings: dict[str, int] = {}  # how many times each name is bound otherwise than by an import
-        for node in ast.walk(tree):
+        for node in nodes:
             if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
                 bindings[node.id] = bindings.get(node.id, 0) + 1
             elif isinstance(node, ast.arg):
@@ -241,7 +242,7 @@ class _Names:
         self.aliases = {name: next(iter(paths)) for name, paths in imports.items() if len(paths) == 1 and name not in bindings}
         simple = [
             (node.targets[0].id, node.value)
-            for node in ast.walk(tree)
+            for node in nodes
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
         ]
         for _ in range(2):  # twice: an alias of an alias (sgd = optim.SGD after optim = torch.optim)
@@ -311,20 +312,22 @@ def _rule_name(path: str) -> str:
 
 
 class _Screen(ast.NodeVisitor):
-    """Walks one module's tree and records each construct with its line (``offset`` for code inside a literal)."""
+    """Walks one module's tree and records each construct with its line (``line``, when given, for code in an exec'd literal)."""
 
     def __init__(self, tree: ast.AST, file: str, cell: int | None, depth: int = 0, line: int | None = None) -> None:
         self.names = _Names(tree)
         self.file, self.cell, self.depth, self.fixed_line = file, cell, depth, line
         self.functions: list[str] = []
         self.findings: list[Finding] = []
+        self.seen: set[Finding] = set()  # a file of ten thousand patches: each found once, in linear time
 
     def add(self, construct: str, kind: str, node: ast.AST, when: bool = True) -> None:
         """Record ``construct``; a thread's says where it is made (``when``): "at import" or "in <function>"."""
         if kind == "thread" and when:
             construct += f" in {self.functions[-1]}" if self.functions else " at import"
         finding = Finding(construct, kind, self.file, self.fixed_line or getattr(node, "lineno", 1), self.cell)
-        if finding not in self.findings:
+        if finding not in self.seen:
+            self.seen.add(finding)
             self.findings.append(finding)
 
     # -- imports: ctypes, gc, inspect, and what they bring by name (from sys import _getframe)
@@ -491,7 +494,10 @@ class _Screen(ast.NodeVisitor):
                 inner = _walk(code, self.file, self.cell, self.depth + 1, node.lineno)
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 inner = []  # a string that is no code: exec would fail on it, as it may mean to
-            self.findings += [f for f in inner if f not in self.findings]
+            for finding in inner:
+                if finding not in self.seen:
+                    self.seen.add(finding)
+                    self.findings.append(finding)
         self.generic_visit(node)
 
 
