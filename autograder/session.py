@@ -4,7 +4,9 @@
 command and the Gradescope runner all grade through :class:`GradingSession`,
 so every path finds a submission's parts the same way (:mod:`autograder.discovery`),
 applies the same course settings and time limits, and adds the same notes
-(what the sandbox could not isolate here, what was skipped) to the report.
+(what the sandbox could not isolate here, what was skipped) to the report. The hidden
+graders' sessions also screen the source first (:mod:`autograder.screen`) and add each
+construct no exercise needs to ``needs_look``, for the instructor's look.
 Which session is explicit: :meth:`GradingSession.hidden_graders` (in the fork server's
 sandbox, under a course) or :meth:`GradingSession.public_checks` (as written, where the
 student is).
@@ -114,7 +116,9 @@ class GradingSession:
         (default: all) limits grading to those parts: only their modules are loaded, only their tests run
         (``--part``: the points stay per test, nothing is scaled); a part the submission does not hold gives
         each of its tests 0 points, ``handed_in=False``, "not handed in", without running them; ``only`` keeps
-        the tests whose names start with one of its prefixes (one function's checks). Raises
+        the tests whose names start with one of its prefixes (one function's checks). For the hidden graders, the
+        source about to be loaded is screened first (:mod:`autograder.screen`): each construct no exercise needs
+        is one ``needs_look`` line ("screen: ..."), after any tampering flag; it costs no points. Raises
         :class:`~autograder.errors.InputError` for a path that holds no submission (or, for the public
         checks, when Python cannot start them here).
         """
@@ -128,16 +132,23 @@ class GradingSession:
             course = dataclasses.replace(course, parts=tuple(p for p in course.parts if p in parts))
         if not self.sandboxed:
             self.server.ready()  # a Python without torch: one line now, not a failure per check
+        flags: list[str] = []
+        screen_notes: list[str] = []
+        if self.hidden:  # a flag is for the instructor's look: the students' own checks are not screened
+            from autograder.screen import screen  # the student bundle does not carry the screen (the hidden graders' only)
+
+            screening = screen(Path(path), modules, found.where)
+            flags, screen_notes = screening.flags, screening.notes
         submission = Submission(
             self.server, Path(path), modules, call_timeout=self.course.call_seconds, load_timeout=self.course.load_seconds
         )
         try:
             report = run_suite(submission, self.suite, select, on_result, course, only)
-            report.needs_look = list(submission.needs_look)
+            report.needs_look = [*submission.needs_look, *flags]
         finally:
             submission.close()
         report.found = {name: where for name, where in found.where.items() if name in modules}
-        for note in [*found.notes, *self.server.notes]:
+        for note in [*found.notes, *screen_notes, *self.server.notes]:
             if note not in report.notes:
                 report.notes.append(note)
         return report

@@ -6,7 +6,9 @@ Each folder of ``tests/attacks/`` is one attacking student. Its ``attack.json`` 
      "base": "solutions" | "exercises",   # what the rest of the submission is
      "fails": [...] | "all",              # the tests its honest work fails
      "tampering": true,                   # optional: it rewrites the grader's code in the child
-     "control": "tampering_control"}      # optional: the attack that is its honest work, graded alongside
+     "control": "tampering_control",      # optional: the attack that is its honest work, graded alongside
+     "screened": ["gc", ...],             # optional: the constructs the screen of the source must name
+     "forges": [...]}                     # optional: tests it may pass though its honest work fails them
 
 where each entry of ``fails`` is an exact test name, or a module or
 ``module.function`` all of whose tests fail.
@@ -14,7 +16,14 @@ where each entry of ``fails`` is an exact test name, or a module or
 A tampering attack must be flagged ("tampering: ..." in its results' ``needs_look``) and earn no more
 than its honest work: the tests its honest work fails still fail, every other test it loses says that
 the grader's own code was modified, and its score is at most its control's. Every other attack must
-earn exactly its honest points and never be flagged.
+earn exactly its honest points and never be flagged for tampering.
+
+The screen of the source (:mod:`autograder.screen`) must flag exactly the constructs ``screened`` names
+(each a line "screen: <construct> (<where>)" of ``needs_look``), and no attack without ``screened`` may be
+screened. ``forges`` lists the tests an attack may pass although its honest work fails them, by changing
+what the tamper check does not seal (the judge's objects' own data, ``torch.optim``: see docs/security.md);
+such an attack must be screened, since the flag is then the only sign of it, and earns at most its honest
+work plus those tests.
 
 Its module files are *appended* to the base's module of the same name (so an
 attack can wrap or replace the honest functions, or act at import); any other
@@ -65,6 +74,8 @@ class Attack:
     fails: list[str] | str
     tampering: bool = False
     control: str | None = None
+    screened: tuple[str, ...] = ()
+    forges: tuple[str, ...] = ()
 
 
 def load(names: list[str] | None = None) -> list[Attack]:
@@ -77,7 +88,17 @@ def load(names: list[str] | None = None) -> list[Attack]:
         if names and folder.name not in names:
             continue
         spec = json.loads((folder / "attack.json").read_text())
-        attack = Attack(folder.name, folder, spec["about"], spec["base"], spec["fails"], spec.get("tampering", False), spec.get("control"))
+        attack = Attack(
+            folder.name,
+            folder,
+            spec["about"],
+            spec["base"],
+            spec["fails"],
+            spec.get("tampering", False),
+            spec.get("control"),
+            tuple(spec.get("screened", ())),
+            tuple(spec.get("forges", ())),
+        )
         found.append(attack)
     return found
 
@@ -136,19 +157,43 @@ def problems(attack: Attack, out: Path) -> list[str]:
         found.append(f"attack.json names tests that do not exist: {unknown}")
     failed = {name for name, t in tests.items() if t["score"] < t["max_score"]}
     honest = sum(t["max_score"] for name, t in tests.items() if name not in expected)
-    if expected - failed:
-        found.append(f"passed but its honest work fails: {sorted(expected - failed)}")
+    forged = set().union(*(expected_failures_of(entry, set(tests)) for entry in attack.forges)) & expected
+    if expected - forged - failed:
+        found.append(f"passed but its honest work fails: {sorted(expected - forged - failed)}")
+    found += screen_problems(attack, results.get("needs_look", []))
     if attack.tampering:
         return found + tampering_problems(attack, out, results, failed - expected, honest)
-    if results.get("needs_look"):
-        found.append(f"flagged although it tampers with nothing: {results['needs_look']}")
+    flags = [flag for flag in results.get("needs_look", []) if not flag.startswith(SCREEN)]
+    if flags:
+        found.append(f"flagged although it tampers with nothing: {flags}")
     if failed - expected:
         found.append(f"failed but its honest work passes: {sorted(failed - expected)}")
     partial = [name for name, t in tests.items() if 0 < t["score"] < t["max_score"]]
     if partial:
         found.append(f"partial points: {partial}")
-    if abs(results["score"] - honest) > 1e-9:
-        found.append(f"score {results['score']:g}, honest work earns {honest:g}")
+    ceiling = honest + sum(tests[name]["max_score"] for name in forged & (expected - failed))
+    if abs(results["score"] - ceiling) > 1e-9:
+        found.append(
+            f"score {results['score']:g}, honest work earns {honest:g}" + (f" ({ceiling:g} with what it forged)" if forged else "")
+        )
+    return found
+
+
+SCREEN = "screen: "  # the screen of the source's lines in needs_look: "screen: <construct> (<file>, line <n>)"
+
+
+def screen_problems(attack: Attack, flags: list[str]) -> list[str]:
+    """The screen must name exactly the constructs ``attack.screened`` lists, and must screen a forging attack."""
+    found = []
+    screened = [flag for flag in flags if flag.startswith(SCREEN)]
+    missing = [c for c in attack.screened if not any(flag.startswith(f"{SCREEN}{c} (") for flag in screened)]
+    if missing:
+        found.append(f"the screen did not name {missing}: needs_look is {flags!r}")
+    unexpected = [flag for flag in screened if not any(flag.startswith(f"{SCREEN}{c} (") for c in attack.screened)]
+    if unexpected:
+        found.append(f"screened for what attack.json does not list: {unexpected}")
+    if attack.forges and not attack.screened:
+        found.append("it may forge tests, but attack.json names no construct the screen flags")
     return found
 
 

@@ -18,7 +18,7 @@ from autograder.course.parts import NAMES
 LAYERS: list[tuple[str, ...]] = [
     ("autograder", "autograder.errors", "autograder.course", "autograder.api"),
     ("autograder.sandbox",),
-    ("autograder.judge", "autograder.notebooks", "autograder.stubs", "autograder.discovery"),
+    ("autograder.judge", "autograder.notebooks", "autograder.stubs", "autograder.discovery", "autograder.screen"),
     ("autograder.references", "autograder.reports"),
     ("autograder.graders", "autograder.checks"),
     ("autograder.parts",),
