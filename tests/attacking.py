@@ -7,8 +7,7 @@ Each folder of ``tests/attacks/`` is one attacking student. Its ``attack.json`` 
      "fails": [...] | "all",              # the tests its honest work fails
      "tampering": true,                   # optional: it rewrites the grader's code in the child
      "control": "tampering_control",      # optional: the attack that is its honest work, graded alongside
-     "screened": ["gc", ...],             # optional: the constructs the screen of the source must name
-     "forges": [...]}                     # optional: tests it may pass though its honest work fails them
+     "screened": ["gc", ...]}             # optional: the constructs the screen of the source must name
 
 where each entry of ``fails`` is an exact test name, or a module or
 ``module.function`` all of whose tests fail.
@@ -20,10 +19,8 @@ earn exactly its honest points and never be flagged for tampering.
 
 The screen of the source (:mod:`autograder.screen`) must flag exactly the constructs ``screened`` names
 (each a line "screen: <construct> (<where>)" of ``needs_look``), and no attack without ``screened`` may be
-screened. ``forges`` lists the tests an attack may pass although its honest work fails them, by changing
-what the tamper check does not seal (the judge's objects' own data, ``torch.optim``: see docs/security.md);
-such an attack must be screened, since the flag is then the only sign of it, and earns at most its honest
-work plus those tests.
+screened. A flag takes no points and gives none back: a screened attack, too, earns exactly its honest
+points (issue 22: no attack earns more than its control, flagged or not).
 
 Its module files are *appended* to the base's module of the same name (so an
 attack can wrap or replace the honest functions, or act at import); any other
@@ -75,7 +72,6 @@ class Attack:
     tampering: bool = False
     control: str | None = None
     screened: tuple[str, ...] = ()
-    forges: tuple[str, ...] = ()
 
 
 def load(names: list[str] | None = None) -> list[Attack]:
@@ -97,7 +93,6 @@ def load(names: list[str] | None = None) -> list[Attack]:
             spec.get("tampering", False),
             spec.get("control"),
             tuple(spec.get("screened", ())),
-            tuple(spec.get("forges", ())),
         )
         found.append(attack)
     return found
@@ -157,9 +152,8 @@ def problems(attack: Attack, out: Path) -> list[str]:
         found.append(f"attack.json names tests that do not exist: {unknown}")
     failed = {name for name, t in tests.items() if t["score"] < t["max_score"]}
     honest = sum(t["max_score"] for name, t in tests.items() if name not in expected)
-    forged = set().union(*(expected_failures_of(entry, set(tests)) for entry in attack.forges)) & expected
-    if expected - forged - failed:
-        found.append(f"passed but its honest work fails: {sorted(expected - forged - failed)}")
+    if expected - failed:
+        found.append(f"passed but its honest work fails: {sorted(expected - failed)}")
     found += screen_problems(attack, results.get("needs_look", []))
     if attack.tampering:
         return found + tampering_problems(attack, out, results, failed - expected, honest)
@@ -171,11 +165,8 @@ def problems(attack: Attack, out: Path) -> list[str]:
     partial = [name for name, t in tests.items() if 0 < t["score"] < t["max_score"]]
     if partial:
         found.append(f"partial points: {partial}")
-    ceiling = honest + sum(tests[name]["max_score"] for name in forged & (expected - failed))
-    if abs(results["score"] - ceiling) > 1e-9:
-        found.append(
-            f"score {results['score']:g}, honest work earns {honest:g}" + (f" ({ceiling:g} with what it forged)" if forged else "")
-        )
+    if abs(results["score"] - honest) > 1e-9:
+        found.append(f"score {results['score']:g}, honest work earns {honest:g}")
     return found
 
 
@@ -183,7 +174,7 @@ SCREEN = "screen: "  # the screen of the source's lines in needs_look: "screen: 
 
 
 def screen_problems(attack: Attack, flags: list[str]) -> list[str]:
-    """The screen must name exactly the constructs ``attack.screened`` lists, and must screen a forging attack."""
+    """The screen must name exactly the constructs ``attack.screened`` lists."""
     found = []
     screened = [flag for flag in flags if flag.startswith(SCREEN)]
     missing = [c for c in attack.screened if not any(flag.startswith(f"{SCREEN}{c} (") for flag in screened)]
@@ -192,8 +183,6 @@ def screen_problems(attack: Attack, flags: list[str]) -> list[str]:
     unexpected = [flag for flag in screened if not any(flag.startswith(f"{SCREEN}{c} (") for c in attack.screened)]
     if unexpected:
         found.append(f"screened for what attack.json does not list: {unexpected}")
-    if attack.forges and not attack.screened:
-        found.append("it may forge tests, but attack.json names no construct the screen flags")
     return found
 
 
