@@ -19,7 +19,7 @@ What is sealed:
 - the libraries the harness looks names up in while it runs
   (:data:`LIBRARIES`): each name they had at the seal still bound to the same
   object (torch and NumPy add names when they import a submodule lazily: added
-  names are allowed there);
+  names are allowed there; :data:`REBOUND_BY_LIBRARY` names what they rebind themselves);
 - the classes of the judge's objects and their bases (:data:`LIBRARY_CLASSES`:
   ``torch.Tensor``, ``nn.Module``, ``DataLoader``, ...): no attribute added,
   removed or rebound;
@@ -46,15 +46,22 @@ SANDBOX = "autograder.sandbox"
 PART_RUNNER = re.compile(r"autograder\.parts\.[a-z][a-z0-9_]*\.runner")
 # The libraries whose names the harness looks up while it runs (the wire: json, struct, NumPy; the runners: torch).
 LIBRARIES = ("builtins", "json", "json.encoder", "struct", "math", "numpy", "torch", "torch.nn", "torch.nn.functional", "torch.utils.data")
+# Names a library rebinds itself when a setting changes, which the harness never uses: torch.set_default_dtype
+# rebinds torch.Storage to that dtype's storage class. Setting the dtype is a student's choice (kept within its part by
+# autograder.sandbox.state), not tampering.
+REBOUND_BY_LIBRARY = frozenset({("torch", "Storage")})
 # The registries the harness fills while a scenario runs: their entries change, their identity may not.
 FILLED_WHILE_RUNNING = frozenset({("autograder.sandbox.observe", "_WATCHED")})
 _IMMUTABLE_TYPE = 1 << 8  # Py_TPFLAGS_IMMUTABLETYPE: built-in and static types, whose attributes cannot be set
 
 
 def library_classes() -> tuple[type, ...]:
-    """The classes of the judge's objects and of what its runners call methods of (their bases are added by :func:`seal`)."""
+    """The classes of the judge's objects and of what its runners call methods of (their bases are added by :func:`seal`);
+    torch's only where torch is loaded (a child that withholds it has none, and its stand-in has no classes)."""
     import json  # looked up when the seal is taken, after torch is loaded: this module imports nothing heavy
 
+    if "torch" not in sys.modules or type(sys.modules["torch"]) is not types.ModuleType:
+        return (json.JSONEncoder,)
     import torch
     from torch import nn
     from torch.utils.data import DataLoader, TensorDataset
@@ -83,7 +90,7 @@ Seal = tuple
 
 
 def _table(label: str, owner: type | None, mapping, exact: bool) -> tuple:
-    keys = tuple(mapping)
+    keys = tuple(key for key in mapping if (label, key) not in REBOUND_BY_LIBRARY)
     return (label, owner, mapping, keys, tuple(mapping[key] for key in keys), exact, operator.itemgetter(*keys) if keys else None)
 
 
