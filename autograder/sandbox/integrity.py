@@ -62,6 +62,7 @@ def library_classes() -> tuple[type, ...]:
 
     if "torch" not in sys.modules or type(sys.modules["torch"]) is not types.ModuleType:
         return (json.JSONEncoder,)
+    # torch is loaded here (the check above): these imports only name it
     import torch
     from torch import nn
     from torch.utils.data import DataLoader, TensorDataset

@@ -67,8 +67,9 @@ _SHARED_ORIGINS = ("built-in", "frozen")
 _MISSING = object()
 
 
-def _set_attribute(owner: object, name: str) -> Callable[[object], None]:
-    return lambda value: setattr(owner, name, value)
+def _set_list(owner: object, name: str) -> Callable[[object], None]:
+    # A copy: the snapshot's own list must never become the live one, which the student's code may change.
+    return lambda value: setattr(owner, name, list(value))
 
 
 def _set_warnings(value: object) -> None:
@@ -92,9 +93,9 @@ def _python_settings() -> tuple[Setting, ...]:
     getstate, setstate = random._inst.getstate, random._inst.setstate  # the generator behind random.random, random.seed
     getcwd, chdir = os.getcwd, os.chdir
     return (
-        ("sys.path", lambda: list(sys.path), _set_attribute(sys, "path")),
-        ("sys.meta_path", lambda: list(sys.meta_path), _set_attribute(sys, "meta_path")),
-        ("sys.path_hooks", lambda: list(sys.path_hooks), _set_attribute(sys, "path_hooks")),
+        ("sys.path", lambda: list(sys.path), _set_list(sys, "path")),
+        ("sys.meta_path", lambda: list(sys.meta_path), _set_list(sys, "meta_path")),
+        ("sys.path_hooks", lambda: list(sys.path_hooks), _set_list(sys, "path_hooks")),
         ("the recursion limit", sys.getrecursionlimit, sys.setrecursionlimit),
         ("the integer string limit", sys.get_int_max_str_digits, sys.set_int_max_str_digits),
         ("the working folder", getcwd, chdir),
