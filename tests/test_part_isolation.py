@@ -357,3 +357,43 @@ def test_autograd_in_part_1_earns_none_of_its_points_with_one_clear_line(graded,
 def test_part_1_in_numpy_is_unaffected_even_when_it_imports_torch_to_check_itself(graded, checked):
     assert all(passed for passed, *_ in graded["numpy_part_1_checked_with_torch"].values())
     assert all(passed for passed, *_ in checked["numpy_part_1_checked_with_torch"].values())
+
+
+# ---------------------------------------------------------------- where part 1 runs
+
+PROBE = '''
+import os, sys
+
+
+def sigmoid(z):
+    import numpy, torch
+    folder = os.path.join(os.path.dirname(os.path.dirname(numpy.__file__)), "torch")
+    listed = sorted(os.listdir(folder)) if os.path.isdir(folder) else None
+    return {"torch": type(torch).__name__, "listed": listed, "loaded": sorted(n for n in sys.modules if n.startswith("torch"))}
+
+
+def trainer(*args):
+    import torch
+    return {"torch": type(torch).__name__}
+'''
+
+
+def test_part_1_runs_in_a_child_that_never_loaded_torch_and_at_namespaces_level_cannot_find_it(tmp_path):
+    from autograder.judge.client import ForkServer, Servers, Submission  # the fork server: Linux only
+
+    (tmp_path / "backprop.py").write_text(PROBE)
+    (tmp_path / "validation.py").write_text(PROBE)
+    with Servers(lambda withheld: ForkServer(withhold=withheld)) as servers:
+        submission = Submission(servers, tmp_path, {"backprop": ("file", None), "validation": ("file", None)})
+        try:
+            numpy_only = submission.call("backprop.sigmoid", 0.0)
+            with_torch = submission.call("validation.trainer")
+        finally:
+            submission.close()
+        level = servers.get(("torch",)).isolation["level"]
+    assert numpy_only.ok and with_torch.ok, (numpy_only.failure, with_torch.failure)
+    seen, other = numpy_only.value["result"], with_torch.value["result"]
+    assert other["torch"] == "module"  # the other parts' child has the real torch (pids say nothing: each server is a PID namespace)
+    assert seen["torch"] == "StandIn" and set(seen["loaded"]) == {"torch"}  # only the stand-in it imported
+    if level == "namespaces":
+        assert seen["listed"] == []  # the folder is there, empty: nothing to import, even without the stand-in

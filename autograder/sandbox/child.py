@@ -91,7 +91,11 @@ class Child:
             return {"ok": False, "error": {"type": "ProtocolError", "message": f"unknown op {op!r}", "where": []}}
         module = part_of(request)
         if module is not None:  # outside the student's budget and capture: the harness's own work
-            self.parts.load(module) if op in LOADING else self.parts.enter(module)
+            try:
+                self.parts.load(module) if op in LOADING else self.parts.enter(module)
+            except Exception as error:  # noqa: BLE001 - what the student's code left cannot be put aside: a fresh child
+                message = f"the process's state could not be put back ({type(error).__name__})"
+                return {"ok": False, "error": {"type": "StateError", "message": message, "where": []}, "restart": True}
         if request.get("cpu_seconds"):  # only the fork server's children get a CPU budget (Linux: resource)
             from autograder.sandbox import limits
 

@@ -25,8 +25,8 @@ Example (what a child of a NumPy-only part sees)::
     import torch            # works: a stand-in
     torch.tensor([1.0])     # LibraryNotAllowed: torch is not available here
 
-Who may import it: the sandbox's modules (the child, the fork server, the local runner, the wire, the runners' table,
-the per-part state). It imports nothing of the project.
+Who may import it: the sandbox's modules (the child, the fork server, the local runner, the runners' table, the
+per-part state). It imports nothing of the project.
 """
 
 from __future__ import annotations
@@ -168,11 +168,6 @@ def withhold(names: Iterable[str]) -> None:
 def allows(name: str) -> bool:
     """Whether this process may load library ``name`` (every library, unless :func:`withhold` said otherwise)."""
     return name not in WITHHELD
-
-
-def is_stand_in(value: object) -> bool:
-    """Whether ``value`` is a withheld library's stand-in (by its exact type: nothing of the value is called)."""
-    return type(value) is StandIn
 
 
 def package_dirs(names: Iterable[str]) -> list[str]:
