@@ -23,8 +23,9 @@ What is sealed:
 - the classes of the judge's objects and their bases (:data:`LIBRARY_CLASSES`:
   ``torch.Tensor``, ``nn.Module``, ``DataLoader``, ...): no attribute added,
   removed or rebound;
-- every Python function among all of those: its ``__code__``, ``__defaults__``
-  and ``__kwdefaults__`` (replaced in place, a function keeps its identity);
+- every Python function among all of those (and in their tuples, such as the per-part state's
+  settings): its ``__code__``, ``__defaults__`` and ``__kwdefaults__`` (replaced in place, a
+  function keeps its identity);
 - no trace or profile function installed (they can rewrite a running frame's variables).
 
 What it cannot see is said in the security model (docs/security.md): code that changes
@@ -185,13 +186,21 @@ def repair(
                 _setitem(mapping, key, value) if owner is None else _setattr(owner, key, value)
 
 
+def _in_tuples(value: object, depth: int = 2) -> list:
+    """``value``, or the items of a tuple (of tuples) of it: a table of functions such as the per-part state's settings."""
+    if type(value) is not tuple or depth == 0:
+        return [value]
+    return [item for inner in value for item in _in_tuples(inner, depth - 1)]
+
+
 def _functions_in(label: str, mapping) -> list[tuple[str, types.FunctionType]]:
-    """The Python functions bound in a namespace, methods wrapped in staticmethod, classmethod or property included."""
+    """The Python functions bound in a namespace, methods wrapped in staticmethod, classmethod or property included,
+    and those held in its tuples."""
     found = []
     for key, value in list(mapping.items()):
         if isinstance(value, (staticmethod, classmethod)):
             value = value.__func__
-        candidates = [value.fget, value.fset, value.fdel] if isinstance(value, property) else [value]
+        candidates = [value.fget, value.fset, value.fdel] if isinstance(value, property) else _in_tuples(value)
         found += [(f"{label}.{key}", v) for v in candidates if type(v) is types.FunctionType]
     return found
 
