@@ -30,7 +30,7 @@ from autograder import graders_present
 from autograder.course.config import Course
 from autograder.course.parts import NAMES
 from autograder.discovery import Found, discover
-from autograder.judge.client import Submission
+from autograder.judge.client import Servers, Submission
 from autograder.judge.results import GradeReport, TestResult
 from autograder.judge.table import Suite, table, tables
 
@@ -58,7 +58,7 @@ class GradingSession:
     Use :meth:`hidden_graders` or :meth:`public_checks` rather than building one by hand.
     """
 
-    def __init__(self, suite: object, course: Course, server: object, hidden: bool, sandboxed: bool) -> None:
+    def __init__(self, suite: object, course: Course, server: Servers, hidden: bool, sandboxed: bool) -> None:
         self.suite = suite
         self.course = course
         self.server = server
@@ -75,7 +75,8 @@ class GradingSession:
         """
         from autograder.judge.client import ForkServer  # the fork server: Linux only, never imported by a student's check
 
-        server = ForkServer()
+        server = Servers(lambda withheld: ForkServer(withhold=withheld))
+        server.prepare(course.parts)  # a fork server per set of libraries the parts withhold, warming side by side
         gc.disable()
         try:
             from autograder.graders import book  # torch and the reference results, while the fork server starts
@@ -93,11 +94,11 @@ class GradingSession:
         if sandbox:
             from autograder.judge.client import ForkServer  # Linux only: the student's machine never imports it
 
-            server = ForkServer()
+            server = Servers(lambda withheld: ForkServer(withhold=withheld))
         else:
-            from autograder.judge.local import LocalServer  # the portable runner, only where the student is
+            from autograder.judge.local import local_servers  # the portable runner, only where the student is
 
-            server = LocalServer()
+            server = local_servers()  # started by grade(), for the parts it checks: `check` of a NumPy-only part never loads torch
         return cls(Suite(tables("public")), Course(), server, hidden=False, sandboxed=sandbox)
 
     def grade(
@@ -130,6 +131,7 @@ class GradingSession:
         if parts is not None:
             modules = {name: how for name, how in modules.items() if name in parts}
             course = dataclasses.replace(course, parts=tuple(p for p in course.parts if p in parts))
+        self.server.prepare(modules)  # the servers these parts need, started side by side (a no-op once they run)
         if not self.sandboxed:
             self.server.ready()  # a Python without torch: one line now, not a failure per check
         flags: list[str] = []

@@ -13,6 +13,12 @@ In PyTorch terms: ``hidden = nn.Linear(1, 2)`` holds ``[[w1], [w2]]`` and
 
 Everything in this file uses NumPy only: no torch. The point is to do by hand
 what ``loss.backward()`` does for you, then check yourself against it.
+
+The checks and the grader run this file where torch cannot be used:
+``import torch`` still works, but any use of it fails with "part 1 asks for
+NumPy only: torch is not available here", and the function that used it earns
+no points. Compare with autograd under ``if __name__ == "__main__":`` or in a
+separate script, which they never run.
 """
 
 from __future__ import annotations
@@ -101,7 +107,9 @@ def backward_pass(x: float, y: float, params: dict) -> dict:
         w1: -0.3480, w2: -1.3032. (w1 equals b1 only because x = 1.)
 
     Hint: call :func:`forward_pass` first. Check yourself against
-    ``torch.autograd`` on the same numbers, with an x other than 1.
+    ``torch.autograd`` on the same numbers, with an x other than 1, in a
+    separate script or under ``if __name__ == "__main__":`` (torch is not
+    available to this file's functions when they are checked and graded).
     """
     ### BEGIN SOLUTION
     f = forward_pass(x, y, params)

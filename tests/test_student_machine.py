@@ -296,10 +296,12 @@ def test_local_submission_replaces_its_process(tmp_path):
         assert not crashed.ok and crashed.failure.kind == "crash" and crashed.failure.message == "exit 3"
         printed = submission.call("backprop.sigmoid", 0.0)
         assert printed.ok and printed.value["result"] == 0.5
-        assert submission.server.starts == 3  # the first process, then one after the hang and one after the crash
+        server = submission.child_of("backprop").server  # part 1's: a process that withholds torch
+        assert server.withheld == ("torch",)
+        assert server.starts == 3  # the first process, then one after the hang and one after the crash
     finally:
         submission.close()
-    assert not any(process.poll() is None for process in submission.server.processes.values())
+    assert not any(process.poll() is None for process in server.processes.values())
 
 
 def test_prints_cannot_corrupt_the_protocol(tmp_path):

@@ -14,6 +14,7 @@ A record (``part.toml``)::
     chapter = "2.1"                                  # the chapter's section number (the student's README)
     summary = "the trainer with a validation loss after every epoch"   # what the student writes, in a line
     provided = []                                    # functions the module gives ready-made
+    libraries = ["numpy", "torch"]                   # optional: what its module may import (default: all of LIBRARIES)
 
     [functions.trainer]                              # each function the student writes, in order
     takes = ["model", "criterion", "optimizer", "trainloader", "validloader", "epochs=5"]
@@ -44,6 +45,9 @@ from autograder.errors import GraderLoadError
 
 RECORD = "part.toml"
 FORMS = ("list", "tuple", "dict")
+# The third-party libraries a part's module may import, with the name a student reads. A part that lists only some
+# of them (``libraries = ["numpy"]``) is run where the others cannot be imported (see autograder/sandbox/libraries.py).
+LIBRARIES: dict[str, str] = {"numpy": "NumPy", "torch": "torch"}
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -74,6 +78,7 @@ class Part:
         returns: what each function returns, in words.
         curves: for each trainer among ``functions``, the curves it returns.
         provided: functions the part's module gives students ready-made.
+        libraries: the libraries of :data:`LIBRARIES` its module may import (all unless its record says fewer).
         folder: the part's folder.
     """
 
@@ -88,6 +93,7 @@ class Part:
     returns: dict[str, str] = field(default_factory=dict)
     curves: dict[str, Curves] = field(default_factory=dict)
     provided: tuple[str, ...] = ()
+    libraries: tuple[str, ...] = tuple(LIBRARIES)
     folder: Path = PARTS_DIR
 
     @property
@@ -98,6 +104,22 @@ class Part:
     @property
     def notebook_title(self) -> str:
         return f"Part {self.number}: {self.title}"
+
+    @property
+    def withheld(self) -> tuple[str, ...]:
+        """The libraries of :data:`LIBRARIES` its module may not import: ``("torch",)`` for a NumPy-only part."""
+        return tuple(name for name in LIBRARIES if name not in self.libraries)
+
+    def library_rule(self) -> str:
+        """One line for a student whose code used a library this part withholds.
+
+        Example:
+            >>> part("backprop").library_rule()
+            'part 1 asks for NumPy only: torch is not available here'
+        """
+        allowed = " and ".join(LIBRARIES[name] for name in self.libraries) or "Python alone"
+        withheld = " and ".join(LIBRARIES[name] for name in self.withheld)
+        return f"part {self.number} asks for {allowed} only: {withheld} {'is' if len(self.withheld) == 1 else 'are'} not available here"
 
 
 def _problem(path: Path, what: str) -> GraderLoadError:
@@ -120,7 +142,7 @@ def read_record(folder: Path) -> Part:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise _problem(path, f"cannot be read ({error})") from None
-    known = {"number", "title", "short", "section", "chapter", "summary", "provided", "functions"}
+    known = {"number", "title", "short", "section", "chapter", "summary", "provided", "libraries", "functions"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise _problem(path, f"unknown key(s) {', '.join(unknown)}; a record takes {', '.join(sorted(known))}")
@@ -147,6 +169,10 @@ def read_record(folder: Path) -> Part:
             if form not in FORMS:
                 raise _problem(path, f"{where}.form must be one of {', '.join(FORMS)}")
             curves[function] = Curves(_strings(table["curves"], path, f"{where}.curves"), form)
+    libraries = _strings(data.get("libraries", list(LIBRARIES)), path, "libraries")
+    strange = sorted(set(libraries) - set(LIBRARIES))
+    if strange:
+        raise _problem(path, f"libraries: unknown {', '.join(strange)}; a part may list {', '.join(LIBRARIES)}")
     return Part(
         name=name,
         number=data["number"],
@@ -159,6 +185,7 @@ def read_record(folder: Path) -> Part:
         returns=returns,
         curves=curves,
         provided=_strings(data.get("provided", []), path, "provided"),
+        libraries=tuple(name for name in LIBRARIES if name in libraries),
         folder=folder,
     )
 

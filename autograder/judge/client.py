@@ -23,16 +23,19 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import PACKAGE_DIR, PROJECT_ROOT, SOLUTIONS_DIR
+from autograder.course.parts import NAMES, part
 from autograder.sandbox import wire
 
 SAFE_ENV_KEYS = ("PATH", "LANG", "LC_ALL", "TZ")
@@ -91,11 +94,13 @@ class Outcome:
 
 
 class ForkServer:
-    """A fresh interpreter that forks sandboxed children on request (see :mod:`autograder.sandbox.forkserver`)."""
+    """A fresh interpreter that forks sandboxed children on request (see :mod:`autograder.sandbox.forkserver`);
+    ``withhold`` names libraries its children may not use (see :mod:`autograder.sandbox.libraries`)."""
 
     limits_cpu = True  # each request carries a CPU budget (resource limits, Linux)
 
-    def __init__(self, startup_timeout: float = 120.0, level: str | None = None) -> None:
+    def __init__(self, startup_timeout: float = 120.0, level: str | None = None, withhold: tuple[str, ...] = ()) -> None:
+        self.withheld = tuple(withhold)  # libraries its children may not use (a NumPy-only part's server: torch)
         self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = {key: os.environ[key] for key in SAFE_ENV_KEYS if key in os.environ}
         env["PYTHONPATH"] = str(PROJECT_ROOT)
@@ -109,6 +114,7 @@ class ForkServer:
             "level": level or os.environ.get(ISOLATION_VARIABLE, "namespaces"),
             "base": str(self.base),
             "hidden": [str(PROJECT_ROOT), str(PACKAGE_DIR), str(SOLUTIONS_DIR)],
+            "withhold": list(self.withheld),
         }
         self.isolation: dict = {}
         self.process = subprocess.Popen(
@@ -223,32 +229,95 @@ def copy_submission(source: Path, target: Path) -> None:
         shutil.copyfile(path, destination)
 
 
-class Submission:
-    """One student's code, running in a sandboxed child that is replaced whenever it breaks.
+def withheld_by(module: str) -> tuple[str, ...]:
+    """The libraries the part ``module`` may not use (its record's), so the server its child must come from; () for a
+    module that is no part of the course."""
+    return part(module).withheld if module in NAMES else ()
+
+
+class Servers:
+    """One server per set of withheld libraries, each started when first needed: the parts that use every library
+    share one (one process imports torch), a NumPy-only part gets one that never loads torch.
+
+    ``start(withheld)`` makes a server (a :class:`ForkServer`, or the students' :class:`~autograder.judge.local.LocalServer`).
+    It offers what a session asks of a server: ``notes``, ``ready()`` (where its servers have it) and ``close()``.
+
+    Example::
+
+        servers = Servers(lambda withheld: ForkServer(withhold=withheld))
+        servers.prepare(["backprop", "validation"])   # both start now, side by side
+        servers.get(("torch",))                        # the server of a NumPy-only part
+    """
+
+    def __init__(self, start: Callable[[tuple[str, ...]], object]) -> None:
+        self.start = start
+        self.started: dict[tuple[str, ...], object] = {}
+
+    def get(self, withheld: tuple[str, ...]) -> object:
+        """The server whose children withhold ``withheld`` (started now if it was not)."""
+        if withheld not in self.started:
+            self.started[withheld] = self.start(withheld)
+        return self.started[withheld]
+
+    def prepare(self, modules: Iterable[str]) -> None:
+        """Start now the servers these modules need, so that they warm up side by side."""
+        for withheld in sorted({withheld_by(module) for module in modules}):
+            self.get(withheld)
+
+    @property
+    def notes(self) -> list[str]:
+        """What the servers could not guarantee, each said once (two servers at the ``user`` level differ only by
+        their user id: the first one's note is kept)."""
+        found, seen = [], set()
+        for _, server in sorted(self.started.items(), key=lambda item: len(item[0])):
+            for note in server.notes:
+                if re.sub(r"\d+", "#", note) not in seen:
+                    seen.add(re.sub(r"\d+", "#", note))
+                    found.append(note)
+        return found
+
+    def ready(self) -> None:
+        """Wait until every started server can run code (the local runner's: one line if Python cannot start it)."""
+        for server in self.started.values():
+            if hasattr(server, "ready"):
+                server.ready()
+
+    def close(self) -> None:
+        for server in self.started.values():
+            server.close()
+        self.started.clear()
+
+    def __enter__(self) -> Servers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Child:
+    """One sandboxed process running some of a submission's modules, replaced whenever it breaks.
 
     Args:
-        server: the fork server.
-        source: a folder laid out like ``exercises/``, or a single module file.
-        modules: module name -> how to load it: ``("file", None)`` for ``name.py``
-            in the folder, ``("file", "relative/path.py")`` for a file found elsewhere or under
-            another name (see :mod:`autograder.discovery`; it is loaded as ``name.py``),
-            ``("notebook", [cell sources])`` for a notebook's code.
-        call_timeout: default wall-clock seconds per call.
+        server: the server it is forked (or started) from.
+        source: the submission (a folder laid out like ``exercises/``, or a single module file).
+        modules: the modules this process loads, as for :class:`Submission`.
+        load_timeout: wall-clock seconds a module may take to load.
+        limits: the sandbox's resource limits.
+        needs_look: the submission's list of flags for the instructor, appended to on tampering.
     """
 
     def __init__(
         self,
-        server: ForkServer,
+        server: object,
         source: Path,
         modules: dict[str, tuple[str, object]],
-        call_timeout: float = 5.0,
         load_timeout: float = 20.0,
         limits: dict | None = None,
+        needs_look: list[str] | None = None,
     ) -> None:
         self.server = server
         self.source = Path(source)
         self.modules = modules
-        self.call_timeout = call_timeout
         self.load_timeout = load_timeout
         self.limits = limits or {}
         self.broken: dict[str, Failure] = {}
@@ -257,13 +326,10 @@ class Submission:
         self.sock: socket.socket | None = None
         self.workdir: Path | None = None
         self.spawns = 0
-        self.deadline: float | None = None
-        self.cache: dict[str, Outcome] = {}  # scenario results shared by the tests that look at them
-        self.timeouts: dict[str, int] = {}
         self.sequence = 0  # request ids: a reply must carry its request's id
-        self.needs_look: list[str] = []  # for the instructor: "tampering: ..." when the student's code modified the harness
+        self.needs_look = needs_look if needs_look is not None else []
 
-    # -- child lifecycle
+    # -- lifecycle
 
     def _start(self) -> None:
         self._discard_workdir()
@@ -283,7 +349,7 @@ class Submission:
                 request = {"op": "load", "module": name}
             else:
                 request = {"op": "load_notebook", "module": name, "cells": payload}
-            outcome = self._exchange(request, self.load_timeout)
+            outcome = self.exchange(request, self.load_timeout)
             if not outcome.ok and outcome.failure.kind == "tampering":  # its tests fail as tampered; the others run clean
                 self.broken[name] = outcome.failure
                 if self.sock is None:
@@ -315,7 +381,12 @@ class Submission:
 
     # -- requests
 
-    def _exchange(self, request: dict, timeout: float) -> Outcome:
+    def start(self) -> None:
+        """Start the process now if none is live (it loads every module that is not broken)."""
+        if self.sock is None:
+            self._start()
+
+    def exchange(self, request: dict, timeout: float) -> Outcome:
         """Send one request to the live child and wait at most ``timeout`` seconds for its reply."""
         started = time.monotonic()
         self.sequence += 1
@@ -346,6 +417,8 @@ class Submission:
         if reply.get("tampering"):
             changes = reply["tampering"] if type(reply["tampering"]) is list else []
             return self._tampered(request, [str(change)[:300] for change in changes[:20]], started)
+        if reply.get("restart") is True:  # the child says it cannot be trusted further (a withheld library was loaded)
+            self._kill()
         stdout = reply.get("stdout") if type(reply.get("stdout")) is str else ""
         if reply["ok"]:
             return Outcome(True, value=reply.get("value"), stdout=stdout, seconds=seconds)
@@ -380,6 +453,69 @@ class Submission:
             time.sleep(0.01)
         return "the process stopped"
 
+
+class Submission:
+    """One student's code, running in sandboxed children that are replaced whenever they break.
+
+    The parts that use the same libraries share one child (one process: torch is imported once); a part whose
+    record withholds a library (a NumPy-only part) runs in a child of a server that never loads it. Within a
+    child each part keeps its own process-wide state (:mod:`autograder.sandbox.state`).
+
+    Args:
+        server: the servers to run the code on: a :class:`Servers`, or one server for every module (which then
+            withholds nothing from any of them).
+        source: a folder laid out like ``exercises/``, or a single module file.
+        modules: module name -> how to load it: ``("file", None)`` for ``name.py``
+            in the folder, ``("file", "relative/path.py")`` for a file found elsewhere or under
+            another name (see :mod:`autograder.discovery`; it is loaded as ``name.py``),
+            ``("notebook", [cell sources])`` for a notebook's code.
+        call_timeout: default wall-clock seconds per call.
+    """
+
+    def __init__(
+        self,
+        server: object,
+        source: Path,
+        modules: dict[str, tuple[str, object]],
+        call_timeout: float = 5.0,
+        load_timeout: float = 20.0,
+        limits: dict | None = None,
+    ) -> None:
+        self.server = server
+        self.source = Path(source)
+        self.modules = modules
+        self.call_timeout = call_timeout
+        self.deadline: float | None = None
+        self.cache: dict[str, Outcome] = {}  # scenario results shared by the tests that look at them
+        self.timeouts: dict[str, int] = {}
+        self.needs_look: list[str] = []  # for the instructor: "tampering: ..." when the student's code modified the harness
+        groups: dict[tuple[str, ...], dict[str, tuple[str, object]]] = {}
+        for name, how in modules.items():
+            groups.setdefault(withheld_by(name) if isinstance(server, Servers) else (), {})[name] = how
+        self.children = {
+            withheld: Child(server.get(withheld) if isinstance(server, Servers) else server, source, group, load_timeout, limits, self.needs_look)
+            for withheld, group in groups.items()
+        }
+        self.route = {name: child for child in self.children.values() for name in child.modules}
+
+    def child_of(self, module: str) -> Child:
+        """The child that runs ``module``."""
+        return self.route[module]
+
+    @property
+    def broken(self) -> dict[str, Failure]:
+        """The modules that could not be loaded, and why."""
+        return {name: failure for child in self.children.values() for name, failure in child.broken.items()}
+
+    @property
+    def notebook_failures(self) -> dict[str, list]:
+        """Each notebook module's cells that raised when it was loaded."""
+        return {name: failures for child in self.children.values() for name, failures in child.notebook_failures.items()}
+
+    def close(self) -> None:
+        for child in self.children.values():
+            child.close()
+
     def request(self, functions: list[str], request: dict, timeout: float | None = None) -> Outcome:
         """Send a request that runs ``functions`` (``module.name``); (re)start the child when needed.
 
@@ -390,22 +526,26 @@ class Submission:
         for module in modules:
             if module not in self.modules:
                 return Outcome(False, failure=Failure("missing", message=f"{module} is not part of this submission"))
+        children = {id(self.route[module]): self.route[module] for module in modules}
+        if len(children) != 1:
+            message = "these functions belong to parts that may use different libraries: they cannot run together"
+            return Outcome(False, failure=Failure("protocol", message=message))
         hung = [f for f in functions if self.timeouts.get(f, 0) >= MAX_TIMEOUTS]
         if hung:
             return Outcome(
                 False, failure=Failure("timeout", message=f"it ran out of time {MAX_TIMEOUTS} times already, so it is not run again")
             )
-        if self.sock is None:
-            self._start()
+        child = self.route[modules[0]]
+        child.start()
         for module in modules:
-            if module in self.broken:
-                return Outcome(False, failure=self.broken[module])
+            if module in child.broken:
+                return Outcome(False, failure=child.broken[module])
         limit = timeout or self.call_timeout
         if self.deadline is not None:
             limit = min(limit, self.deadline - time.monotonic())
             if limit <= 0:
                 return Outcome(False, failure=Failure("timeout", message="this test's time budget is used up"))
-        outcome = self._exchange(request, limit)
+        outcome = child.exchange(request, limit)
         if not outcome.ok and outcome.failure.kind == "timeout":
             for function in functions:
                 self.timeouts[function] = self.timeouts.get(function, 0) + 1

@@ -17,7 +17,7 @@ import contextvars
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from autograder.course.parts import NAMES, part
+from autograder.course.parts import LIBRARIES, NAMES, part
 from autograder.judge.client import Failure, Outcome, Submission
 
 
@@ -92,6 +92,8 @@ def right_values_first(submission: Submission, function: str, example: str, chec
 def describe_failure(function: str, failure: Failure, hidden: bool) -> str:
     """Say, in the student's terms, why calling ``function`` gave no result."""
     module = function.partition(".")[0]
+    if failure.type == "LibraryNotAllowed" and module in NAMES and part(module).withheld:
+        return used_a_withheld_library(function, failure)
     if failure.kind == "missing":
         return f"{module}.py is not in your submission: hand it in under exactly that name."
     if failure.kind == "import" and failure.type in ("timeout", "crash"):
@@ -133,6 +135,24 @@ def describe_failure(function: str, failure: Failure, hidden: bool) -> str:
         return f"{function} is not defined in {module}.py. Keep the function's name and signature exactly as in the exercise."
     detail = f": {failure.message}" if failure.message and not hidden else ""
     return f"{function} raised {failure.type}{detail}{_where(failure)}."
+
+
+def used_a_withheld_library(function: str, failure: Failure) -> str:
+    """The part's rule in one line (its record's ``libraries``), and where its code used another library.
+
+    Example: "part 1 asks for NumPy only: torch is not available here. backprop.backward_pass used it at backprop.py
+    line 40 (`t = torch.tensor(x, requires_grad=True)`): compute with NumPy; to compare with torch, do it under
+    `if __name__ == "__main__":` or in a separate script."
+    """
+    module = function.partition(".")[0]
+    record = part(module)
+    who = f"{module}.py could not be loaded: it" if failure.kind == "import" else function
+    allowed = " and ".join(LIBRARIES[name] for name in record.libraries) or "Python alone"
+    withheld = " or ".join(LIBRARIES[name] for name in record.withheld)
+    return (
+        f"{record.library_rule()}. {who} used it{_where(failure)}: compute with {allowed}; to compare with {withheld}, "
+        'do it under `if __name__ == "__main__":` or in a separate script.'
+    )
 
 
 def _where(failure: Failure) -> str:

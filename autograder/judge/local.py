@@ -34,8 +34,9 @@ from pathlib import Path
 
 from autograder import PROJECT_ROOT
 from autograder.errors import InputError
-from autograder.judge.client import Submission
+from autograder.judge.client import Servers, Submission
 from autograder.sandbox import wire
+from autograder.sandbox.local_child import WITHHOLD_OPTION
 
 STARTUP_SECONDS = 180.0  # a first import of torch on a cold laptop (antivirus scanning every file) can be slow
 CHILD_MODULE = "autograder.sandbox.local_child"
@@ -122,7 +123,8 @@ class LocalServer:
 
     limits_cpu = False  # no `resource` limits: the per-call time-out is the one limit
 
-    def __init__(self, startup_timeout: float = STARTUP_SECONDS) -> None:
+    def __init__(self, startup_timeout: float = STARTUP_SECONDS, withhold: tuple[str, ...] = ()) -> None:
+        self.withheld = tuple(withhold)  # libraries its processes may not use (a NumPy-only part's: torch, never imported)
         self.base = Path(tempfile.mkdtemp(prefix="autograder-check-"))
         self.work = self.base / "work"
         self.work.mkdir()
@@ -145,8 +147,9 @@ class LocalServer:
         # Its own session (POSIX) or process group (Windows): Ctrl+C reaches the judge, which ends the child itself.
         options: dict = {"start_new_session": True} if os.name == "posix" else {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
         try:
+            withhold = [WITHHOLD_OPTION, *self.withheld] if self.withheld else []
             process = subprocess.Popen(
-                [sys.executable, "-m", CHILD_MODULE],
+                [sys.executable, "-m", CHILD_MODULE, *withhold],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=log,
@@ -255,8 +258,14 @@ class LocalServer:
         self.close()
 
 
+def local_servers() -> Servers:
+    """The students' runner: a :class:`LocalServer` per set of withheld libraries, each started when first needed
+    (a NumPy-only part's never imports torch)."""
+    return Servers(lambda withheld: LocalServer(withhold=withheld))
+
+
 class LocalSubmission(Submission):
-    """A :class:`~autograder.judge.client.Submission` whose code runs in plain local subprocesses (its own :class:`LocalServer`).
+    """A :class:`~autograder.judge.client.Submission` whose code runs in plain local subprocesses (its own :func:`local_servers`).
 
     Same interface and the same failure messages as on the fork server: ``call``, ``scenario``,
     ``request``, ``deadline``, ``cache``, ``modules``, ``broken``, ``close``.
@@ -268,10 +277,10 @@ class LocalSubmission(Submission):
         modules: dict[str, tuple[str, object]],
         call_timeout: float = 5.0,
         load_timeout: float = 20.0,
-        server: LocalServer | None = None,
+        server: Servers | LocalServer | None = None,
     ) -> None:
         self.owns_server = server is None
-        super().__init__(server or LocalServer(), source, modules, call_timeout=call_timeout, load_timeout=load_timeout)
+        super().__init__(server or local_servers(), source, modules, call_timeout=call_timeout, load_timeout=load_timeout)
 
     def close(self) -> None:
         super().close()

@@ -1,26 +1,23 @@
-"""Torch and NumPy functions captured before any student code runs, torch's set-up, and bounded stdout capture.
+"""Torch and NumPy functions captured before any student code runs, and torch's set-up.
 
 The fork server imports this module (with the rest of the sandbox) before it
 forks the first child, so the functions below are torch's and NumPy's own,
 whatever a submission later replaces. Every scenario module takes its seeds,
 random data and grad-mode queries from here.
 
-Who may import it: any module of :mod:`autograder.sandbox` (child and judge alike); it imports none of them but
-:mod:`autograder.sandbox.lean_optim`.
+Who may import it: any module of :mod:`autograder.sandbox` that needs torch (child and judge alike; a child without
+torch never imports it); it imports none of them but :mod:`autograder.sandbox.lean_optim`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import io
 from collections.abc import Callable
 
 import numpy as np
 import torch
 
 from autograder.sandbox.lean_optim import skip_dynamo
-
-STDOUT_LIMIT = 20_000
 
 # Captured when the fork server imports this module, before any student code runs. A submission that
 # replaces torch.manual_seed, torch.rand, torch.equal, torch.Generator, NumPy's default_rng or the
@@ -63,32 +60,3 @@ def warm_torch() -> None:
     parameter = torch.nn.Parameter(torch.zeros(1))
     torch.optim.SGD([parameter], lr=0.1)
     torch.optim.Adam([parameter])
-
-
-class BoundedText(io.StringIO):
-    """A text buffer that keeps the first ``limit`` characters and counts the rest."""
-
-    def __init__(self, limit: int = STDOUT_LIMIT) -> None:
-        super().__init__()
-        self.limit = limit
-        self.dropped = 0
-
-    def write(self, text: str) -> int:
-        text = str(text)
-        room = self.limit - self.tell()
-        if room > 0:
-            super().write(text[:room])
-        self.dropped += max(0, len(text) - max(room, 0))
-        return len(text)
-
-    def text(self) -> str:
-        value = self.getvalue()
-        return value + (f"\n[... {self.dropped} more characters not kept]" if self.dropped else "")
-
-
-@contextlib.contextmanager
-def captured_stdout():
-    """Collect what the code under test prints (bounded)."""
-    buffer = BoundedText()
-    with contextlib.redirect_stdout(buffer):
-        yield buffer

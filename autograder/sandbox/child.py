@@ -21,6 +21,14 @@ took as it started (:mod:`autograder.sandbox.integrity`). When the student's
 code modified it, the reply is ``{"ok": False, "tampering": [what changed, ...],
 "error": ...}`` instead of the value, sent after everything is put back; the
 judge discards the value, fails the tests that needed it and replaces the child.
+
+Each part keeps its own process-wide state (:mod:`autograder.sandbox.state`): the
+pristine state is put back before a module loads, and a part's own before a
+request to it, so that a switch one part flips (autograd off, the default dtype)
+never reaches another. Where the part's record withholds a library
+(:mod:`autograder.sandbox.libraries`), a request during which the real library
+was loaded anyway gets ``{"ok": False, "error": {"type": "LibraryNotAllowed", ...},
+"restart": True}``: no value, and the judge replaces the child.
 """
 
 from __future__ import annotations
@@ -34,13 +42,16 @@ import types
 import warnings
 from pathlib import Path
 
-from autograder.sandbox import integrity, wire
-from autograder.sandbox.capture import captured_stdout
+from autograder.sandbox import integrity, libraries, state, wire
+from autograder.sandbox.output import captured_stdout
 from autograder.sandbox.runners import RUNNERS
 
 MESSAGE_LIMIT = 2000
 CHECK_MODIFIED = ["the grader's tamper check itself (autograder.sandbox.integrity.changes) was modified"]
 TAMPERED_EXIT = 86  # the child modified the harness and it could not be put back: the judge sees this exit code
+
+
+LOADING = ("load", "load_notebook")
 
 
 class MissingFunction(LookupError):
@@ -66,6 +77,7 @@ class Child:
     def __init__(self, root: str) -> None:
         self.root = root
         self.modules: dict[str, types.ModuleType] = {}
+        self.parts = state.Keeper(root)  # the pristine state: taken before any student code runs
 
     def handle(self, request: dict) -> dict:
         reply = self._handle(request)
@@ -77,6 +89,13 @@ class Child:
         handler = getattr(self, f"op_{op}", None)
         if handler is None:
             return {"ok": False, "error": {"type": "ProtocolError", "message": f"unknown op {op!r}", "where": []}}
+        module = part_of(request)
+        if module is not None:  # outside the student's budget and capture: the harness's own work
+            try:
+                self.parts.load(module) if op in LOADING else self.parts.enter(module)
+            except Exception as error:  # noqa: BLE001 - what the student's code left cannot be put aside: a fresh child
+                message = f"the process's state could not be put back ({type(error).__name__})"
+                return {"ok": False, "error": {"type": "StateError", "message": message, "where": []}, "restart": True}
         if request.get("cpu_seconds"):  # only the fork server's children get a CPU budget (Linux: resource)
             from autograder.sandbox import limits
 
@@ -143,6 +162,14 @@ class Child:
         return RUNNERS[request["runner"]](request["spec"], *functions)
 
 
+def part_of(request: dict) -> str | None:
+    """The module (the part) whose code a request runs: the one it loads, or its (first) target's; None for a ping."""
+    if request.get("op") in LOADING:
+        return str(request["module"])
+    targets = [request["target"]] if "target" in request else request.get("targets") or []
+    return str(targets[0]).partition(".")[0] if targets else None
+
+
 def serve(sock: socket.socket, root: str) -> None:
     """Answer requests until the judge closes the connection."""
     warnings.simplefilter("ignore")
@@ -154,6 +181,7 @@ def serve(sock: socket.socket, root: str) -> None:
     check, repair, exit_now = integrity.changes, integrity.repair, os._exit
     code, defaults, repair_code, repair_defaults = check.__code__, check.__defaults__, repair.__code__, repair.__defaults__
     recv, send_frame, frames = wire.recv, wire.send_frame, sys._current_frames
+    leaked, withholding = libraries.leaked, bool(libraries.WITHHELD)
     child = Child(root)
     while True:
         try:
@@ -179,6 +207,10 @@ def serve(sock: socket.socket, root: str) -> None:
             except BaseException:  # noqa: BLE001 - whatever the student left behind, never answer through it
                 exit_now(TAMPERED_EXIT)
             frame = encoded(tampered_reply(tampered, request))
+        elif withholding:  # after the seal's check, which verified leaked()'s code among the harness's
+            loaded = leaked()
+            if loaded:
+                frame = encoded(withheld_reply(loaded, request))
         send_frame(sock, frame)
 
 
@@ -201,3 +233,10 @@ def tampered_reply(changes: list[str], request: object) -> dict:
     request_id = request.get("id") if type(request) is dict else None
     error = {"type": "Tampering", "message": "the grader's own code was modified in the sandbox", "where": []}
     return {"ok": False, "tampering": [str(change)[:300] for change in changes[:20]], "error": error, "id": request_id}
+
+
+def withheld_reply(names: list[str], request: object) -> dict:
+    """The answer to a request during which a withheld library was really loaded: no value, and a new child for the next."""
+    request_id = request.get("id") if type(request) is dict else None
+    message = f"{', '.join(names)} is not available here, and was loaded anyway"
+    return {"ok": False, "error": {"type": "LibraryNotAllowed", "message": message, "where": []}, "restart": True, "id": request_id}

@@ -8,6 +8,12 @@ graders, no reference curves, no solutions, no secrets from the environment.
 (Torch also hangs in a child forked after the parent ran a multi-threaded op:
 this parent runs none.)
 
+A fork server started with ``{"withhold": ["torch"]}`` in its configuration serves
+the parts whose record allows fewer libraries (a NumPy-only part): it never imports
+them, serves a stand-in for them (:mod:`autograder.sandbox.libraries`), and at the
+``namespaces`` level its children's file system has an empty folder where they are
+installed. It starts in a fraction of a second.
+
 Control messages are JSON packets on a SOCK_SEQPACKET socket given as argv[1]:
 
 - ``{"op": "spawn", "root": DIR, "limits": {...}}``: answered with
@@ -28,7 +34,7 @@ import socket
 import sys
 import time
 
-from autograder.sandbox import isolation
+from autograder.sandbox import isolation, libraries
 
 PREIMPORTS = (
     "numpy",
@@ -40,8 +46,9 @@ PREIMPORTS = (
 
 
 def _preimport() -> None:
-
     for name in PREIMPORTS:
+        if not libraries.allows(name.partition(".")[0]):
+            continue
         try:
             importlib.import_module(name)
         except ImportError:
@@ -156,17 +163,24 @@ def main() -> None:
     sys.path[:] = [p for p in sys.path if p and os.path.abspath(p) != os.getcwd()]
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # no KeyboardInterrupt a child could send us
     gc.disable()  # imports make no garbage: collecting during them only costs time (re-enabled below)
+    withheld = list(config.get("withhold", []))
+    config["withheld_dirs"] = libraries.package_dirs(withheld)  # where they are installed: empty in the children's root
     sandbox = isolation.enter_server(config, control.fileno())  # may fork: we may now be process 1 of a PID namespace
+    libraries.withhold(withheld)  # before anything imports them: from now on `import torch` gives a stand-in
     network_filter = _probe_seccomp()
     _preimport()
     # Every module the child will need, imported before enter_root(): after it, the project's files may no
     # longer exist for a child (namespaces) or be readable by it (user), so a lazy import would fail there.
     # tests/test_sandbox_layout.py checks that this list covers every sandbox module the child can reach.
-    from autograder.sandbox import capture, child, data, integrity, lean_optim, limits, models, observe, runners, seccomp, wire  # noqa: F401
-    from autograder.sandbox.runners import describe, training  # noqa: F401  (importing runners imported each part's runner)
+    from autograder.sandbox import child, integrity, limits, output, runners, seccomp, state, wire  # noqa: F401
 
-    capture.configure_torch()
-    capture.warm_torch()  # in every child already: not paid per child, and before the child's seal
+    if libraries.allows("torch"):  # a server for NumPy-only parts never loads torch
+        from autograder.sandbox import capture, data, lean_optim, models, observe  # noqa: F401
+        from autograder.sandbox.runners import describe, training  # noqa: F401  (importing runners imported each part's runner)
+
+        capture.configure_torch()
+        capture.warm_torch()  # in every child already: not paid per child, and before the child's seal
+    state.Keeper("/")  # reads every setting once: the first read of some (NumPy's global generator) is slow
     gc.freeze()  # what is here now stays: a child's collections never touch (and copy) these pages
     gc.enable()
     sandbox.enter_root()

@@ -19,12 +19,13 @@ What is sealed:
 - the libraries the harness looks names up in while it runs
   (:data:`LIBRARIES`): each name they had at the seal still bound to the same
   object (torch and NumPy add names when they import a submodule lazily: added
-  names are allowed there);
+  names are allowed there; :data:`REBOUND_BY_LIBRARY` names what they rebind themselves);
 - the classes of the judge's objects and their bases (:data:`LIBRARY_CLASSES`:
   ``torch.Tensor``, ``nn.Module``, ``DataLoader``, ...): no attribute added,
   removed or rebound;
-- every Python function among all of those: its ``__code__``, ``__defaults__``
-  and ``__kwdefaults__`` (replaced in place, a function keeps its identity);
+- every Python function among all of those (and in their tuples, such as the per-part state's
+  settings): its ``__code__``, ``__defaults__`` and ``__kwdefaults__`` (replaced in place, a
+  function keeps its identity);
 - no trace or profile function installed (they can rewrite a running frame's variables).
 
 What it cannot see is said in the security model (docs/security.md): code that changes
@@ -46,15 +47,23 @@ SANDBOX = "autograder.sandbox"
 PART_RUNNER = re.compile(r"autograder\.parts\.[a-z][a-z0-9_]*\.runner")
 # The libraries whose names the harness looks up while it runs (the wire: json, struct, NumPy; the runners: torch).
 LIBRARIES = ("builtins", "json", "json.encoder", "struct", "math", "numpy", "torch", "torch.nn", "torch.nn.functional", "torch.utils.data")
+# Names a library rebinds itself when a setting changes, which the harness never uses: torch.set_default_dtype
+# rebinds torch.Storage to that dtype's storage class. Setting the dtype is a student's choice (kept within its part by
+# autograder.sandbox.state), not tampering.
+REBOUND_BY_LIBRARY = frozenset({("torch", "Storage")})
 # The registries the harness fills while a scenario runs: their entries change, their identity may not.
 FILLED_WHILE_RUNNING = frozenset({("autograder.sandbox.observe", "_WATCHED")})
 _IMMUTABLE_TYPE = 1 << 8  # Py_TPFLAGS_IMMUTABLETYPE: built-in and static types, whose attributes cannot be set
 
 
 def library_classes() -> tuple[type, ...]:
-    """The classes of the judge's objects and of what its runners call methods of (their bases are added by :func:`seal`)."""
+    """The classes of the judge's objects and of what its runners call methods of (their bases are added by :func:`seal`);
+    torch's only where torch is loaded (a child that withholds it has none, and its stand-in has no classes)."""
     import json  # looked up when the seal is taken, after torch is loaded: this module imports nothing heavy
 
+    if "torch" not in sys.modules or type(sys.modules["torch"]) is not types.ModuleType:
+        return (json.JSONEncoder,)
+    # torch is loaded here (the check above): these imports only name it
     import torch
     from torch import nn
     from torch.utils.data import DataLoader, TensorDataset
@@ -83,7 +92,7 @@ Seal = tuple
 
 
 def _table(label: str, owner: type | None, mapping, exact: bool) -> tuple:
-    keys = tuple(mapping)
+    keys = tuple(key for key in mapping if (label, key) not in REBOUND_BY_LIBRARY)
     return (label, owner, mapping, keys, tuple(mapping[key] for key in keys), exact, operator.itemgetter(*keys) if keys else None)
 
 
@@ -177,13 +186,21 @@ def repair(
                 _setitem(mapping, key, value) if owner is None else _setattr(owner, key, value)
 
 
+def _in_tuples(value: object, depth: int = 2) -> list:
+    """``value``, or the items of a tuple (of tuples) of it: a table of functions such as the per-part state's settings."""
+    if type(value) is not tuple or depth == 0:
+        return [value]
+    return [item for inner in value for item in _in_tuples(inner, depth - 1)]
+
+
 def _functions_in(label: str, mapping) -> list[tuple[str, types.FunctionType]]:
-    """The Python functions bound in a namespace, methods wrapped in staticmethod, classmethod or property included."""
+    """The Python functions bound in a namespace, methods wrapped in staticmethod, classmethod or property included,
+    and those held in its tuples."""
     found = []
     for key, value in list(mapping.items()):
         if isinstance(value, (staticmethod, classmethod)):
             value = value.__func__
-        candidates = [value.fget, value.fset, value.fdel] if isinstance(value, property) else [value]
+        candidates = [value.fget, value.fset, value.fdel] if isinstance(value, property) else _in_tuples(value)
         found += [(f"{label}.{key}", v) for v in candidates if type(v) is types.FunctionType]
     return found
 

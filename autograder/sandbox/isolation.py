@@ -360,7 +360,8 @@ def python_dirs() -> list[str]:
 
 
 def _prepare_root(config: dict, probe: bool = False) -> str:
-    """Build the new root under the judge's private folder: read-only system and Python dirs, /dev, /proc, /inbox."""
+    """Build the new root under the judge's private folder: read-only system and Python dirs (without the libraries
+    ``config["withheld_dirs"]`` holds), /dev, /proc, /inbox."""
     base = config["base"]
     hidden = [os.path.realpath(p) for p in config.get("hidden", [])]
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
@@ -382,6 +383,11 @@ def _prepare_root(config: dict, probe: bool = False) -> str:
             continue  # already visible, or hidden material (the project root is on sys.path)
         _bind(path, newroot + path)
         bound.append(path)
+    # A library withheld from this server's children (a NumPy-only part's: torch) is an empty folder for them.
+    withheld = [p for p in config.get("withheld_dirs", []) if _inside(p, bound) and os.path.isdir(newroot + p)]
+    for path in withheld:
+        _mount("tmpfs", newroot + path, "tmpfs", MS_NOSUID | MS_NODEV, "size=4k,mode=0555")
+    masks += withheld
     os.makedirs(newroot + "/dev", exist_ok=True)
     for name in DEVICES:
         if os.path.exists(f"/dev/{name}"):

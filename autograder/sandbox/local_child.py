@@ -1,12 +1,15 @@
 """The student's own machine: the same :mod:`child` request loop, in a plain subprocess that talks over its stdin and stdout.
 
 Started by :class:`autograder.judge.local.LocalServer` as ``python -m autograder.sandbox.local_child``
-on any operating system (no fork, no namespaces, no ``resource`` or ``prctl``). At start it:
+(``... local_child --withhold torch`` for the parts whose record allows fewer libraries) on any
+operating system (no fork, no namespaces, no ``resource`` or ``prctl``). At start it:
 
 - keeps private duplicates of its stdin and stdout for the protocol, then points file descriptor 0
   at the null device and descriptor 1 at stderr, so that nothing the student's code prints or
   reads (``print``, ``input()``, C extensions writing to fd 1) can corrupt the protocol;
-- imports torch and the child loop, then sends one frame ``{"ok": True, "value": "ready", "id": 0}``;
+- withholds the libraries named after ``--withhold`` (:mod:`autograder.sandbox.libraries`: importing
+  them gives a stand-in; such a process never loads torch, and starts in a fraction of a second);
+- imports torch (unless withheld) and the child loop, then sends one frame ``{"ok": True, "value": "ready", "id": 0}``;
 - reads one frame ``{"root": folder}`` (the copy of the submission) and serves
   :func:`autograder.sandbox.child.serve` on it until the judge closes the pipe.
 
@@ -19,6 +22,10 @@ from __future__ import annotations
 
 import os
 import sys
+
+from autograder.sandbox import libraries  # imports nothing heavy: it must act before torch could be imported
+
+WITHHOLD_OPTION = "--withhold"
 
 
 class Pipe:
@@ -57,21 +64,32 @@ def protocol_pipe() -> Pipe:
     return Pipe(read_fd, write_fd)
 
 
+def withheld(argv: list[str]) -> list[str]:
+    """The libraries named after ``--withhold`` on the command line: ``["torch"]`` for ``--withhold torch``."""
+    return argv[argv.index(WITHHOLD_OPTION) + 1 :] if WITHHOLD_OPTION in argv else []
+
+
 def main() -> int:
     pipe = protocol_pipe()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    import torch  # after the thread setting above, which torch reads when it loads
+    libraries.withhold(withheld(sys.argv))
+    if libraries.allows("torch"):
+        import torch  # after the thread setting above, which torch reads when it loads
 
-    torch.set_num_threads(1)  # as in the fork server: the same numbers, whatever the machine's cores
+        torch.set_num_threads(1)  # as in the fork server: the same numbers, whatever the machine's cores
     try:
         import resource  # not on Windows: there the judge's time-out per call is the only limit
 
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     except (ImportError, ValueError, OSError):
         pass
-    from autograder.sandbox import capture, child, wire  # they import torch: after the settings above
+    from autograder.sandbox import child, state, wire  # they may import torch: after the settings above
 
-    capture.warm_torch()  # as the fork server does: before the child seals the harness (see integrity)
+    if libraries.allows("torch"):
+        from autograder.sandbox import capture  # torch's set-up: never where torch is withheld
+
+        capture.warm_torch()  # as the fork server does: before the child seals the harness (see integrity)
+    state.Keeper(os.getcwd())  # reads every setting once, as the fork server does (the first read of some is slow)
     wire.send(pipe, {"ok": True, "value": "ready", "id": 0})
     try:
         hello = wire.recv(pipe)

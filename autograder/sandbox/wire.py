@@ -21,7 +21,9 @@ from __future__ import annotations
 import json
 import socket
 import struct
+import sys
 import time
+import types
 from dataclasses import dataclass
 
 import numpy as np
@@ -95,11 +97,17 @@ def encode(value: object, blobs: list[np.ndarray], depth: int = 0) -> object:
 
 
 def _as_tensor(value: object):
-    try:
-        import torch  # the wire works without torch too (see below)
-    except ImportError:  # the wire works without torch (student bundle checks without torch)
+    # A tensor exists only once torch is loaded, so the wire never imports it: it works without torch (a student's
+    # Python without it, a child that withholds it, where importing it would only give a stand-in). What sits in
+    # sys.modules["torch"] may be anything the student's code put there: read it as plain data, and never fail.
+    torch = sys.modules.get("torch")
+    if type(torch) is not types.ModuleType:  # absent, a stand-in, or not a module at all
         return None
-    return value if isinstance(value, torch.Tensor) else None
+    tensor = vars(torch).get("Tensor")
+    try:
+        return value if isinstance(tensor, type) and isinstance(value, tensor) else None
+    except Exception:  # noqa: BLE001 - a class of the student's whose isinstance check raises: not a tensor
+        return None
 
 
 def tensor_record(tensor, blobs: list[np.ndarray]) -> dict:

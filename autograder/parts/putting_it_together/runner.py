@@ -13,7 +13,8 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from autograder.sandbox.capture import Generator, captured_stdout, detach, equal, seed_torch
+from autograder.sandbox.capture import Generator, detach, equal, seed_torch
+from autograder.sandbox.output import captured_stdout
 from autograder.sandbox.runners.describe import kind_of, layer_summary, leaves_of, linear_layers
 
 

@@ -15,6 +15,10 @@ exercise: the shared training runners in :mod:`.training`, their helpers in
 this package only assembles ``RUNNERS``, the table the child's ``scenario``
 request names a runner from.
 
+The table holds what this process's libraries allow (:mod:`autograder.sandbox.libraries`): everywhere, all of
+them; in a child that withholds torch (a NumPy-only part's), neither the shared training runners nor the runners
+of parts that use torch, so that importing this package never loads torch there.
+
 Who may import it: the child (:mod:`autograder.sandbox.child`), the fork server, and the judge's reference results;
 it imports the parts' runner modules, found through the registry.
 """
@@ -24,18 +28,26 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from autograder.course.parts import NAMES, has, module_of
-from autograder.sandbox.runners.training import run_train_step, run_trainer
+from autograder.course.parts import PARTS, has, module_of
+from autograder.sandbox import libraries
 
-# The runners every course shares: a training step, and a trainer (any of the chapter's loops).
-SHARED: dict[str, Callable[..., dict]] = {"trainer": run_trainer, "train_step": run_train_step}
+
+def _shared() -> dict[str, Callable[..., dict]]:
+    """The runners every course shares: a training step, and a trainer (any of the chapter's loops). They need torch."""
+    if not libraries.allows("torch"):
+        return {}
+    from autograder.sandbox.runners.training import run_train_step, run_trainer  # torch: never where it is withheld
+
+    return {"trainer": run_trainer, "train_step": run_train_step}
 
 
 def _assemble() -> dict[str, Callable[..., dict]]:
-    """The shared runners and each part's own (``autograder/parts/<name>/runner.py``, its ``RUNNERS``), one table."""
-    table = dict(SHARED)
-    for name in NAMES:
-        if not has(name, "runner"):
+    """The shared runners and each part's own (``autograder/parts/<name>/runner.py``, its ``RUNNERS``), one table:
+    those this process's libraries allow."""
+    table = _shared()
+    for part in PARTS:
+        name = part.name
+        if not has(name, "runner") or not all(libraries.allows(library) for library in part.libraries):
             continue
         for kind, runner in importlib.import_module(module_of(name, "runner")).RUNNERS.items():
             if kind in table:

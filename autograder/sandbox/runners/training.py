@@ -16,10 +16,11 @@ import numpy as np
 import torch
 from torch.utils.data import TensorDataset
 
-from autograder.sandbox.capture import Generator, captured_stdout, detach, isin
+from autograder.sandbox.capture import Generator, detach, isin
 from autograder.sandbox.data import build_data
 from autograder.sandbox.models import build_criterion, build_model, build_optimizer, parameters_of, row_keys
 from autograder.sandbox.observe import TrackedLoader, Tracker, unwatch, watch
+from autograder.sandbox.output import captured_stdout
 from autograder.sandbox.runners.describe import kind_of
 
 
