@@ -50,8 +50,10 @@ mutation: setup
 	$(PY) -m tests.mutation
 
 # The grading benchmark (about 20 minutes): one submission cold and warm, a class of 200 with warm workers,
-# and otter run / nbgrader autograde on the same notebooks. Writes benchmarks/RESULTS.json, and renders from it
-# benchmarks/RESULTS.md and docs/performance.md (python -m benchmarks.report redraws them without measuring).
+# otter run / nbgrader autograde on the same notebooks, and the warm grade against the tree before issue 22 (a ratio,
+# the two interleaved in one run; `python benchmarks/bench.py --baseline-only` measures that alone). Writes
+# benchmarks/RESULTS.json, and renders from it benchmarks/RESULTS.md and docs/performance.md (python -m
+# benchmarks.report redraws them without measuring).
 bench: setup
 	$(PY) benchmarks/bench.py
 

@@ -12,7 +12,10 @@ Times, in one run and on this machine:
 3. ``otter run`` and ``nbgrader autograde`` against our grader on the same
    notebooks (see :mod:`benchmarks.platforms`);
 4. cold starts as Gradescope and CI pay them, against the import-torch floor, at full
-   and half a CPU, with the peak memory of the process tree (see :mod:`benchmarks.cold`).
+   and half a CPU, with the peak memory of the process tree (see :mod:`benchmarks.cold`);
+5. the warm grade now against the tree before issue 22, interleaved in one run, as a ratio
+   (see :mod:`benchmarks.baseline`); ``--baseline-only`` measures just that and merges its row
+   into the RESULTS.json already there, keeping every other figure.
 
 It prints a table and writes the raw figures to ``benchmarks/RESULTS.json``, the one source of every
 figure; ``benchmarks/RESULTS.md`` and the documentation's performance page (``docs/performance.md``)
@@ -39,6 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.baseline import ROUNDS, vs_baseline  # noqa: E402
 from benchmarks.cold import cold_rows  # noqa: E402
 from benchmarks.make_class import make_class  # noqa: E402
 from benchmarks.report import RESULTS_JSON, RESULTS_MD, render, write_pages  # noqa: E402
@@ -123,6 +127,26 @@ def whole_class(work: Path, n: int, workers: int) -> dict:
     }
 
 
+def baseline_only(args: argparse.Namespace) -> int:
+    """``--baseline-only``: measure the warm grade against the baseline and merge the row into the RESULTS.json
+    already there (every other figure, its date and machine kept; ``--note`` paragraphs appended), then re-render.
+    Only with the default ``--out``: the row belongs beside the run it is merged into."""
+    if Path(args.out).resolve() != RESULTS_MD.resolve() or not RESULTS_JSON.exists():
+        print("--baseline-only merges into benchmarks/RESULTS.json: it needs the default --out and a RESULTS.json", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+        row = vs_baseline(Path(scratch), args.baseline_rounds)
+    if row is None:
+        return 0  # nothing measured, nothing rewritten
+    results = json.loads(RESULTS_JSON.read_text())
+    results["vs_baseline"] = row
+    results["notes"] = results.get("notes", []) + args.note
+    RESULTS_JSON.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    write_pages(results)
+    print(render(results))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200, help="submissions in the class")
@@ -132,12 +156,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-platforms", action="store_true", help="only our grader (no otter, no nbgrader)")
     parser.add_argument("--cold-repeats", type=int, default=5, help="cold runs (each command, full and half CPU) to take the median of")
     parser.add_argument("--cold-only", action="store_true", help="only the cold-start rows (about 10 minutes)")
+    parser.add_argument(
+        "--baseline-only",
+        action="store_true",
+        help="only the warm grade against the baseline commit (a couple of minutes), merged into the RESULTS.json there",
+    )
+    parser.add_argument("--baseline-rounds", type=int, default=ROUNDS, help="interleaved rounds of each tree's warm grade")
     parser.add_argument("--note", action="append", default=[], help="a paragraph about this run's conditions (repeatable)")
     parser.add_argument(
         "--out", default=str(RESULTS_MD), help="the Markdown table; the JSON goes beside it (the docs page only with the default)"
     )
     args = parser.parse_args(argv)
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    if args.baseline_only:
+        return baseline_only(args)
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         work = Path(scratch)
         results = {
@@ -149,6 +181,9 @@ def main(argv: list[str] | None = None) -> int:
         }
         if not args.cold_only:
             results |= {"one": one_submission(work, args.repeats), "class": whole_class(work, args.n, args.workers)}
+            row = vs_baseline(work, args.baseline_rounds)
+            if row is not None:  # None: the baseline commit is not in this clone (said in one line)
+                results["vs_baseline"] = row
         if not (args.skip_platforms or args.cold_only):
             from benchmarks.platforms import compare_platforms
 

@@ -10,8 +10,12 @@ committed JSON, checked here without running the benchmark.
 from __future__ import annotations
 
 import json
+import re
+
+import pytest
 
 from autograder import SOLUTIONS_DIR
+from benchmarks.baseline import BASELINE, LIMIT, BaselineMissing, baseline_tree, per_test_changes, render_row, verdict, vs_baseline
 from benchmarks.cold import render_rows
 from benchmarks.make_class import KINDS, MISTAKES, make_class
 from benchmarks.report import GENERATED, LATEST_RUN, PAGE, PAGE_TEMPLATE, RECORDED, RESULTS_JSON, RESULTS_MD, ROOT, pages, render
@@ -121,3 +125,82 @@ def test_a_run_without_date_notes_or_recorded_figures_still_renders():
     text = render({"machine": "x86_64, 2 cores, Python 3.11", "cold": COLD_BEFORE_NOTEBOOKS})
     assert text.startswith("Benchmark on x86_64, 2 cores, Python 3.11.")
     assert "by hand" not in text and "1.40 s" in text
+
+
+def test_the_baseline_verdict_is_the_ratio_of_the_medians_against_the_limit():
+    row = verdict([1.30, 1.00, 1.05, 1.10, 2.00], [1.00, 0.90, 1.00, 1.00, 1.50], baseline="abc")
+    assert (row["current_s"], row["baseline_s"], row["rounds"]) == (1.10, 1.00, 5)
+    assert row["ratio"] == pytest.approx(1.10) and row["limit"] == LIMIT == 1.10
+    assert row["holds"]  # 10 % slower is still "no more than 10 % slower", float rounding aside
+    assert not verdict([1.2], [1.0])["holds"]
+    assert verdict([0.9], [1.0])["holds"]
+    with pytest.raises(ValueError):
+        verdict([1.0, 1.0], [1.0])  # interleaved rounds come in pairs
+
+
+def test_the_baseline_is_one_full_commit_hash():
+    assert re.fullmatch(r"[0-9a-f]{40}", BASELINE)
+
+
+def test_the_baseline_row_renders_in_the_table_and_the_cold_only_table():
+    row = verdict([1.20, 1.25, 1.22], [1.10, 1.12, 1.11], baseline=BASELINE) | {"current": "ae919ee", "date": "2026-12-07"}
+    results = {
+        "machine": "x86_64, 2 cores, Python 3.11",
+        "one": {"cold_s": 6.0, "warm_s": 0.8, "warm_overhead_s": 0.2, "warm_tests_s": 0.6},
+        "class": {
+            "n": 200,
+            "workers": 2,
+            "class_s": 60.0,
+            "per_submission_s": 0.5,
+            "peak_rss_mb": 370.0,
+            "rss_warmup_mb": 10.0,
+            "rss_growth_mb": 0.0,
+            "mean_score_by_kind": {"right": 100.0},
+        },
+        "vs_baseline": row,
+    }
+    lines = [line for line in render(results).splitlines() if "against before issue 22" in line]
+    assert len(lines) == 1, lines
+    for phrase in (
+        "now (ae919ee)",
+        "`7e5de6d`",
+        "medians of 3 rounds",
+        "2026-12-07",
+        "1.22 s against 1.11 s: 1.10x",
+        "at most 1.10x: holds",
+    ):
+        assert phrase in lines[0], phrase
+    # the row comes right after the warm grade it qualifies
+    table = render(results).splitlines()
+    assert table.index(lines[0]) == 1 + next(i for i, line in enumerate(table) if "grader's own overhead" in line)
+    cold_only = render({"machine": "x", "cold": COLD_BEFORE_NOTEBOOKS, "vs_baseline": verdict([1.5], [1.0])})
+    assert "1.50 s against 1.00 s: 1.50x | at most 1.10x: **exceeded** |" in cold_only
+    assert render_row({}) == [] and "issue 22" not in render({"machine": "x", "cold": COLD_BEFORE_NOTEBOOKS})
+
+
+def test_the_committed_baseline_row_is_on_the_page():
+    results = json.loads(RESULTS_JSON.read_text())
+    if "vs_baseline" not in results:
+        pytest.skip("no baseline row recorded")
+    row = results["vs_baseline"]
+    assert row["holds"] == (round(row["current_s"] / row["baseline_s"], 6) <= row["limit"])
+    assert render_row(row)[0] in PAGE.read_text()
+
+
+def test_the_per_test_changes_name_the_slower_tests_and_the_renamed_ones():
+    now = [{"tests": [{"name": "a", "seconds": s}, {"name": "new", "seconds": 0.45}]} for s in (0.5, 0.6, 0.7)]
+    before = [{"tests": [{"name": "a", "seconds": s}, {"name": "old", "seconds": 0.5}]} for s in (0.1, 0.2, 0.9)]
+    changes = per_test_changes(now, before)
+    assert [c["test"] for c in changes] == ["new", "a", "old"]
+    assert changes[1] == {"test": "a", "current_s": 0.6, "baseline_s": 0.2, "change_s": 0.4}
+    assert changes[0]["baseline_s"] is None and changes[2]["current_s"] is None
+    assert [c["test"] for c in per_test_changes(now, before, top=2)] == ["new", "old"]  # the largest either way
+
+
+def test_a_clone_without_the_baseline_commit_says_so_and_gives_no_row(tmp_path, capsys):
+    missing = "0" * 40
+    with pytest.raises(BaselineMissing, match="not in this clone"):
+        with baseline_tree(missing):
+            pass
+    assert vs_baseline(tmp_path, rounds=1, commit=missing) is None
+    assert capsys.readouterr().out.strip().count("\n") == 0  # one line
