@@ -42,6 +42,7 @@ import csv
 import hashlib
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -173,10 +174,29 @@ def problems(attack: Attack, out: Path) -> list[str]:
 SCREEN = "screen: "  # the screen of the source's lines in needs_look: "screen: <construct> (<file>, line <n>)"
 
 
+SCREEN_LINE = re.compile(r"^screen: (?P<construct>.+) \((?P<file>[^,()]+), line (?P<line>\d+)\)$")
+
+
+def attack_lines(attack: Attack) -> dict[str, range]:
+    """Where the attack's own code lies in its materialised submission: file name -> the lines it wrote there
+    (after the base's module, for a module appended to it)."""
+    lines: dict[str, range] = {}
+    for path in attack.folder.glob("*.py"):
+        base = ROOT / attack.base / path.name
+        start = len(base.read_text().splitlines()) if base.is_file() else 0
+        lines[path.name] = range(start + 1, start + len(path.read_text().splitlines()) + 1)
+    return lines
+
+
 def screen_problems(attack: Attack, flags: list[str]) -> list[str]:
-    """The screen must name exactly the constructs ``attack.screened`` lists."""
+    """The screen must name exactly the constructs ``attack.screened`` lists, each at a line of the attack's own code."""
     found = []
     screened = [flag for flag in flags if flag.startswith(SCREEN)]
+    own = attack_lines(attack)
+    for flag in screened:
+        where = SCREEN_LINE.match(flag)
+        if where is None or int(where["line"]) not in own.get(where["file"], range(0)):
+            found.append(f"a screen flag that does not point into the attack's own code ({sorted(own)}): {flag!r}")
     missing = [c for c in attack.screened if not any(flag.startswith(f"{SCREEN}{c} (") for flag in screened)]
     if missing:
         found.append(f"the screen did not name {missing}: needs_look is {flags!r}")

@@ -171,7 +171,16 @@ def compare_run(
     reference = book.result(key)
     got, want = curves(student["returned"], target), curves(reference["returned"], target)
     record_curves(key, got, want)
-    names = names or tuple(want)
+    problems = _differences(got, want, student, reference, names or tuple(want), weights)
+    if problems:
+        message = "Run on the grader's own model and data, your trainer does not match the reference in " + "; ".join(problems) + "."
+        message += explain(diagnoses.diagnose_scenario(key, scenario, student, same_run(target, names), elsewhere(submission)))
+        fail(message, hint=hint, module=module)
+    return student
+
+
+def _differences(got: dict, want: dict, student: dict, reference: dict, names: tuple[str, ...], weights: bool) -> list[str]:
+    """How the student's curves ``got`` (and final weights) differ from the reference's ``want``, in words (empty: none)."""
     problems = [
         f"the {readable(n)}: {first_difference(got[n], want[n])}"
         for n in names
@@ -179,11 +188,20 @@ def compare_run(
     ]
     if weights and not problems and not params_match(params(student), params(reference)):
         problems.append("the weights after training differ from the reference's, although the curves agree")
-    if problems:
-        message = "Run on the grader's own model and data, your trainer does not match the reference in " + "; ".join(problems) + "."
-        message += explain(diagnoses.diagnose_scenario(key, scenario, student, same_run(target, names), elsewhere(submission)))
-        fail(message, hint=hint, module=module)
-    return student
+    return problems
+
+
+def matches_reference(submission: Submission, book: ReferenceBook, key: str) -> bool:
+    """Whether the student's run of scenario ``key`` returns the reference's curves and leaves its weights: no message,
+    no diagnosis, nothing recorded (:func:`compare_run` is the test that says how it differs)."""
+    target = scenarios()[key].targets[0]
+    reference = book.result(key)
+    want = curves(reference["returned"], target)
+    try:
+        student = run_student(submission, key)
+        return not _differences(curves(student["returned"], target), want, student, reference, tuple(want), weights=True)
+    except GradingFailure:  # a run that failed, or returned what is not curves, matches nothing
+        return False
 
 
 def curve_values(returned: object, target: str, name: str) -> list[float]:
@@ -264,6 +282,7 @@ __all__ = [
     "curves_match",
     "first_difference",
     "forwards",
+    "matches_reference",
     "params",
     "params_match",
     "readable",

@@ -30,6 +30,9 @@ PROBES = {
     "train_on_valid": "validation rows, in training mode",
     "grad_on_valid": "validation rows, with gradients enabled",
     "eval_on_train": "training rows, in evaluation mode",
+    # All three at once: a right trainer returns the scenario's numbers in this one run, so the judge needs the
+    # single-rule probes only to name the rule a trainer broke (one run per scenario instead of three).
+    "any_rule": "validation rows in training mode or with gradients enabled, and training rows in evaluation mode",
 }
 PROBE_SHIFT = 1000.0
 
@@ -108,8 +111,14 @@ class JudgeNet(nn.Module):
             rows = valid if self.training else torch.zeros_like(valid)
         elif self.probe == "grad_on_valid":
             rows = valid if grad_enabled() else torch.zeros_like(valid)
-        else:
+        elif self.probe == "eval_on_train":
             rows = ~valid if not self.training else torch.zeros_like(valid)
+        else:  # any_rule: the union of the three
+            rows = torch.zeros_like(valid)
+            if self.training or grad_enabled():
+                rows = rows | valid
+            if not self.training:
+                rows = rows | ~valid
         return out + PROBE_SHIFT * rows[:, None].to(out.dtype)
 
     def _scripted(self, x: torch.Tensor, tracker: Tracker, script: list[float], criterion: str) -> torch.Tensor:

@@ -106,8 +106,9 @@ def trainer(
 # The variants of a trainer scenario that the validation-hygiene tests compare with it: the same run with other
 # validation samples (the training samples kept), and the same run with a probe model (autograder/sandbox/models.py,
 # PROBES) that answers differently where a rule is broken. A right trainer gives the same training in all of them
-# and the same validation losses in each probe variant; the judge compares the numbers it returns.
-VARIANTS = ("valid_changed", "train_on_valid", "grad_on_valid", "eval_on_train")
+# and the same validation losses in each probe variant; the judge compares the numbers it returns. "any_rule" probes
+# every rule in one run: the others are run only when it shows that some rule is broken.
+VARIANTS = ("valid_changed", "train_on_valid", "grad_on_valid", "eval_on_train", "any_rule")
 
 
 def variant(key: str, name: str) -> str:
