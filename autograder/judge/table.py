@@ -163,8 +163,9 @@ HYGIENE = {
 def hygiene(function: str, scenario: str, points: Mapping[str, float], values: ValuesFirst) -> list[Test]:
     """How a trainer validates, one behaviour per test (each a key of ``points``, in :data:`HYGIENE`'s words).
 
-    Each is judged on the student's run of ``scenario`` with the judge's model (which reports the modes, graphs
-    and updates it saw) and earns its points only once the trainer trains right (``values``).
+    Each is judged from the numbers the student's trainer returns in ``scenario`` and in its variants (other
+    validation samples, probe models that answer differently where a rule is broken: see
+    :mod:`autograder.graders.families`), and earns its points only once the trainer trains right (``values``).
 
     Example:
         >>> [t.says for t in hygiene("trainer", "s", {"no_graph": 2}, ValuesFirst("e", "c"))]
