@@ -33,6 +33,19 @@ seed_torch = torch._C.default_generator.manual_seed
 grad_enabled = torch.is_grad_enabled
 inference_mode = torch.is_inference_mode_enabled
 isin = torch.isin
+_no_torch_function = torch._C.DisableTorchFunction
+_float64 = torch.float64
+
+
+def numbers(tensor: torch.Tensor) -> np.ndarray:
+    """A tensor's own values, as a float64 array, read with every ``__torch_function__`` turned off.
+
+    A tensor subclass's ``__torch_function__`` runs for its methods (``detach``, ``to``, ``numpy``) and can answer
+    with other numbers than the ones it holds and computes with (the ``torch_function`` attack halves them): what a
+    runner reports must be the values themselves, which the judge then checks.
+    """
+    with _no_torch_function():
+        return detach(tensor).to(_float64).numpy().copy()
 
 
 # torch's optimizer steps as they are once the sandbox is configured, before any student code runs: the judge's

@@ -33,6 +33,9 @@ MAX_DEPTH = 60
 _ALLOWED_DTYPES = frozenset("?bBhHiIlLqQefdgFD")
 _LEN = struct.Struct("<I")
 _BUILTINS = ((bool, bool.__bool__), (int, int.__index__), (float, float.__float__), (str, str.__str__))
+# torch's switch that turns off every __torch_function__ (a tensor subclass's, or a mode's), taken when this module is
+# imported: the fork server has imported torch by then, before any student code (None where torch is not loaded).
+_NO_TORCH_FUNCTION = getattr(getattr(sys.modules.get("torch"), "_C", None), "DisableTorchFunction", None)
 
 
 class WireError(Exception):
@@ -114,18 +117,17 @@ def tensor_record(tensor, blobs: list[np.ndarray]) -> dict:
     """Encode a torch tensor: detached values plus whether it sits in an autograd graph."""
     import torch  # a tensor is here, so torch is loaded: this only names it
 
-    plain = torch.Tensor.detach(tensor)
-    if plain.is_complex() or plain.dtype in (torch.bfloat16,):
-        plain = plain.to(torch.float64)
-    array = np.array(plain.cpu().numpy(), copy=True)
+    # The numbers in the tensor's memory, never what a subclass's __torch_function__ answers: a subclass whose detach()
+    # or numpy() gives other numbers than the ones it holds (and computes with) would otherwise choose what the judge
+    # reads (the torch_function attack). With torch functions off, each call below is torch's own and returns a plain tensor.
+    with (_NO_TORCH_FUNCTION or torch._C.DisableTorchFunction)():
+        plain = torch.Tensor.detach(tensor)
+        if plain.is_complex() or plain.dtype in (torch.bfloat16,):
+            plain = plain.to(torch.float64)
+        array = np.array(plain.cpu().numpy(), copy=True)
+        facts = {"requires_grad": bool(tensor.requires_grad), "grad_fn": tensor.grad_fn is not None, "dtype": str(tensor.dtype)}
     blobs.append(np.ascontiguousarray(array))
-    return {
-        "$array": len(blobs) - 1,
-        "kind": "tensor",
-        "requires_grad": bool(tensor.requires_grad),
-        "grad_fn": tensor.grad_fn is not None,
-        "dtype": str(tensor.dtype),
-    }
+    return {"$array": len(blobs) - 1, "kind": "tensor", **facts}
 
 
 def dumps(message: dict) -> bytes:
