@@ -17,6 +17,7 @@ offer it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -60,15 +61,6 @@ def namespaces_refusal(uid: int | None) -> str:
         return process.stdout.strip()
 
 
-@pytest.fixture
-def arena():
-    """A folder every user can traverse (pytest's own tmp folders are private to root, which would hide what we test)."""
-    folder = Path(tempfile.mkdtemp(prefix="attacks-"))
-    folder.chmod(0o755)
-    yield folder
-    subprocess.run(["rm", "-rf", str(folder)], check=False)
-
-
 def grade_attacks(arena: Path, names: list[str] | None, level: str | None = None, uid: int | None = None) -> dict:
     """Grade the attacks in one grade-class run and check everything the issue requires; returns facts for more checks."""
     attacks = attacking.load(names)
@@ -109,13 +101,13 @@ def test_every_attack_as_root_in_namespaces(arena):
     assert facts["seconds"] < 240, f"grading the attacks took {facts['seconds']:.0f} s"
 
 
-@ROOT_ONLY
-def test_attacks_as_root_without_namespaces(arena):
-    """The "user" level: an unprivileged user id per fork server, the hidden files and class folder closed by permissions."""
+@contextlib.contextmanager
+def project_modes_kept():
+    """Put the project's permissions back after a grade at the "user" level, which closes the project to other users."""
     watched = [PROJECT_ROOT, *PROJECT_ROOT.iterdir(), attacking.ROOT / "autograder"]
     modes = {path: stat.S_IMODE(path.lstat().st_mode) for path in watched if not path.is_symlink()}
     try:
-        facts = grade_attacks(arena, DIFFERING, level="user")
+        yield
     finally:
         for path, mode in modes.items():  # the grader closed the project to other users: open it again
             path.chmod(mode)
@@ -123,6 +115,13 @@ def test_attacks_as_root_without_namespaces(arena):
             if not path.is_symlink():
                 mode = stat.S_IMODE(path.lstat().st_mode)
                 path.chmod(mode | (mode & 0o050) >> 3)
+
+
+@ROOT_ONLY
+def test_attacks_as_root_without_namespaces(arena):
+    """The "user" level: an unprivileged user id per fork server, the hidden files and class folder closed by permissions."""
+    with project_modes_kept():
+        facts = grade_attacks(arena, DIFFERING, level="user")
     assert any("unprivileged user id" in note for note in facts["notes"]), facts["notes"]
     assert facts["seconds"] < 150
 
