@@ -35,7 +35,18 @@ _LEN = struct.Struct("<I")
 _BUILTINS = ((bool, bool.__bool__), (int, int.__index__), (float, float.__float__), (str, str.__str__))
 # torch's switch that turns off every __torch_function__ (a tensor subclass's, or a mode's), taken when this module is
 # imported: the fork server has imported torch by then, before any student code (None where torch is not loaded).
-_NO_TORCH_FUNCTION = getattr(getattr(sys.modules.get("torch"), "_C", None), "DisableTorchFunction", None)
+_TORCH = sys.modules.get("torch") if type(sys.modules.get("torch")) is types.ModuleType else None  # never a stand-in
+_NO_TORCH_FUNCTION = getattr(getattr(_TORCH, "_C", None), "DisableTorchFunction", None)
+# torch.Tensor's own __torch_dispatch__ (it dispatches nothing); a subclass with another one answers every operation.
+_NO_DISPATCH = vars(getattr(_TORCH, "Tensor", object)).get("__torch_dispatch__")
+del _TORCH
+
+
+def dispatches(kind: type) -> bool:
+    """Whether a tensor class has a ``__torch_dispatch__`` of its own: every operation on it, reading its numbers
+    included, is answered by the student's code, and it may hold no numbers at all (a wrapper subclass)."""
+    plain = _NO_DISPATCH if _NO_DISPATCH is not None else vars(sys.modules["torch"].Tensor).get("__torch_dispatch__")
+    return any(vars(k).get("__torch_dispatch__", plain) is not plain for k in kind.__mro__)
 
 
 class WireError(Exception):
@@ -90,6 +101,8 @@ def encode(value: object, blobs: list[np.ndarray], depth: int = 0) -> object:
         return {"$array": len(blobs) - 1, "kind": "ndarray"}
     tensor = _as_tensor(value)
     if tensor is not None:
+        if dispatches(type(tensor)):  # no numbers of its own to read: the judge never trusts it
+            return {"$object": type_name(value)}
         return tensor_record(tensor, blobs)
     if isinstance(value, (list, tuple)):
         tag = "$tuple" if isinstance(value, tuple) else "$list"
