@@ -41,14 +41,12 @@ def test_issue_22_attacks_at_the_user_level(arena):
     with project_modes_kept():
         facts = grade_attacks(arena, ISSUE_22, level="user")
     assert any("unprivileged user id" in note for note in facts["notes"]), facts["notes"]
-    assert facts["seconds"] < 240, f"grading the attacks took {facts['seconds']:.0f} s"
 
 
 def test_issue_22_attacks_at_the_none_level(arena):
     """No isolation at all (AUTOGRADER_ISOLATION=none): only what holds everywhere, which is what these attacks meet."""
     facts = grade_attacks(arena, ISSUE_22, level="none")
     assert any("WEAK ISOLATION" in note for note in facts["notes"]), facts["notes"]
-    assert facts["seconds"] < 240, f"grading the attacks took {facts['seconds']:.0f} s"
 
 
 def test_issue_22_attacks_as_an_ordinary_user(arena):
@@ -59,4 +57,3 @@ def test_issue_22_attacks_as_an_ordinary_user(arena):
         pytest.skip(f"user namespaces are refused here ({refusal}): the none level above is an ordinary user's there")
     facts = grade_attacks(arena, ISSUE_22, uid=uid)
     assert not any(note.startswith("sandbox:") for note in facts["notes"]), facts["notes"]
-    assert facts["seconds"] < 240, f"grading the attacks took {facts['seconds']:.0f} s"
