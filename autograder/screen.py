@@ -16,7 +16,8 @@ the instructor to decide. What is screened (``KINDS``, each with its reason):
 - ``descriptors``: raw file descriptors (``os.write``, ``os.dup2``, ``os.fdopen``, ``socket.fromfd``,
   ``socket.socket(fileno=...)``, ``open`` of a descriptor number, ...);
 - ``dispatcher``: ``torch.library``, ``torch._C._dispatch*``, ``torch.ops`` registration, ``Library(``;
-- ``patch``: an assignment to an attribute of torch, NumPy, scikit-learn or builtins (``=``, ``del``,
+- ``patch``: an assignment to an attribute of torch, NumPy, scikit-learn, builtins or the grader's own
+  modules (``autograder.sandbox.observe.Tracker.saw_forward = ...``; ``=``, ``del``,
   ``setattr``, their ``__dict__``); torch's documented switches (``torch.backends.*`` set to a constant) aside;
 - ``protocol``: a ``__torch_function__``, ``__torch_dispatch__``, ``__array_ufunc__`` or ``__array_function__``;
 - ``thread``: a thread made (``threading.Thread``, ``_thread.start_new_thread``, ...), at import or in
@@ -56,7 +57,7 @@ KINDS = {
     "__class__": "assigning __class__ changes what an object is",
     "descriptors": "raw file descriptors reach the channel the child answers the judge on",
     "dispatcher": "registering with torch's dispatcher changes what torch's own operations compute",
-    "patch": "an attribute of torch, NumPy, scikit-learn or Python's builtins changes for the grader's code too",
+    "patch": "an attribute of torch, NumPy, scikit-learn, Python's builtins or the grader's own modules changes for the grader's code too",
     "protocol": "these methods take over torch's or NumPy's functions for the objects that define them",
     "thread": "a thread keeps running between the grader's calls",
 }
@@ -105,7 +106,7 @@ ATTRIBUTES = {
     "ctypes": "ctypes",  # a NumPy array's raw memory
     "py_impl": "dispatcher",  # an operator's Python kernel registration (torch.ops.aten.add.default.py_impl)
 }
-PATCHED = ("torch", "numpy", "sklearn", "builtins")  # whose attributes no exercise assigns
+PATCHED = ("torch", "numpy", "sklearn", "builtins", "autograder")  # whose attributes no exercise assigns (the grader's own too)
 SWITCHES = "torch.backends."  # torch.backends.cudnn.deterministic = True: documented settings, set by assignment
 PROTOCOL = ("__torch_function__", "__torch_dispatch__", "__array_ufunc__", "__array_function__")
 MODULES_WRITES = ("setdefault", "update", "pop", "popitem", "clear", "__setitem__", "__delitem__", "__ior__")

@@ -32,7 +32,8 @@ grader alive and on time, and the results and gradebook the judge's own.
 
 ``python -m tests.attacking [NAMES...]`` grades them (all, or those named) as
 the current user and prints each outcome; ``tests/test_security.py`` runs
-them as root and as an ordinary user at each isolation level.
+them as root and as an ordinary user at each isolation level, and
+``tests/test_security_levels.py`` runs issue 22's at every level.
 """
 
 from __future__ import annotations

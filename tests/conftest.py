@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,13 @@ def copy_project(target: Path, tests: bool = False) -> Path:
         (target / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / relative, target / relative)
     return target
+
+
+@pytest.fixture
+def arena():
+    """A folder every user can traverse, for the attacks (pytest's own tmp folders are private to root, which would
+    hide what tests/test_security.py and tests/test_security_levels.py test)."""
+    folder = Path(tempfile.mkdtemp(prefix="attacks-"))
+    folder.chmod(0o755)
+    yield folder
+    subprocess.run(["rm", "-rf", str(folder)], check=False)

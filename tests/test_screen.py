@@ -72,6 +72,7 @@ CONSTRUCTS = [
     ("import numpy as np\ndel np.isclose", "del numpy.isclose", 2, "patch"),
     ("import torch\ntorch.Tensor.__eq__ += 1", "assignment to torch.Tensor.__eq__", 2, "patch"),
     ("__builtins__['abs'] = max", "assignment to builtins[...]", 1, "patch"),
+    ("from autograder.sandbox import observe\nobserve.grad_enabled = bool", "assignment to autograder.sandbox.observe.grad_enabled", 2, "patch"),
     ("import torch\ntorch.nn.functional.__dict__['relu'] = abs", "assignment to torch.nn.functional.__dict__[...]", 2, "patch"),
     (
         "import torch\nclass T(torch.Tensor):\n    @classmethod\n    def __torch_function__(cls, f, t, a=(), k=None):\n        return 0",

@@ -17,6 +17,7 @@ offer it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -35,6 +36,7 @@ from tests.attacking import NOBODY, SECRET, Listener, fingerprint, gradebook_pro
 
 ROOT_ONLY = pytest.mark.skipif(os.geteuid() != 0, reason="needs root (the grader runs as root on Gradescope)")
 # The attacks whose defence depends on who grades and on the kernel: reading, writing, signals, processes, secrets.
+STALL_GUARD_S, STALL_GUARD_PER_SUBMISSION_S = 60, 15
 DIFFERING = ["exits_in_functions", "exhaust_processes", "read_hidden", "secrets_network", "victim", "write_trusted"]
 
 
@@ -58,15 +60,6 @@ def namespaces_refusal(uid: int | None) -> str:
         if process.returncode != 0:
             return process.stderr.strip()[-300:] or "the probe failed"
         return process.stdout.strip()
-
-
-@pytest.fixture
-def arena():
-    """A folder every user can traverse (pytest's own tmp folders are private to root, which would hide what we test)."""
-    folder = Path(tempfile.mkdtemp(prefix="attacks-"))
-    folder.chmod(0o755)
-    yield folder
-    subprocess.run(["rm", "-rf", str(folder)], check=False)
 
 
 def grade_attacks(arena: Path, names: list[str] | None, level: str | None = None, uid: int | None = None) -> dict:
@@ -96,6 +89,9 @@ def grade_attacks(arena: Path, names: list[str] | None, level: str | None = None
     probes = [str(p) for p in [*PROJECT_ROOT.glob(".sandbox-probe-*"), *arena.rglob(".sandbox-probe-*")]]
     assert probes == []
     notes = {note for name in found for note in json.loads((out / name / "report.json").read_text())["notes"]}
+    # A guard against a stall (an attack that holds the grader past its time limits), not a speed measure: speed is
+    # make bench's business, as ratios. Generous, so that a loaded machine never fails it.
+    assert seconds < STALL_GUARD_S + STALL_GUARD_PER_SUBMISSION_S * len(attacks), f"grading {len(attacks)} attacks took {seconds:.0f} s"
     return {"out": out, "seconds": seconds, "notes": notes}
 
 
@@ -106,16 +102,15 @@ def test_every_attack_as_root_in_namespaces(arena):
         pytest.skip(f"namespaces are refused here ({refusal}); test_attacks_as_root_without_namespaces covers root")
     facts = grade_attacks(arena, None)
     assert not any(note.startswith("sandbox:") for note in facts["notes"]), facts["notes"]
-    assert facts["seconds"] < 240, f"grading the attacks took {facts['seconds']:.0f} s"
 
 
-@ROOT_ONLY
-def test_attacks_as_root_without_namespaces(arena):
-    """The "user" level: an unprivileged user id per fork server, the hidden files and class folder closed by permissions."""
+@contextlib.contextmanager
+def project_modes_kept():
+    """Put the project's permissions back after a grade at the "user" level, which closes the project to other users."""
     watched = [PROJECT_ROOT, *PROJECT_ROOT.iterdir(), attacking.ROOT / "autograder"]
     modes = {path: stat.S_IMODE(path.lstat().st_mode) for path in watched if not path.is_symlink()}
     try:
-        facts = grade_attacks(arena, DIFFERING, level="user")
+        yield
     finally:
         for path, mode in modes.items():  # the grader closed the project to other users: open it again
             path.chmod(mode)
@@ -123,8 +118,14 @@ def test_attacks_as_root_without_namespaces(arena):
             if not path.is_symlink():
                 mode = stat.S_IMODE(path.lstat().st_mode)
                 path.chmod(mode | (mode & 0o050) >> 3)
+
+
+@ROOT_ONLY
+def test_attacks_as_root_without_namespaces(arena):
+    """The "user" level: an unprivileged user id per fork server, the hidden files and class folder closed by permissions."""
+    with project_modes_kept():
+        facts = grade_attacks(arena, DIFFERING, level="user")
     assert any("unprivileged user id" in note for note in facts["notes"]), facts["notes"]
-    assert facts["seconds"] < 150
 
 
 def test_attacks_as_an_ordinary_user(arena):
@@ -135,7 +136,6 @@ def test_attacks_as_an_ordinary_user(arena):
         pytest.skip(f"user namespaces are refused here ({refusal}): the sandbox is weak for ordinary users, as documented")
     facts = grade_attacks(arena, DIFFERING, uid=uid)
     assert not any(note.startswith("sandbox:") for note in facts["notes"]), facts["notes"]
-    assert facts["seconds"] < 150
 
 
 def test_weak_isolation_is_reported_and_the_network_still_cut(arena):

@@ -41,6 +41,35 @@ def test_subclasses_collapse_to_builtin_values():
     assert type(back) is float and back == 2.0
 
 
+class HalvingTensor(torch.Tensor):
+    """Every method that reads its numbers answers half of them (the torch_function attack)."""
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        with torch._C.DisableTorchFunctionSubclass():
+            result = func(*args, **(kwargs or {}))
+        return result / 2 if getattr(func, "__name__", "") in ("detach", "to", "cpu", "numpy") else result
+
+
+class DispatchingTensor(torch.Tensor):
+    @classmethod
+    def __torch_dispatch__(cls, func, types, args=(), kwargs=None):
+        return torch.full((2,), 7.0)
+
+
+def test_a_tensor_subclass_is_read_as_its_own_numbers():
+    """No __torch_function__ runs while a tensor is encoded or a runner reads it; a __torch_dispatch__ subclass is opaque."""
+    from autograder.sandbox.capture import numbers
+
+    halving = (torch.ones(2) * 4).as_subclass(HalvingTensor)
+    assert round_trip(halving).values.tolist() == [4.0, 4.0]
+    assert numbers(halving).tolist() == [4.0, 4.0]
+    dispatching = torch.ones(2).as_subclass(DispatchingTensor)
+    assert round_trip(dispatching) == wire.Opaque("tests.test_wire.DispatchingTensor")
+    with pytest.raises(TypeError, match="cannot be read"):
+        numbers(dispatching)
+
+
 def test_functions_and_objects_stay_opaque():
     back = round_trip([print, object()])
     assert all(isinstance(item, wire.Opaque) for item in back)

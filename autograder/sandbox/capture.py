@@ -6,7 +6,7 @@ whatever a submission later replaces. Every scenario module takes its seeds,
 random data and grad-mode queries from here.
 
 Who may import it: any module of :mod:`autograder.sandbox` that needs torch (child and judge alike; a child without
-torch never imports it); it imports none of them but :mod:`autograder.sandbox.lean_optim`.
+torch never imports it); it imports none of them but :mod:`autograder.sandbox.lean_optim` and :mod:`autograder.sandbox.wire`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 from autograder.sandbox.lean_optim import skip_dynamo
+from autograder.sandbox.wire import dispatches
 
 # Captured when the fork server imports this module, before any student code runs. A submission that
 # replaces torch.manual_seed, torch.rand, torch.equal, torch.Generator, NumPy's default_rng or the
@@ -33,6 +34,22 @@ seed_torch = torch._C.default_generator.manual_seed
 grad_enabled = torch.is_grad_enabled
 inference_mode = torch.is_inference_mode_enabled
 isin = torch.isin
+_no_torch_function = torch._C.DisableTorchFunction
+_dispatches = dispatches
+_float64 = torch.float64
+
+
+def numbers(tensor: torch.Tensor) -> np.ndarray:
+    """A tensor's own values, as a float64 array, read with every ``__torch_function__`` turned off.
+
+    A tensor subclass's ``__torch_function__`` runs for its methods (``detach``, ``to``, ``numpy``) and can answer
+    with other numbers than the ones it holds and computes with (the ``torch_function`` attack halves them): what a
+    runner reports must be the values themselves, which the judge then checks.
+    """
+    if _dispatches(type(tensor)):  # a __torch_dispatch__ of its own answers every operation: no numbers to read
+        raise TypeError(f"a {type(tensor).__name__} answers every operation itself: its numbers cannot be read")
+    with _no_torch_function():
+        return detach(tensor).to(_float64).numpy().copy()
 
 
 # torch's optimizer steps as they are once the sandbox is configured, before any student code runs: the judge's

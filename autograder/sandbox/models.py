@@ -19,7 +19,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from autograder.sandbox.capture import OPTIMIZER_STEPS, default_rng, grad_enabled, isin
+from autograder.sandbox.capture import OPTIMIZER_STEPS, default_rng, grad_enabled, isin, numbers
 from autograder.sandbox.observe import Tracker, watcher
 
 # What a probe model does differently, and to which rows: each shifts the output of those rows by a large constant,
@@ -145,7 +145,7 @@ class GainedNet(nn.Module):
 
 def parameters_of(model: nn.Module) -> dict[str, np.ndarray]:
     """The model's parameters as float64 arrays, by state_dict name."""
-    return {name: p.detach().to(torch.float64).numpy().copy() for name, p in model.named_parameters()}
+    return {name: numbers(p) for name, p in model.named_parameters()}
 
 
 def build_model(spec: dict, inputs: int) -> JudgeNet:

@@ -33,6 +33,20 @@ MAX_DEPTH = 60
 _ALLOWED_DTYPES = frozenset("?bBhHiIlLqQefdgFD")
 _LEN = struct.Struct("<I")
 _BUILTINS = ((bool, bool.__bool__), (int, int.__index__), (float, float.__float__), (str, str.__str__))
+# torch's switch that turns off every __torch_function__ (a tensor subclass's, or a mode's), taken when this module is
+# imported: the fork server has imported torch by then, before any student code (None where torch is not loaded).
+_TORCH = sys.modules.get("torch") if type(sys.modules.get("torch")) is types.ModuleType else None  # never a stand-in
+_NO_TORCH_FUNCTION = getattr(getattr(_TORCH, "_C", None), "DisableTorchFunction", None)
+# torch.Tensor's own __torch_dispatch__ (it dispatches nothing); a subclass with another one answers every operation.
+_NO_DISPATCH = vars(getattr(_TORCH, "Tensor", object)).get("__torch_dispatch__")
+del _TORCH
+
+
+def dispatches(kind: type) -> bool:
+    """Whether a tensor class has a ``__torch_dispatch__`` of its own: every operation on it, reading its numbers
+    included, is answered by the student's code, and it may hold no numbers at all (a wrapper subclass)."""
+    plain = _NO_DISPATCH if _NO_DISPATCH is not None else vars(sys.modules["torch"].Tensor).get("__torch_dispatch__")
+    return any(vars(k).get("__torch_dispatch__", plain) is not plain for k in kind.__mro__)
 
 
 class WireError(Exception):
@@ -87,6 +101,8 @@ def encode(value: object, blobs: list[np.ndarray], depth: int = 0) -> object:
         return {"$array": len(blobs) - 1, "kind": "ndarray"}
     tensor = _as_tensor(value)
     if tensor is not None:
+        if dispatches(type(tensor)):  # no numbers of its own to read: the judge never trusts it
+            return {"$object": type_name(value)}
         return tensor_record(tensor, blobs)
     if isinstance(value, (list, tuple)):
         tag = "$tuple" if isinstance(value, tuple) else "$list"
@@ -114,18 +130,17 @@ def tensor_record(tensor, blobs: list[np.ndarray]) -> dict:
     """Encode a torch tensor: detached values plus whether it sits in an autograd graph."""
     import torch  # a tensor is here, so torch is loaded: this only names it
 
-    plain = torch.Tensor.detach(tensor)
-    if plain.is_complex() or plain.dtype in (torch.bfloat16,):
-        plain = plain.to(torch.float64)
-    array = np.array(plain.cpu().numpy(), copy=True)
+    # The numbers in the tensor's memory, never what a subclass's __torch_function__ answers: a subclass whose detach()
+    # or numpy() gives other numbers than the ones it holds (and computes with) would otherwise choose what the judge
+    # reads (the torch_function attack). With torch functions off, each call below is torch's own and returns a plain tensor.
+    with (_NO_TORCH_FUNCTION or torch._C.DisableTorchFunction)():
+        plain = torch.Tensor.detach(tensor)
+        if plain.is_complex() or plain.dtype in (torch.bfloat16,):
+            plain = plain.to(torch.float64)
+        array = np.array(plain.cpu().numpy(), copy=True)
+        facts = {"requires_grad": bool(tensor.requires_grad), "grad_fn": tensor.grad_fn is not None, "dtype": str(tensor.dtype)}
     blobs.append(np.ascontiguousarray(array))
-    return {
-        "$array": len(blobs) - 1,
-        "kind": "tensor",
-        "requires_grad": bool(tensor.requires_grad),
-        "grad_fn": tensor.grad_fn is not None,
-        "dtype": str(tensor.dtype),
-    }
+    return {"$array": len(blobs) - 1, "kind": "tensor", **facts}
 
 
 def dumps(message: dict) -> bytes:

@@ -13,7 +13,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from autograder.sandbox.capture import Generator, detach, equal, seed_torch
+from autograder.sandbox.capture import Generator, numbers, seed_torch
 from autograder.sandbox.output import captured_stdout
 from autograder.sandbox.runners.describe import kind_of, layer_summary, leaves_of, linear_layers
 
@@ -34,7 +34,7 @@ def run_linear_block(spec: dict, linear_block: Callable) -> dict:
             linears[0].bias.copy_(torch.tensor(spec["b"], dtype=torch.float32))
         block.eval()
         with torch.no_grad():
-            report["eval"] = block(torch.tensor(spec["X"], dtype=torch.float32)).to(torch.float64).numpy()
+            report["eval"] = numbers(block(torch.tensor(spec["X"], dtype=torch.float32)))
     return report
 
 
@@ -53,7 +53,8 @@ def run_classifier(spec: dict, classifier: Callable) -> dict:
         out = model(X)
         again = model(X)
     report["output_shape"] = list(out.shape)
-    report["eval_deterministic"] = bool(equal(out, again))
+    # Both outputs, compared by the judge (checks), never here: a comparison made in this process can be made to lie.
+    report["eval_outputs"] = [numbers(out), numbers(again)]
     return report
 
 
@@ -82,7 +83,7 @@ def run_digits(spec: dict, classifier: Callable, trainer: Callable) -> dict:
         model.eval()
         with torch.no_grad():
             logits = model(X_test.flatten(start_dim=1))
-    test_logits = detach(logits).to(torch.float64).numpy().copy() if isinstance(logits, torch.Tensor) else None
+    test_logits = numbers(logits) if isinstance(logits, torch.Tensor) else None
     return {"returned": history, "stdout": out.text(), "test_logits": test_logits}
 
 

@@ -91,7 +91,7 @@ def classifier(submission):
             module=MODULE,
         )
     check_architecture(report, 64, own_block(submission, _block_spec()))
-    if not report["eval_deterministic"]:
+    if not np.array_equal(*(np.asarray(out) for out in report["eval_outputs"])):  # compared here, in the judge
         fail("In eval mode the classifier should give the same output twice: is dropout switched off by model.eval()?", module=MODULE)
 
 

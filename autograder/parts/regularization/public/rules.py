@@ -148,7 +148,8 @@ def check_pure_and_differentiable(report: dict, shape: tuple[int, ...]) -> None:
 
 def check_pure(report: dict) -> None:
     """The calls leave the caller's x as it was."""
-    if report["x_changed"]:
+    x = np.asarray(report["x"])  # compared here, in the judge, from the plain numbers the child sent
+    if any(not np.array_equal(np.asarray(after), x) for after in report["inputs_after"]):
         fail(
             "Your dropout changed the tensor x it was given.",
             hint="build a new tensor (x * mask / (1 - p)) instead of assigning into x.",
