@@ -32,6 +32,11 @@ ISSUE_22 = [
     "torch_smuggled",
     "global_switches",
     "torch_function",
+    "placeholder_dropout_extremes",
+    "placeholder_dropout_random",
+    "placeholder_three_steps",
+    "placeholder_validation_modes",
+    "placeholder_verbose",
 ]
 
 
