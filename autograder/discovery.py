@@ -240,3 +240,21 @@ def discover(path: Path) -> Found:
     if path.is_dir():
         return _folder(path)
     return _file(path)
+
+
+def source_cells(path: Path, name: str, how: tuple[str, object]) -> list[str] | None:
+    """The code of part ``name`` as discovery found it at ``path``: a file's text as one item, or a notebook's code cells
+    (IPython's ``%`` and ``!`` lines left out); None when the file cannot be read. Nothing is run.
+
+    Example:
+        >>> source_cells(Path("x.ipynb"), "backprop", ("notebook", ["%matplotlib inline\\nx = 1", "y = 2"]))
+        ['x = 1', 'y = 2']
+    """
+    kind, payload = how
+    if kind == "file":
+        file = path if path.is_file() else path / str(payload or f"{name}.py")
+        try:
+            return [file.read_text(encoding="utf-8", errors="replace")]
+        except OSError:
+            return None
+    return ["\n".join(line for line in str(cell).splitlines() if not line.lstrip().startswith(("%", "!"))) for cell in payload or []]

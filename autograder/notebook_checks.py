@@ -25,6 +25,7 @@ import argparse
 import ast
 import json
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable
@@ -33,12 +34,14 @@ from pathlib import Path
 from autograder.checks import hints
 from autograder.course.parts import UnknownName, locate, part
 from autograder.errors import InputError
+from autograder.judge.dependencies import reach, student_calls
 from autograder.judge.local import CHECKING_VARIABLE
 from autograder.judge.results import GradeReport
 from autograder.outputs import Context, write_outputs
-from autograder.selfcheck import raises_not_implemented
+from autograder.selfcheck import raises_not_implemented, to_fix
 from autograder.session import GradingSession, checked_parts
 
+_DEFINITION = re.compile(r"^def\s+([A-Za-z_]\w*)\s*\(", re.MULTILINE)
 NOT_HERE = "check() runs in a notebook or a script; in a terminal, run: python -m autograder check"
 
 
@@ -69,17 +72,78 @@ def _definitions(cells: list[str]) -> dict[str, ast.FunctionDef]:
     return found
 
 
+def broken_cells(part_name: str, cells: list[str]) -> dict[int, tuple[str, ...]]:
+    """The cells that do not compile, each with the part's functions it defines that no later cell defines again (a
+    fixed cell run later replaces them, as in the kernel): index in ``cells`` -> those functions.
+
+    Example:
+        >>> broken_cells("backprop", ["def sigmoid(z)\\n    pass", "x = (", "def sgd_step(params, grads, lr): pass"])
+        {0: ('sigmoid',)}
+    """
+    graded = set(part(part_name).functions)
+    latest: dict[str, int | None] = {}  # function -> the broken cell that defines it last (None: a cell that compiles)
+    for index, cell in enumerate(cells):
+        if _syntax_error(cell) is None:
+            latest.update({name: None for name in _definitions([cell]) if name in graded})
+        else:
+            latest.update({name: index for name in _DEFINITION.findall(cell) if name in graded})
+    broken: dict[int, tuple[str, ...]] = {}
+    for name, index in latest.items():
+        if index is not None:
+            broken[index] = (*broken.get(index, ()), name)
+    return dict(sorted(broken.items()))
+
+
+def _syntax_error(cell: str) -> SyntaxError | None:
+    try:
+        ast.parse("\n".join(line for line in cell.splitlines() if not line.lstrip().startswith(("%", "!"))))
+    except SyntaxError as error:
+        return error
+    return None
+
+
+def broken_cell_line(cell: str, functions: tuple[str, ...]) -> str:
+    """One line for a cell that does not compile: which cell (its first line), the error and its line, what it defines.
+
+    Example: "The cell that begins `def sigmoid(z)` has a syntax error at its line 1 (expected ':'), so it did not run:
+    sigmoid is not checked until it does. Fix the cell and run it again."
+    """
+    error = _syntax_error(cell)
+    first = next((line.strip() for line in cell.splitlines() if line.strip()), "")
+    kind = "a syntax error" if type(error) is SyntaxError else f"an {type(error).__name__}"
+    where = f" at its line {error.lineno}" if error is not None and error.lineno else ""
+    reason = f" ({error.msg})" if error is not None and error.msg else ""
+    verb = "is" if len(functions) == 1 else "are"
+    return (
+        f"The cell that begins `{first[:60]}` has {kind}{where}{reason}, so it did not run: {', '.join(functions)} {verb} "
+        "not checked until it does. Fix the cell and run it again."
+    )
+
+
 def not_ready(part_name: str, functions: tuple[str, ...], cells: list[str]) -> list[str]:
-    """One line for each function asked about that the notebook has not defined, or whose body still raises
-    ``NotImplementedError``; empty when every one can be checked."""
+    """What keeps the functions asked about from being checked, one line each: a cell that does not compile and
+    defines one of them or a function one of them calls (said once per cell; a caller gets a line saying which it
+    uses), a function the notebook has not defined, one whose body still raises ``NotImplementedError``. Empty when
+    every one can be checked."""
     defined = _definitions(cells)
+    broken = broken_cells(part_name, cells)
+    lost = {name: index for index, named in broken.items() for name in named}
+    # who calls whom in the notebook's own code, among the calls the part's record declares (never a guess)
+    student = student_calls([cell for cell in cells if _syntax_error(cell) is None], part(part_name).functions)
+    shown: dict[int, None] = {}
     lines = []
     for function in functions:
-        if function not in defined:
+        uses = [name for name in reach(part_name, function) if name in lost and name in reach(part_name, function, student)]
+        if function in lost:
+            shown[lost[function]] = None
+        elif uses:
+            shown.update(dict.fromkeys(lost[name] for name in uses))
+            lines.append(f"{function}: not checked until that cell runs (it uses {', '.join(uses)})")
+        elif function not in defined:
             lines.append(f"{function}: not defined in this notebook yet (run the cell that defines it, then check again)")
         elif raises_not_implemented(defined[function]):
             lines.append(f"{function}: not started yet (it still raises NotImplementedError)")
-    return lines
+    return [broken_cell_line(cells[index], broken[index]) for index in sorted(shown)] + lines
 
 
 def _notebook(folder: Path, part_name: str, cells: list[str]) -> Path:
@@ -106,19 +170,22 @@ def run_checks(part_name: str, function: str | None, cells: list[str], out=None)
     waiting = not_ready(part_name, functions, cells)
     for line in waiting:
         print(line, file=out)
-    ready = tuple(name for name in functions if not any(line.startswith(f"{name}:") for line in waiting))
+    lost = {name for named in broken_cells(part_name, cells).values() for name in named}
+    ready = tuple(name for name in functions if name not in lost and not any(line.startswith(f"{name}:") for line in waiting))
     if not ready:
         return None
     only = tuple(f"{part_name}.{name}:" for name in ready)
+    # A cell that does not compile was said above, once; the checks run on the others (it would define nothing anyway).
+    compiled = [cell for cell in cells if _syntax_error(cell) is None]
     with tempfile.TemporaryDirectory(prefix="autograder-notebook-") as folder:
-        path = _notebook(Path(folder), part_name, cells)
+        path = _notebook(Path(folder), part_name, compiled)
         with GradingSession.public_checks() as session:
             report: GradeReport = session.grade(path, parts=(part_name,), only=only)
     passed = sum(test.passed for test in report.tests)
     what = ", ".join(ready)
     title = f"Public checks of {what}: {passed} of {len(report.tests)} pass"
     write_outputs(report, {"table": out}, Context(student=part_name, show_hidden=True, title=title, points=False))
-    failed = [name for name in ready if any(not t.passed and t.name.startswith(f"{part_name}.{name}:") for t in report.tests)]
+    failed = [target.partition(".")[2] for target in to_fix(report)]
     if failed and hints.available():
         print(f"Stuck? {' or '.join(f'hint({json.dumps(name)})' for name in failed)} gives a hint, one step at a time.", file=out)
     return passed == len(report.tests)

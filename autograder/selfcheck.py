@@ -27,9 +27,9 @@ from autograder import EXERCISES_DIR
 from autograder.checks import hints
 from autograder.course import environment
 from autograder.course.parts import NAMES, part
-from autograder.discovery import discover
+from autograder.discovery import discover, source_cells
 from autograder.errors import InputError
-from autograder.judge.results import GradeReport, TestResult
+from autograder.judge.results import NOT_GRADED, GradeReport, TestResult
 from autograder.outputs import Context, write_outputs
 from autograder.session import GradingSession, checked_parts
 
@@ -86,15 +86,8 @@ def raises_not_implemented(function: ast.FunctionDef) -> bool:
 
 def source_of(path: Path, name: str, how: tuple[str, object]) -> str | None:
     """The code of part ``name`` as discovery found it (a file's text, or a notebook's cells joined)."""
-    kind, payload = how
-    if kind == "file":
-        file = path if path.is_file() else path / (payload or f"{name}.py")
-        try:
-            return file.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return None
-    cells = [line for cell in payload or [] for line in str(cell).splitlines() if not line.lstrip().startswith(("%", "!"))]
-    return "\n".join(cells)
+    cells = source_cells(path, name, how)
+    return None if cells is None else "\n".join(cells)
 
 
 def part_status(path: Path, modules: dict[str, tuple[str, object]], parts: tuple[str, ...]) -> dict[str, str]:
@@ -118,6 +111,24 @@ def part_status(path: Path, modules: dict[str, tuple[str, object]], parts: tuple
         else:
             status[name] = "started"
     return status
+
+
+def to_fix(report: GradeReport) -> list[str]:
+    """The ``part.function`` names whose hints to offer, in the report's order: each that fails a check, or, where its
+    check's message points first to a function it calls that fails its own, that function; none for a file that could
+    not be loaded (its error is the thing to fix, not a function of it).
+
+    Example: with a wrong sigmoid, backward_pass's failures point to sigmoid, so this gives ``["backprop.sigmoid"]``.
+    """
+    unloaded = {test.name.partition(":")[0] for test in report.tests if test.message.startswith(NOT_GRADED)}
+    found: list[str] = []
+    for test in report.tests:
+        if test.passed or test.message.startswith(NOT_GRADED):
+            continue
+        module = test.name.partition(".")[0]
+        callees = report.fix_first.get(test.name)
+        found += [f"{module}.{callee}" for callee in callees] if callees else [test.name.partition(":")[0]]
+    return [name for name in dict.fromkeys(found) if name not in unloaded]
 
 
 def _version(package: str) -> str:
@@ -197,11 +208,13 @@ def main(args: argparse.Namespace) -> int:
             for name in parts
             if status[name] != "started"
         ]
-        full = GradeReport(tests=[*report.tests, *placeholders], notes=report.notes, seconds=report.seconds)
+        full = GradeReport(
+            tests=[*report.tests, *placeholders], notes=report.notes, seconds=report.seconds, load_errors=report.load_errors
+        )
         written = write_outputs(full, {"report": Path(args.report)}, context)
         print(f"report: {written['report']}")
-    failed = sorted({t.name.partition(":")[0] for t in report.tests if not t.passed})
-    if failed and hints.available():
-        print(f"\nStuck? python -m autograder hint {failed[0]} gives that function's hints, one step at a time.")
+    stuck = to_fix(report)
+    if stuck and hints.available():
+        print(f"\nStuck? python -m autograder hint {stuck[0]} gives that function's hints, one step at a time.")
     print(CAVEAT)
     return FAILED_EXIT if any(not t.passed for t in report.tests) else 0

@@ -29,7 +29,8 @@ from pathlib import Path
 from autograder import graders_present
 from autograder.course.config import Course
 from autograder.course.parts import NAMES
-from autograder.discovery import Found, discover
+from autograder.discovery import Found, discover, source_cells
+from autograder.judge import dependencies, loading
 from autograder.judge.client import Servers, Submission
 from autograder.judge.results import GradeReport, TestResult
 from autograder.judge.table import Suite, table, tables
@@ -147,6 +148,10 @@ class GradingSession:
         try:
             report = run_suite(submission, self.suite, select, on_result, course, only)
             report.needs_look = [*submission.needs_look, *flags]
+            # Feedback that follows from the whole grade: a file that could not be loaded is said once, and a test
+            # whose function calls a failing one points there first (points unchanged).
+            loading.apply(report, loading.load_errors(submission, found.where, hidden=self.hidden))
+            dependencies.apply(report, {name: source_cells(Path(path), name, how) for name, how in modules.items()})
         finally:
             submission.close()
         report.found = {name: where for name, where in found.where.items() if name in modules}

@@ -212,3 +212,17 @@ def test_a_known_mistake_whose_patch_no_longer_applies_stops_the_graders_loading
     assert process.returncode == 3 and "Traceback" not in process.stderr, process.stderr[-2000:]
     assert "training_loop.no_zero_grad" in process.stderr and "mistakes.py" in process.stderr
     assert process.stderr.startswith("error: the graders could not load:") and process.stderr.count("\n") == 1
+
+
+def test_each_parts_record_declares_the_calls_its_solution_makes():
+    """issue 23: who calls whom among a part's functions is declared once (``calls`` in part.toml) and stays true to
+    the solution, so that a failure pointed to a failing callee points where the code really goes."""
+    from autograder import SOLUTIONS_DIR
+    from autograder.course.parts import part
+    from autograder.judge.dependencies import student_calls
+
+    for name in NAMES:
+        record = part(name)
+        solution = student_calls([(SOLUTIONS_DIR / f"{name}.py").read_text()], record.functions)
+        declared = {function: set(record.calls.get(function, ())) for function in record.functions}
+        assert declared == solution, name

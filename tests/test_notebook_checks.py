@@ -118,3 +118,23 @@ def test_a_notebook_with_a_stub_or_a_wrong_name_gets_one_line(tmp_path):
     assert out["check-trainer"].strip() == "trainer: not started yet (it still raises NotImplementedError)"
     assert out["typo"].count("\n") == 1 and "neither a part" in out["typo"]
     assert out["other"].startswith("Hints are written per function; for backprop:")
+
+
+def test_a_cell_with_a_syntax_error_is_one_line_naming_it(tmp_path):
+    """issue 23: train_step's cell has a syntax error. Its check is one line naming the cell (its first line) and the
+    error's line, with no hint; the trainer, which uses train_step, waits for that cell instead of failing its check."""
+    part = "training_loop"
+    notebook = fill(plain_notebook(part), part)
+    cell = next(c for c in notebook["cells"] if c["id"] == "solution-train_step")
+    lines = "".join(cell["source"]).splitlines(keepends=True)
+    assert lines[0].startswith("def train_step(") and lines[0].rstrip().endswith(":")
+    cell["source"] = "".join([lines[0].rstrip()[:-1] + "\n", *lines[1:]])
+    out = execute(notebook, tmp_path)
+    said = "The cell that begins `def train_step(model: torch.nn.Module"
+    line = out["check-train_step"].strip()
+    assert line.count("\n") == 0 and line.startswith(said), out["check-train_step"]
+    assert "has a syntax error at its line 1 (expected ':')" in line and "train_step is not checked until it does" in line
+    assert "Stuck?" not in out["check-train_step"] and "Try this" not in out["check-train_step"]
+    trainer = out["check-trainer"].strip().splitlines()
+    assert len(trainer) == 2 and trainer[0].startswith(said), trainer
+    assert trainer[1] == "trainer: not checked until that cell runs (it uses train_step)"

@@ -18,6 +18,7 @@ A record (``part.toml``)::
 
     [functions.trainer]                              # each function the student writes, in order
     takes = ["model", "criterion", "optimizer", "trainloader", "validloader", "epochs=5"]
+    calls = []                                       # optional: the part's functions it calls (as the solution does)
     returns = "(train_loss, valid_loss): ..."
     curves = ["train_loss", "valid_loss"]            # a trainer's curves, and how they are returned
     form = "tuple"                                   # "list", "tuple" or "dict"
@@ -77,6 +78,8 @@ class Part:
         functions: each function students write, with its parameters (``name`` or ``name=default``).
         returns: what each function returns, in words.
         curves: for each trainer among ``functions``, the curves it returns.
+        calls: for each function that calls others of the part (as the solution does), the ones it calls directly:
+            a test of it that fails while one of them fails its own points there first (:mod:`autograder.judge.dependencies`).
         provided: functions the part's module gives students ready-made.
         libraries: the libraries of :data:`LIBRARIES` its module may import (all unless its record says fewer).
         folder: the part's folder.
@@ -92,6 +95,7 @@ class Part:
     summary: str = ""
     returns: dict[str, str] = field(default_factory=dict)
     curves: dict[str, Curves] = field(default_factory=dict)
+    calls: dict[str, tuple[str, ...]] = field(default_factory=dict)
     provided: tuple[str, ...] = ()
     libraries: tuple[str, ...] = tuple(LIBRARIES)
     folder: Path = PARTS_DIR
@@ -154,14 +158,16 @@ def read_record(folder: Path) -> Part:
     tables = data.get("functions")
     if not isinstance(tables, dict) or not tables:
         raise _problem(path, "[functions.NAME] tables are missing: one per function the student writes")
-    functions, returns, curves = {}, {}, {}
+    functions, returns, curves, calls = {}, {}, {}, {}
     for function, table in tables.items():
         where = f"functions.{function}"
         if not isinstance(table, dict) or not _NAME.match(function):
             raise _problem(path, f"{where} must be a table named after the function")
-        extra = sorted(set(table) - {"takes", "returns", "curves", "form"})
+        extra = sorted(set(table) - {"takes", "returns", "curves", "form", "calls"})
         if extra:
-            raise _problem(path, f"unknown key(s) {', '.join(extra)} in [{where}]; it takes takes, returns, curves, form")
+            raise _problem(path, f"unknown key(s) {', '.join(extra)} in [{where}]; it takes takes, returns, curves, form, calls")
+        if table.get("calls"):
+            calls[function] = _strings(table["calls"], path, f"{where}.calls")
         functions[function] = _strings(table.get("takes"), path, f"{where}.takes")
         returns[function] = str(table.get("returns", ""))
         if "curves" in table:
@@ -169,6 +175,10 @@ def read_record(folder: Path) -> Part:
             if form not in FORMS:
                 raise _problem(path, f"{where}.form must be one of {', '.join(FORMS)}")
             curves[function] = Curves(_strings(table["curves"], path, f"{where}.curves"), form)
+    for function, callees in calls.items():
+        strange = sorted(set(callees) - set(functions) | ({function} & set(callees)))
+        if strange:
+            raise _problem(path, f"functions.{function}.calls: {', '.join(strange)} is no other function of this part")
     libraries = _strings(data.get("libraries", list(LIBRARIES)), path, "libraries")
     strange = sorted(set(libraries) - set(LIBRARIES))
     if strange:
@@ -184,6 +194,7 @@ def read_record(folder: Path) -> Part:
         summary=data["summary"],
         returns=returns,
         curves=curves,
+        calls=calls,
         provided=_strings(data.get("provided", []), path, "provided"),
         libraries=tuple(name for name in LIBRARIES if name in libraries),
         folder=folder,

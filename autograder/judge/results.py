@@ -12,6 +12,7 @@ from xml.etree import ElementTree
 from autograder.course.parts import NAMES
 
 NOT_HANDED_IN = "not handed in"
+NOT_GRADED = "not graded: "  # how a test of a file that could not be loaded begins (the load error is said once, per file)
 
 
 @dataclass
@@ -41,7 +42,10 @@ class GradeReport:
     """Every graded test of one submission, and what the grader noted.
 
     ``found``: part -> the path, relative to the submission, its code was taken from (what
-    :mod:`autograder.discovery` found; a part not handed in has no entry).
+    :mod:`autograder.discovery` found; a part not handed in has no entry). ``load_errors``: part -> the one
+    message per file (or notebook cell) of it that could not be loaded, each said once; its tests' own messages
+    only refer to it (:mod:`autograder.judge.loading`). ``fix_first``: test name -> the functions it calls that fail
+    their own tests, pointed to first in its message (:mod:`autograder.judge.dependencies`).
     """
 
     tests: list[TestResult]
@@ -50,6 +54,14 @@ class GradeReport:
     found: dict[str, str] = field(default_factory=dict)
     # For the instructor: why this submission needs a human look although it was graded ("tampering: ...").
     needs_look: list[str] = field(default_factory=list)
+    load_errors: dict[str, list[str]] = field(default_factory=dict)
+    fix_first: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def load_messages(self) -> list[str]:
+        """Every load error, in the chapter's order of parts, each once."""
+        order = {module: index for index, module in enumerate(NAMES)}
+        return [m for module in sorted(self.load_errors, key=lambda m: order.get(m, len(order))) for m in self.load_errors[module]]
 
     @property
     def not_handed_in(self) -> list[str]:
@@ -78,7 +90,8 @@ class GradeReport:
         return {module: (round(p, 6), round(m, 6)) for module, (p, m) in parts.items()}
 
     def to_dict(self) -> dict:
-        """Plain data: the tests (each with ``handed_in``), notes, seconds, ``not_handed_in``, ``found`` and ``needs_look``."""
+        """Plain data: the tests (each with ``handed_in``), notes, seconds, ``not_handed_in``, ``found``, ``needs_look``,
+        ``load_errors`` and ``fix_first``."""
         return {
             "tests": [asdict(t) for t in self.tests],
             "notes": self.notes,
@@ -86,6 +99,8 @@ class GradeReport:
             "not_handed_in": self.not_handed_in,
             "found": dict(self.found),
             "needs_look": self.needs_look,
+            "load_errors": {module: list(messages) for module, messages in self.load_errors.items()},
+            "fix_first": {name: list(functions) for name, functions in self.fix_first.items()},
         }
 
     @classmethod
@@ -98,6 +113,8 @@ class GradeReport:
             float(data.get("seconds", 0.0)),
             dict(data.get("found", {})),
             [str(n) for n in data.get("needs_look", [])],
+            {str(k): [str(m) for m in v] for k, v in (data.get("load_errors") or {}).items()},
+            {str(k): [str(f) for f in v] for k, v in (data.get("fix_first") or {}).items()},
         )
 
 
@@ -143,10 +160,12 @@ def gradescope_json(report: GradeReport) -> dict:
                 "visibility": test.visibility,
             }
         )
+    output = "Passing every test here is full marks. Hidden tests show their name, points and a hint, not their inputs."
     return {
         "score": report.score,
         "execution_time": round(report.seconds, 3),
-        "output": "Passing every test here is full marks. Hidden tests show their name, points and a hint, not their inputs.",
+        # Gradescope shows this above the tests: a file that could not be loaded is said here once, its tests refer to it.
+        "output": "\n\n".join([output, *report.load_messages]),
         "tests": tests,
         "visibility": "visible",
         # Not Gradescope's: for the instructor's tools (gradebook, dashboard). Empty unless the submission needs a
@@ -199,7 +218,7 @@ def junit_xml(report: GradeReport) -> str:
             ElementTree.SubElement(case, "error", message="grader error").text = test.message
         elif not test.passed:
             ElementTree.SubElement(case, "failure", message=test.message.splitlines()[0] if test.message else "failed").text = test.message
-    ElementTree.SubElement(suite, "system-out").text = f"score {report.score:g} / {report.max_score:g}"
+    ElementTree.SubElement(suite, "system-out").text = "\n\n".join([f"score {report.score:g} / {report.max_score:g}", *report.load_messages])
     return ElementTree.tostring(suite, encoding="unicode")
 
 
@@ -218,8 +237,10 @@ def render_table(report: GradeReport, title: str | None = None, points: bool = T
         table.add_row(mark, test.name, *([f"{test.points:g}/{test.max_points:g}"] if points else []))
     console = Console(width=110, record=True, file=open(os.devnull, "w"), color_system=None)
     console.print(table)
+    for message in report.load_messages:  # once per file: its tests' rows above say the rest
+        console.print(f"\n[x] {message}", markup=False, highlight=False)
     for test in report.tests:
-        if not test.passed and test.handed_in:
+        if not test.passed and test.handed_in and not (test.module in report.load_errors and test.message.startswith(NOT_GRADED)):
             console.print(f"\n[x] {test.name}\n{test.message}", markup=False, highlight=False)
     found = [f"{part}: graded from {where}" for part, where in report.found.items() if where != f"{part}.py"]
     if found:  # the usual place goes without saying (reports/render.found_lines says the same)

@@ -159,9 +159,9 @@ def summary_markdown(report: GradeReport, hidden: bool) -> str:
             lines.append(f"| {module} | {points:g} / {most:g} |")
     failed = [test for test in report.tests if not test.passed]
     if failed:
-        lines += ["", "### Not passed yet", ""] + [
-            f"- **{test.name}**: {test.message.splitlines()[0] if test.message else ''}" for test in failed
-        ]
+        lines += ["", "### Not passed yet", ""]
+        lines += [f"- {message.splitlines()[0]}" for message in report.load_messages]  # a file that could not be loaded: once
+        lines += [f"- **{test.name}**: {test.message.splitlines()[0] if test.message else ''}" for test in failed]
     if report.grader_errors:
         lines += ["", f"**The grader itself failed on {len(report.grader_errors)} test(s): this score is not final.**"]
     return "\n".join(lines) + "\n"

@@ -111,8 +111,8 @@ def _test_view(test: TestResult, show_hidden: bool) -> dict:
 def report_view(report: GradeReport, student: str, show_hidden: bool = False, title: str = "Feedback") -> dict:
     """Everything the report templates draw, as plain data; each Markdown picture's ``file`` is its figure's name.
 
-    ``sections``: one per part with tests (the chapter's parts first, in order), each with its ``tests``
-    in the report's order; ``figures``: file name -> PNG bytes, numbered as Markdown shows them.
+    ``sections``: one per part with tests (the chapter's parts first, in order), each with its ``load_errors`` (the
+    files or cells of it that could not be loaded, each once) and its ``tests`` in the report's order; ``figures``: file name -> PNG bytes, numbered as Markdown shows them.
     """
     missing = set(report.not_handed_in)
     score_rows = [
@@ -135,6 +135,7 @@ def report_view(report: GradeReport, student: str, show_hidden: bool = False, ti
                     "title": part_title(module),
                     "in_chapter": module in NAMES,
                     "not_handed_in": module in missing,
+                    "load_errors": list(report.load_errors.get(module, [])),  # said once, above the tests that refer to it
                     "tests": tests,
                 }
             )
