@@ -173,10 +173,22 @@ def compare_run(
     record_curves(key, got, want)
     problems = _differences(got, want, student, reference, names or tuple(want), weights)
     if problems:
-        message = "Run on the grader's own model and data, your trainer does not match the reference in " + "; ".join(problems) + "."
+        setting = _setting(scenario.spec)
+        message = f"Run on the grader's own model and data{setting}, your trainer does not match the reference in " + "; ".join(problems) + "."
         message += explain(diagnoses.diagnose_scenario(key, scenario, student, same_run(target, names), elsewhere(submission)))
         fail(message, hint=hint, module=module)
     return student
+
+
+# The losses of the scenarios that vary what the chapter always gives (MSE or BCE, and SGD or Adam without momentum).
+OTHER_LOSSES = ("l1", "bce_weighted")
+
+
+def _setting(spec: dict) -> str:
+    """Words for a scenario whose loss or optimizer is not the chapter's ("" for the others): the trainer must use those it is given."""
+    if spec.get("criterion") in OTHER_LOSSES or spec.get("optimizer", {}).get("momentum"):
+        return " with another loss and optimizer than the chapter's (use the criterion and the optimizer you are given)"
+    return ""
 
 
 def _differences(got: dict, want: dict, student: dict, reference: dict, names: tuple[str, ...], weights: bool) -> list[str]:

@@ -136,5 +136,7 @@ SMALL = {"hidden": 4, "seed": 7}
 DROPOUT = {"hidden": 6, "seed": 8, "dropout": 0.4, "handed_over": "eval"}
 SGD = {"name": "sgd", "lr": 0.05}
 ADAM = {"name": "adam", "lr": 0.02}
+# Neither the chapter's optimizer nor its loss: a trainer must use the optimizer and the criterion it is given.
+MOMENTUM = {"name": "sgd", "lr": 0.03, "momentum": 0.9}
 # Scripted validation: targets 0 make the judge's scripted outputs give exactly the scripted losses.
 ZEROS = {"valid_targets": "zeros"}

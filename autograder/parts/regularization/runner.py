@@ -102,10 +102,14 @@ def run_network(spec: dict, network: Callable) -> dict:
     ``output_size == hidden_size``): then each output element shows directly
     whether its hidden unit was dropped (it equals the offset) or kept (it
     equals activation / (1 - p) + offset), whatever way the mask was drawn.
+
+    A spec with ``outputs`` other than ``hidden`` asks for the sizes only: the layers' shapes and the
+    shape of the output in eval mode (``eval_shape``).
     """
     inputs, hidden, p = spec["inputs"], spec["hidden"], spec["p"]
+    outputs = spec.get("outputs", hidden)
     seed_torch(spec["seed"])
-    model = network(inputs, hidden, hidden, p=p)
+    model = network(inputs, hidden, outputs, p=p)
     report: dict[str, Any] = {"kind": kind_of(model), "is_module": isinstance(model, nn.Module)}
     if not isinstance(model, nn.Module):
         return report
@@ -115,6 +119,11 @@ def run_network(spec: dict, network: Callable) -> dict:
     linears = linear_layers(leaves)
     report["linear_shapes"] = [list(layer.weight.shape) for layer in linears]
     if len(linears) != 2:
+        return report
+    if outputs != hidden:
+        model.eval()
+        with torch.no_grad():
+            report["eval_shape"] = list(model(X).shape)
         return report
     first, last = linears
     with torch.no_grad():

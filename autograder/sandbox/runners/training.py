@@ -74,14 +74,21 @@ def run_train_step(spec: dict, train_step: Callable) -> dict:
     with ``spec["fresh"]`` the weights that one call gives from the same starting weights on a fresh copy
     of the model and optimizer (``fresh``): with plain SGD, a train_step that zeroes the gradients gives the
     same step in the chain as on the fresh copy, whatever loss it computes.
+
+    With ``spec["warm"]`` the optimizer arrives with state: the judge has taken one step of its own (on the
+    last batch of the data) and cleared the gradients, so a single call shows momentum or Adam's moments.
     """
     X_train, y_train, _, _ = build_data(spec["data"])
     model = build_model(spec["model"], X_train.shape[1])
-    tracker = Tracker(model)
     optimizer = build_optimizer(spec["optimizer"], model)
-    tracker.watch_optimizer(optimizer)
     criterion = build_criterion(spec["criterion"])
     batch = spec["data"]["batch_size"]
+    if spec.get("warm"):
+        criterion(model(X_train[-batch:]).flatten(), y_train[-batch:]).backward()
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+    tracker = Tracker(model)
+    tracker.watch_optimizer(optimizer)
     returned, kinds, params, grads_left, fresh = [], [], [], [], []
     with captured_stdout() as out:
         for start in range(0, spec["steps"] * batch, batch):

@@ -15,7 +15,7 @@ from autograder.graders.common import cases, cases_after, explain
 from autograder.graders.diagnoses import diagnose_call
 from autograder.judge import values
 from autograder.judge.grading import GradingFailure, fail, record, result_of
-from autograder.parts.backprop.public.rules import check_sigmoid_far_out
+from autograder.parts.backprop.public.rules import check_sigmoid_far_out, expit
 from autograder.parts.backprop.runner import SCALAR_FUNCTIONS
 
 MODULE = "backprop"
@@ -101,10 +101,62 @@ def sigmoid(submission):
             module=MODULE,
         )
     check_sigmoid_far_out(submission, FAR_OUT)
+    sigmoid_precision(submission)
 
 
 # Far beyond |z| = 709, where e^z / (1 + e^z) is nan (the rule: autograder/checks/backprop_rules.py).
 FAR_OUT = np.array([-1000.0, -745.0, -710.0, -500.0, 500.0, 710.0, 745.0, 1000.0])
+
+# A sigmoid computed in float32 is within about 1e-7 of the truth, so every comparison above (relative 1e-6) passes it;
+# but it returns np.float32 for a float, and from z = 17 on it gives exactly 1.0. The docstring promises a float (a
+# Python float, or NumPy's float64, its subclass), so these are judged in float64's terms: the type first, then the
+# values up to |z| = 40 on the side where they are small, 1 - sigmoid(z) for z > 0 and sigmoid(z) for z < 0, each
+# relatively (1e-6) down to a floor of a few roundings of float64 next to 1. Below that floor no float64 sigmoid can
+# go (1 / (1 + e^-40) is 1.0 exactly, and the tanh form gives 0.0 at z = -40); float32 misses it by 1e-8 and more.
+PRECISE_Z = np.array([-40.0, -30.0, -20.0, -17.0, -8.0, 8.0, 17.0, 20.0, 30.0, 40.0])
+PRECISION_FLOOR = 4 * float(np.finfo(np.float64).eps)  # 8.9e-16
+FLOAT64_HINT = (
+    "compute in float64: 1 / (1 + np.exp(-z)) on a Python float or a float64 array is; converting z to float32 "
+    "(np.float32, dtype=np.float32) keeps about 7 digits, and sigmoid(z) rounds to exactly 1.0 from z = 17 on."
+)
+
+
+def short_float(value: object) -> str | None:
+    """The dtype of a result held in fewer bits than float64 (float32, float16), else None."""
+    dtype = getattr(value, "dtype", None)
+    if isinstance(dtype, np.dtype) and np.issubdtype(dtype, np.floating) and dtype.itemsize < 8:
+        return str(dtype)
+    return None
+
+
+def sigmoid_precision(submission) -> None:
+    """A float in gives a float64 out, an array a float64 array, and far from 0 the small side is right to float64."""
+    for z, what in ((2.0, "sigmoid(2.0)"), (np.linspace(-4.0, 4.0, 12).reshape(3, 4), "sigmoid of a float64 array")):
+        reply = result_of(submission.call("backprop.sigmoid", z), "backprop.sigmoid")["result"]
+        short = short_float(reply)
+        if short:
+            fail(
+                f"{what} returned {short} values: for a float the docstring asks for a float (Python's float, or NumPy's "
+                "float64), and for a float64 array a float64 array; a sigmoid in float32 loses the digits of 1 - sigmoid(z) "
+                "far from 0.",
+                hint=FLOAT64_HINT,
+                module=MODULE,
+            )
+    reply = result_of(submission.call("backprop.sigmoid", PRECISE_Z), "backprop.sigmoid")["result"]
+    got = values.array(reply, "sigmoid of an array of |z| up to 40", PRECISE_Z.shape)
+    small_want = expit(-np.abs(PRECISE_Z))  # sigmoid(z) for z < 0, 1 - sigmoid(z) for z > 0, without rounding at 1
+    small_got = np.where(PRECISE_Z > 0, 1.0 - got, got)
+    wrong = np.flatnonzero(~(np.abs(small_got - small_want) <= 1e-6 * small_want + PRECISION_FLOOR))
+    if wrong.size:
+        i = wrong[0]
+        z = PRECISE_Z[i]
+        side = "1 - sigmoid" if z > 0 else "sigmoid"
+        fail(
+            f"Far from 0 your sigmoid is not precise to float64: sigmoid({z:g}) gave {got[i]:.17g}, so {side}({z:g}) = "
+            f"{small_got[i]:.6g}, but it is {small_want[i]:.6g}.",
+            hint=FLOAT64_HINT,
+            module=MODULE,
+        )
 
 
 # ------------------------------------------------------------------ forward_pass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from autograder.sandbox.specs import ADAM, DROPOUT, SGD, SMALL, ZEROS, Scenario, regression, trainer, with_variants
+from autograder.sandbox.specs import ADAM, DROPOUT, MOMENTUM, SGD, SMALL, ZEROS, Scenario, regression, trainer, with_variants
 
 # Validation losses that the judge's model reports in scripted scenarios (exact squares, so MSE gives them exactly).
 SCRIPT_STOP_AT_6 = [9.0, 4.0, 1.0, 2.25, 4.0, 6.25, 9.0, 12.25, 16.0, 20.25]
@@ -24,6 +24,10 @@ _SCRIPTED_DATA = regression(8, 4, n_valid=6, valid_batch=2, **ZEROS)
 
 SCENARIOS: dict[str, Scenario] = {
     "early_stopping.real": trainer(_ES, regression(12, 4, n_valid=7, valid_batch=2, seed=13), DROPOUT, ADAM, {"epochs": 4, "patience": 10}),
+    # An L1 loss and SGD with momentum: a loss written by hand (an MSE) instead of the criterion shows here.
+    "early_stopping.l1": trainer(
+        _ES, regression(12, 4, n_valid=7, valid_batch=2, seed=16), SMALL, MOMENTUM, {"epochs": 4, "patience": 10}, criterion="l1"
+    ),
     "early_stopping.stop_at_6": trainer(_ES, _SCRIPTED_DATA, SMALL, SGD, {"epochs": 10, "patience": 3}, script=SCRIPT_STOP_AT_6),
     "early_stopping.reset": trainer(_ES, _SCRIPTED_DATA, SMALL, SGD, {"epochs": 10, "patience": 3}, script=SCRIPT_RESET_STOP_AT_8),
     "early_stopping.plateau": trainer(_ES, _SCRIPTED_DATA, SMALL, SGD, {"epochs": 6, "patience": 2}, script=SCRIPT_PLATEAU),

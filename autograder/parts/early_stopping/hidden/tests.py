@@ -37,7 +37,10 @@ TESTS = [
         f"{FAMILIES}:curves",
         hidden=False,
         scenario="early_stopping.real",
-        args={"hint": "train and validate exactly as in part 3, then apply the stopping rule."},
+        args={
+            "also": ("early_stopping.l1",),  # with the criterion and optimizer it is given, not the chapter's
+            "hint": "train and validate exactly as in part 3, then apply the stopping rule.",
+        },
     ),
     *hygiene("trainer", "early_stopping.real", {"validates_in_eval": 0.5, "trains_in_train": 0.5, "no_graph": 0.5, "no_updates": 0.5}, TRAINS),
 ]

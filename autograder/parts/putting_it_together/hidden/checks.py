@@ -8,7 +8,7 @@ import numpy as np
 
 from autograder.graders import common
 from autograder.judge import values
-from autograder.judge.grading import fail, record, result_of
+from autograder.judge.grading import GradingFailure, fail, record, result_of
 from autograder.parts.putting_it_together.public.rules import check_architecture, own_block
 from autograder.sandbox.data import digits_data
 
@@ -77,22 +77,37 @@ def linear_block_output(submission):
         )
 
 
+# The chapter's 8x8 images (64 inputs), then other sizes: a classifier must build its first block from input_size, not
+# from the 64 of the chapter's images.
+CLASSIFIER_INPUTS = (64, 30, 100)
+
+
 def classifier(submission):
-    X = np.random.default_rng(22).uniform(0, 1, size=(5, 64))
-    report = result_of(
-        submission.scenario("classifier", ["putting_it_together.classifier"], {"seed": 0, "inputs": 64, "X": X}),
-        "putting_it_together.classifier",
-    )
-    if not report.get("is_module"):
-        fail("classifier(input_size) should return an nn.Module.", module=MODULE)
-    if report["output_shape"] != [5, 1]:
-        fail(
-            f"classifier(64) maps a batch of 5 flattened images to shape {tuple(report['output_shape'])}; it should be (5, 1): one logit each.",
-            module=MODULE,
-        )
-    check_architecture(report, 64, own_block(submission, _block_spec()))
-    if not np.array_equal(*(np.asarray(out) for out in report["eval_outputs"])):  # compared here, in the judge
-        fail("In eval mode the classifier should give the same output twice: is dropout switched off by model.eval()?", module=MODULE)
+    block = own_block(submission, _block_spec())
+    for inputs in CLASSIFIER_INPUTS:
+        X = np.random.default_rng(22).uniform(0, 1, size=(5, inputs))
+        outcome = submission.scenario("classifier", ["putting_it_together.classifier"], {"seed": 0, "inputs": inputs, "X": X})
+        if inputs != 64 and not outcome.ok:
+            try:
+                result_of(outcome, "putting_it_together.classifier")
+            except GradingFailure as error:
+                fail(
+                    f"classifier({inputs}), given a batch of 5 inputs of {inputs} features each, failed: {error}",
+                    hint="build the first block from the argument, linear_block(input_size, 32), not from the chapter's 64.",
+                    module=MODULE,
+                )
+        report = result_of(outcome, "putting_it_together.classifier")
+        if not report.get("is_module"):
+            fail("classifier(input_size) should return an nn.Module.", module=MODULE)
+        if report["output_shape"] != [5, 1]:
+            fail(
+                f"classifier({inputs}) maps a batch of 5 flattened images to shape {tuple(report['output_shape'])}; it should be (5, 1): "
+                "one logit each.",
+                module=MODULE,
+            )
+        check_architecture(report, inputs, block)
+        if not np.array_equal(*(np.asarray(out) for out in report["eval_outputs"])):  # compared here, in the judge
+            fail("In eval mode the classifier should give the same output twice: is dropout switched off by model.eval()?", module=MODULE)
 
 
 STOP_MESSAGE = re.compile(r"stopped early at epoch (\d+)\D+?(\d+) consecutive", re.IGNORECASE)

@@ -43,6 +43,16 @@ SCENARIOS: dict[str, Scenario] = {
         {"epochs": 3, "patience": 10},
         criterion="bce",
     ),
+    # BCE with a weight on class 1, and SGD with momentum (every other scenario trains with Adam): a loss written by hand
+    # (F.binary_cross_entropy_with_logits) instead of the criterion, or an optimizer of the trainer's own, shows here.
+    "putting_it_together.weighted": trainer(
+        _PIT,
+        images(16, 4, 6, 3, seed=9),
+        {"hidden": 6, "seed": 14, "dropout": 0.3, "activation": "leaky_relu"},
+        {"name": "sgd", "lr": 0.1, "momentum": 0.9},
+        {"epochs": 3, "patience": 10},
+        criterion="bce_weighted",
+    ),
     "putting_it_together.stop_at_9": _scripted(6, 10, 10, 3, SCRIPT_BCE_STOP_AT_9),
     "putting_it_together.stop_at_4": _scripted(7, 11, 7, 3, SCRIPT_BCE_STOP_AT_4),
     "putting_it_together.patience_2": _scripted(8, 12, 8, 2, SCRIPT_BCE_PATIENCE_2_STOP_AT_6),

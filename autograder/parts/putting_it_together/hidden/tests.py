@@ -23,7 +23,7 @@ TESTS = [
         hidden=False,
         scenario="putting_it_together.curves",
         args={
-            "also": UNEVEN,
+            "also": (*UNEVEN, "putting_it_together.weighted"),  # then with the criterion and optimizer it is given, not the chapter's
             "names": ("train_loss", "valid_loss"),
             "hint": "flatten each batch with X.flatten(start_dim=1), y_hat = model(X).flatten(), loss = criterion(y_hat, y.float()); "
             "the epoch's loss is the sum of its batch losses / len(loader).",

@@ -12,25 +12,28 @@ import torch
 
 from autograder.graders.common import probe
 from autograder.judge import values
-from autograder.judge.grading import fail, record
+from autograder.judge.grading import GradingFailure, fail, record
 from autograder.parts.regularization.public import rules
 from autograder.parts.regularization.runner import weight_decay_step
 from autograder.sandbox.models import build_l2_model
 
 MODULE = "regularization"
 SHAPE = [200, 100]  # 20,000 elements: the zero fraction's standard deviation is at most 0.0036
+# x of another number of dimensions (20,000 elements too): "a tensor of any shape", not only (rows, columns).
+CUBE = [20, 25, 40]
 
 
-def dropout_report(submission, p: float, training: bool = True) -> dict:
-    spec = {"data_seed": 3, "shape": SHAPE, "p": p, "training": training, "seed": 17}
-    report = probe(submission, f"dropout:{p}:{training}", "dropout", ["regularization.dropout"], spec)
+def dropout_report(submission, p: float, training: bool = True, shape: list[int] = SHAPE) -> dict:
+    spec = {"data_seed": 3, "shape": shape, "p": p, "training": training, "seed": 17}
+    key = f"dropout:{p}:{training}" + ("" if shape == SHAPE else f":{shape}")
+    report = probe(submission, key, "dropout", ["regularization.dropout"], spec)
     if "first" not in report:
         fail(f"dropout(x, p={p}) should return a tensor shaped like x; it returned {report['kind']}.", module=MODULE)
     return report
 
 
-def dropout_output(report: dict, key: str = "first") -> np.ndarray:
-    return values.array(report[key], "dropout's output", tuple(SHAPE))
+def dropout_output(report: dict, key: str = "first", shape: list[int] = SHAPE) -> np.ndarray:
+    return values.array(report[key], "dropout's output", tuple(shape))
 
 
 def record_dropout(report: dict, p: float) -> None:
@@ -45,6 +48,15 @@ def dropout_fraction(submission):
         out = dropout_output(report)
         rules.check_shared_mask(out == 0, p)
         rules.check_fraction(out, p)
+    try:
+        out = dropout_output(dropout_report(submission, 0.3, shape=CUBE), shape=CUBE)
+    except GradingFailure as error:
+        fail(
+            f"On an x with three dimensions (dropout takes a tensor of any shape), your dropout fails: {error}",
+            hint="draw the mask shaped like x itself, torch.rand_like(x) or torch.rand(x.shape), not from x.shape[0] and x.shape[1].",
+            module=MODULE,
+        )
+    rules.check_fraction(out, 0.3)
 
 
 def dropout_scale(submission):
@@ -147,8 +159,17 @@ def network_report(submission) -> tuple[dict, dict, np.ndarray]:
     return report, spec, rules.check_network_report(report, spec)
 
 
+# Other sizes than network_spec's, where output_size differs from hidden_size (there, to read each hidden unit in the
+# output, it equals it): a network whose output layer is Linear(hidden_size, hidden_size) shows only here.
+SIZES = {"inputs": 4, "hidden": 7, "outputs": 2, "p": 0.2, "seed": 6, "X": np.random.default_rng(24).normal(size=(9, 4))}
+
+
 def network_structure(submission):
     rules.check_network_structure(*network_report(submission))
+    report = probe(submission, "network:sizes", "network", ["regularization.network"], SIZES)
+    rules.check_network_sizes(report, SIZES)
+    if report.get("eval_shape") != [len(SIZES["X"]), SIZES["outputs"]]:
+        fail("network(input_size, hidden_size, output_size, p) should map (batch, input_size) to (batch, output_size).", module=MODULE)
 
 
 def network_eval(submission):

@@ -247,15 +247,20 @@ def check_penalty_step(report: dict, want: dict[str, np.ndarray]) -> None:
 
 def check_network_report(report: dict, spec: dict) -> np.ndarray:
     """A module with the two nn.Linear layers asked for; returns the hidden activations sigmoid(X W1^T + b1)."""
+    check_network_sizes(report, spec)
+    return 1 / (1 + np.exp(-(spec["X"] @ spec["W1"].T + spec["b1"])))
+
+
+def check_network_sizes(report: dict, spec: dict) -> None:
+    """A module whose two nn.Linear layers are (inputs -> hidden) and (hidden -> outputs, which defaults to hidden)."""
     if not report.get("is_module"):
         fail(f"network(...) should return an nn.Module; it returned {report['kind']}.", module=MODULE)
-    if report["linear_shapes"] != [[spec["hidden"], spec["inputs"]], [spec["hidden"], spec["hidden"]]]:
+    if report["linear_shapes"] != [[spec["hidden"], spec["inputs"]], [spec.get("outputs", spec["hidden"]), spec["hidden"]]]:
         fail(
             "network(input_size, hidden_size, output_size, p) should hold exactly two nn.Linear layers: "
             "Linear(input_size, hidden_size), then Linear(hidden_size, output_size).",
             module=MODULE,
         )
-    return 1 / (1 + np.exp(-(spec["X"] @ spec["W1"].T + spec["b1"])))
 
 
 def check_network_structure(report: dict, spec: dict, activation: np.ndarray) -> None:

@@ -46,14 +46,14 @@ def _zeroes_gradients(student: dict) -> bool:
         return False
 
 
-def _check_steps(submission, book, key: str, hint: str) -> dict:
+def _check_steps(submission, book, key: str, hint: str, setting: str = "") -> dict:
     student = common.run_student(submission, key)
     reference = book.result(key)
     if not _steps_match(student, reference):
         steps = len(reference["returned"])
         cause = diagnose_scenario(key, scenarios()[key], student, _same_steps_and_grads, common.elsewhere(submission))
         fail(
-            f"After {steps} call{'s' if steps > 1 else ''} of train_step on the grader's model, the returned loss or the "
+            f"After {steps} call{'s' if steps > 1 else ''} of train_step on the grader's model{setting}, the returned loss or the "
             "weights differ from the reference's." + common.explain(cause),
             hint=hint,
             module=MODULE,
@@ -61,8 +61,23 @@ def _check_steps(submission, book, key: str, hint: str) -> dict:
     return student
 
 
-def steps(submission, book, scenario, hint):
-    _check_steps(submission, book, scenario, hint)
+def _setting(key: str) -> str:
+    """In words, what scenario ``key`` hands train_step that the chapter's SGD(lr=0.1) and MSE loss do not."""
+    spec = scenarios()[key].spec
+    if spec["criterion"] != "mse":
+        return " with another loss than MSE as the criterion: compute the loss with the criterion you are given"
+    if spec["optimizer"] != {"name": "sgd", "lr": 0.1}:
+        return (
+            " with another optimizer than the chapter's SGD(lr=0.1) (Adam, or SGD with momentum, at other rates): "
+            "let the optimizer you are given take the step"
+        )
+    return ""
+
+
+def steps(submission, book, scenario, hint, also=()):
+    """train_step's calls in ``scenario``, then in each of ``also`` (other optimizers and losses), match the reference's."""
+    for key in (scenario, *also):
+        _check_steps(submission, book, key, hint, _setting(key))
 
 
 def zeroed_steps(submission, book, scenario, hint):

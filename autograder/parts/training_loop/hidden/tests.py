@@ -21,7 +21,11 @@ TESTS = [
         2,
         "steps",
         scenario="train_step.one",
-        args={"hint": "zero_grad, y_hat = model(X).flatten(), loss = criterion(y_hat, y), loss.backward(), optimizer.step()."},
+        args={
+            # The chapter's SGD(lr=0.1) and MSE, then Adam, SGD with momentum and an L1 loss: the optimizer and the criterion given.
+            "also": ("train_step.adam", "train_step.momentum", "train_step.l1"),
+            "hint": "zero_grad, y_hat = model(X).flatten(), loss = criterion(y_hat, y), loss.backward(), optimizer.step().",
+        },
     ),
     Test(
         "test_train_step_three",
@@ -49,7 +53,10 @@ TESTS = [
         3,
         CURVES,
         scenario="training_loop.even",
-        args={"hint": "for each batch call train_step; per epoch append sum of batch losses / len(dataloader)."},
+        args={
+            "also": ("training_loop.l1",),  # with the criterion and optimizer it is given, not the chapter's
+            "hint": "for each batch call train_step; per epoch append sum of batch losses / len(dataloader).",
+        },
     ),
     Test(
         "test_trainer_uneven",

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from autograder.sandbox.specs import ADAM, DROPOUT, SGD, SMALL, Scenario, regression, trainer, with_variants
+from autograder.sandbox.specs import ADAM, DROPOUT, MOMENTUM, SGD, SMALL, Scenario, regression, trainer, with_variants
 
 SCENARIOS: dict[str, Scenario] = {
     "validation.plain": trainer("validation.trainer", regression(12, 4, n_valid=7, valid_batch=2), SMALL, SGD, {"epochs": 4}),
     "validation.dropout": trainer("validation.trainer", regression(12, 4, n_valid=7, valid_batch=2, seed=12), DROPOUT, ADAM, {"epochs": 4}),
+    # An L1 loss and SGD with momentum: a validation loss written by hand (an MSE) instead of the criterion shows here.
+    "validation.l1": trainer(
+        "validation.trainer", regression(12, 4, n_valid=7, valid_batch=2, seed=15), SMALL, MOMENTUM, {"epochs": 4}, criterion="l1"
+    ),
 }
 # What the validation-hygiene tests compare each run with: other validation samples, and probe models.
 SCENARIOS = with_variants(SCENARIOS, "validation.plain", "validation.dropout")

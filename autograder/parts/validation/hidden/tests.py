@@ -16,7 +16,10 @@ TESTS = [
         f"{FAMILIES}:curves",
         hidden=False,
         scenario="validation.plain",
-        args={"hint": "after each epoch's training, average the validation batch losses over len(validloader)."},
+        args={
+            "also": ("validation.l1",),  # with the criterion and optimizer it is given, not the chapter's
+            "hint": "after each epoch's training, average the validation batch losses over len(validloader).",
+        },
     ),
     Test(
         "test_modes",

@@ -1,0 +1,23 @@
+import torch
+
+
+def train_step(model, criterion, optimizer, X, y):
+    optimizer.zero_grad()
+    y_hat = model(X).flatten()
+    loss = criterion(y_hat, y)
+    loss.backward()
+    # the gradient descent step of the chapter, written out: w <- w - lr * dL/dw
+    with torch.no_grad():
+        for parameter in model.parameters():
+            parameter -= 0.1 * parameter.grad
+    return loss.item()
+
+
+def trainer(model, criterion, optimizer, dataloader, epochs=5):
+    train_loss = []
+    for _ in range(epochs):
+        batch_losses = 0.0
+        for X, y in dataloader:
+            batch_losses += train_step(model, criterion, optimizer, X, y)
+        train_loss.append(batch_losses / len(dataloader))
+    return train_loss
