@@ -17,6 +17,13 @@ taken from ``solutions/``) and ``expected.json``::
      "fails": ["exact test names, as in results.json, that must fail"],   # [] for a variant
      "feedback": "a phrase the failed tests' feedback must contain"}       # mistakes only
 
+A mistake entry also says which diagnosis it should get, ``"diagnosis"``: the
+key ``"<module>.<key>"`` of its own known mistake (``hidden/mistakes.py``), the
+exact words of another diagnosis the graders record (part 5's dropout scale), or
+null when no known mistake is what the student did. :func:`diagnosis_precision`
+measures, over a graded corpus, how often a named diagnosis is the entry's own
+(precision) and how often an entry with one gets it (recall).
+
 A placeholder entry names, instead of a feedback phrase, the functions it
 stands in for: ``"zero": ["backprop.sigmoid", ...]``; every test of those
 functions must fail (score 0), and ``fails`` adds any test of another function
@@ -59,6 +66,7 @@ class Entry:
     equivalent: str = ""
     modules: list[str] = field(default_factory=list)
     zero: list[str] = field(default_factory=list)  # placeholders: the functions ("module.function") they stand in for
+    diagnosis: str | None = None  # mistakes: the diagnosis it should get ("module.key" of a known mistake, or its words); None: none known
 
     @property
     def key(self) -> str:
@@ -86,6 +94,7 @@ def load_entries(kinds: tuple[str, ...] = KINDS) -> list[Entry]:
                     equivalent=expected.get("equivalent", ""),
                     modules=[f.stem for f in files],
                     zero=list(expected.get("zero", [])),
+                    diagnosis=expected.get("diagnosis"),
                 )
             )
     return entries
@@ -208,6 +217,78 @@ def other_diagnoses(entry: Entry, results: dict, failed: set[str]) -> list[str]:
     return found
 
 
+# ------------------------------------------------------------------ diagnosis precision (issue 23)
+
+# At least this share of the diagnoses named (hidden graders, public checks) must be the mistake the code contains.
+PRECISION = 0.98
+
+
+def diagnosis_words(label: str | None) -> str | None:
+    """An entry's ``diagnosis`` in the graders' words: a known mistake's ``says`` for "module.key", else the label itself."""
+    if label is None:
+        return None
+    from autograder.graders.material import mistakes
+
+    module, _, key = label.partition(".")
+    found = [m.says for m in mistakes() if m.module == module and m.key == key]
+    return found[0] if found else label
+
+
+def recorded_diagnoses(report: dict) -> list[str]:
+    """Every diagnosis the failed tests of a graded report name (the "diagnosis" details the graders record), once each."""
+    found: list[str] = []
+    for test in report["tests"]:
+        if test.get("passed"):
+            continue
+        for detail in test.get("details") or []:
+            if isinstance(detail, dict) and detail.get("kind") == "diagnosis" and detail.get("says") not in found:
+                found.append(str(detail["says"]))
+    return found
+
+
+def diagnosis_precision(named: dict[str, list[str]], entries: list[Entry]) -> dict:
+    """Precision and recall of the diagnoses named for the mistakes corpus.
+
+    ``named`` maps each entry's name to the diagnoses its failed tests name (each once). A named diagnosis is
+    right when it is the entry's own (several named together as candidates: when the entry's is among them).
+    Precision: right named diagnoses / all named; recall: entries whose own diagnosis is named / entries that
+    have one. ``wrong`` lists each wrong naming as (entry, words).
+    """
+    right, wrong, hit, labelled = 0, [], [], 0
+    for entry in entries:
+        own = diagnosis_words(entry.diagnosis)
+        labelled += own is not None
+        said = named.get(entry.name, [])
+        good = [words for words in said if own is not None and _plain(own) in _plain(words)]
+        right += len(good)
+        wrong += [(entry.name, words) for words in said if words not in good]
+        if good:
+            hit.append(entry.name)
+    total = right + len(wrong)
+    return {
+        "named": total,
+        "right": right,
+        "wrong": wrong,
+        "precision": right / total if total else 1.0,
+        "labelled": labelled,
+        "recalled": len(hit),
+        "recall": len(hit) / labelled if labelled else 1.0,
+        "missed": sorted(e.name for e in entries if e.diagnosis is not None and e.name not in hit),
+    }
+
+
+def print_precision(result: dict, who: str) -> None:
+    print(
+        f"{who}: diagnosis precision {100 * result['precision']:.1f} % ({result['right']} of {result['named']} named diagnoses "
+        f"are the entry's own); recall {100 * result['recall']:.1f} % ({result['recalled']} of {result['labelled']} entries "
+        f"with a known diagnosis get it)"
+    )
+    for name, words in result["wrong"]:
+        print(f"      wrong: {name}: {words[:120]}")
+    if result["missed"]:
+        print(f"      not named: {', '.join(result['missed'])}")
+
+
 def main(argv: list[str] | None = None) -> int:
     import argparse
     import tempfile
@@ -226,8 +307,10 @@ def main(argv: list[str] | None = None) -> int:
             print(process.stdout[-3000:], process.stderr[-3000:])
             return 1
         bad = 0
+        named = {}
         for entry in entries:
             results, report = read_results(out, entry)
+            named[entry.name] = recorded_diagnoses(report)
             found = problems(entry, results, report)
             bad += bool(found)
             print(f"{'ok ' if not found else 'BAD'} {entry.kind:8s} {entry.name:45s} {results['score']:6g}")
@@ -239,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{bad} not as expected; "
             f"graded in {seconds:.1f} s through grade-class"
         )
+        print_precision(diagnosis_precision(named, [e for e in entries if e.kind == "mistakes"]), "hidden graders")
     return 1 if bad else 0
 
 

@@ -11,21 +11,23 @@ and messages: ``tests/test_student_machine.py`` compares the two).
 
 Figures: how many mistake entries fail at least one public check of their own
 part, whether each of the ten classic mistakes is named with the grader's
-diagnosis sentence, and how many right-but-different entries fail any check.
+diagnosis sentence, how many right-but-different entries fail any check, and the
+precision and recall of the diagnoses the checks name (issue 23, as for the hidden
+graders: :func:`tests.proving.diagnosis_precision`).
 """
 
 from __future__ import annotations
 
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.graders.material import mistakes
 from autograder.judge.results import GradeReport
 from autograder.parts.regularization.public import rules
 from autograder.session import GradingSession
-from tests.proving import ROOT, Entry, load_entries, materialise
+from tests.proving import ROOT, Entry, diagnosis_precision, load_entries, materialise, print_precision
 
 
 def says(module: str, key: str) -> str:
@@ -75,6 +77,7 @@ class Outcome:
     name: str
     failed: dict[str, str]
     total: int
+    named: list[str] = field(default_factory=list)  # the diagnoses its failed checks name, once each
 
     def failed_in(self, modules: list[str]) -> list[str]:
         return [name for name in self.failed if name.partition(".")[0] in modules]
@@ -85,7 +88,12 @@ class Outcome:
 
 
 def _outcome(name: str, report: GradeReport) -> Outcome:
-    return Outcome(name, {t.name: t.message for t in report.tests if not t.passed}, len(report.tests))
+    named: list[str] = []
+    for test in report.tests:
+        for detail in [] if test.passed else test.details:
+            if isinstance(detail, dict) and detail.get("kind") == "diagnosis" and detail.get("says") not in named:
+                named.append(str(detail["says"]))
+    return Outcome(name, {t.name: t.message for t in report.tests if not t.passed}, len(report.tests), named)
 
 
 def grade_folders(folders: dict[str, Path]) -> dict[str, Outcome]:
@@ -119,6 +127,7 @@ def figures(entries: list[Entry], outcomes: dict[str, Outcome]) -> dict:
         "classic_named": named,
         "variants": len(variants),
         "variants_flagged": flagged,
+        "diagnoses": diagnosis_precision({e.name: outcomes[e.key].named for e in mistakes_}, mistakes_),
     }
 
 
@@ -150,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{len(result['variants_flagged'])} of {result['variants']} right-but-different entries fail a check: {result['variants_flagged']}"
     )
+    print_precision(result["diagnoses"], "public checks")
     for name in ("solutions", "exercises", "cleo"):
         print(f"{name}: fails {len(outcomes[name].failed)} of {outcomes[name].total}")
     print("cleo names:", {part: outcomes["cleo"].says(words, [part]) for part, words in CLEO.items()})

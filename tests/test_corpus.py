@@ -22,7 +22,17 @@ import pytest
 
 from autograder.api import GRADED_MODULES, STUDENT_API
 from tests import unchanged
-from tests.proving import Entry, load_entries, problems, read_graded
+from tests.proving import (
+    PRECISION,
+    Entry,
+    diagnosis_precision,
+    diagnosis_words,
+    load_entries,
+    print_precision,
+    problems,
+    read_graded,
+    recorded_diagnoses,
+)
 from tests.test_graders_meta import graded_marks
 
 ENTRIES = load_entries()
@@ -66,6 +76,10 @@ def test_entries_are_well_formed():
         if entry.kind == "mistakes":
             # one mistake, in one module: every test it should fail grades that module
             assert len(entry.modules) == 1 and entry.fails and entry.feedback, entry.name
+            # and the diagnosis it should get (issue 23): its own known mistake, by key or words, or null
+            assert "diagnosis" in json.loads((entry.folder / "expected.json").read_text()), entry.name
+            if entry.diagnosis and entry.diagnosis.startswith(f"{entry.modules[0]}."):
+                assert diagnosis_words(entry.diagnosis) != entry.diagnosis, (entry.name, "no such known mistake")
             assert {name.partition(".")[0] for name in entry.fails} == set(entry.modules), entry.name
         elif entry.kind == "placeholders":
             # each function it stands in for is in one of its modules; no feedback phrase, since it does nothing
@@ -86,6 +100,18 @@ def test_every_graded_function_has_placeholders_and_one_entry_is_all_placeholder
 def test_a_mistake_loses_exactly_its_points_and_is_named(entry: Entry, graded):
     results, report = read_graded(graded[entry.key])
     assert problems(entry, results, report, TEST_NAMES) == []
+
+
+def test_a_named_diagnosis_is_the_mistake_the_code_contains(graded):
+    """Diagnosis precision over the mistakes corpus: named diagnoses that are the entry's own / all named (>= 98 %).
+
+    Recall (entries whose own diagnosis is named / entries that have one) is printed, not held: a diagnosis is
+    named only when the evidence singles it out, and some true ones lack that evidence.
+    """
+    named = {entry.name: recorded_diagnoses(read_graded(graded[entry.key])[1]) for entry in MISTAKES}
+    result = diagnosis_precision(named, MISTAKES)
+    print_precision(result, "hidden graders")
+    assert result["precision"] >= PRECISION, result["wrong"]
 
 
 @pytest.mark.parametrize("entry", VARIANTS, ids=[e.name for e in VARIANTS])

@@ -25,7 +25,7 @@ from autograder.parts.regularization.hidden import checks as hidden5
 from autograder.parts.regularization.public import scenarios as public5
 from tests.conftest import ROOT, run_cli
 from tests.leaks import bundle_leaks, solution_lines
-from tests.proving import load_entries
+from tests.proving import PRECISION, load_entries, print_precision
 from tests.public_checks import CLASSIC, CLEO, figures, measure
 
 ENTRIES = load_entries()
@@ -53,6 +53,13 @@ def test_each_classic_mistake_is_named_with_the_graders_words(outcomes, name):
     entry = next(e for e in ENTRIES if e.name == name)
     outcome = outcomes[entry.key]
     assert outcome.says(CLASSIC[name], entry.modules), (CLASSIC[name], outcome.failed)
+
+
+def test_a_named_diagnosis_is_the_mistake_the_code_contains(outcomes):
+    """Issue 23: at least 98 % of the diagnoses the public checks name are the entry's own mistake (recall printed)."""
+    result = figures(ENTRIES, outcomes)["diagnoses"]
+    print_precision(result, "public checks")
+    assert result["precision"] >= PRECISION, result["wrong"]
 
 
 def test_no_right_but_different_submission_fails_a_check(outcomes):

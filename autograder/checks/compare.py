@@ -72,9 +72,11 @@ def curves(returned: object, target: str) -> dict[str, list[float]]:
     for name, entries in zip(names, raw):
         what = f"the {readable(name)} list"
         if isinstance(entries, (list, tuple)) and any(isinstance(e, TensorData) for e in entries):
+            # The graph is named only when a tensor carries one (a loss kept as loss); an accuracy from comparisons has none.
+            graph = any(isinstance(e, TensorData) and (e.requires_grad or e.has_grad_fn) for e in entries)
             fail(
-                f"{what} holds tensors, not floats: each tensor keeps its whole autograd graph alive.",
-                hint="store loss.item() (a Python float), not loss.",
+                f"{what} holds tensors, not floats" + (": each tensor keeps its whole autograd graph alive." if graph else "."),
+                hint="store loss.item() (a Python float), not loss." if graph else "store Python floats: call .item() on each tensor.",
                 module=target.partition(".")[0],
             )
         result[name] = values.number_list(entries, what)

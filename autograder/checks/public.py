@@ -13,9 +13,10 @@ A check runs the student's function on a public scenario and compares the
 result with the stored reference, with tolerances that hold across torch
 versions and CPUs (float32 training runs: relative 1e-4 on curves and weights;
 float64 NumPy functions: relative 1e-6). On a mismatch it names the known
-mistake whose stored results match the student's in every scenario of the check
+mistake whose stored results match the student's in every scenario of the check and,
+for a trainer, in every other public scenario of the same trainer
 (:func:`autograder.checks.compare.all_matches`, the graders' own rule; several
-that match are named together), else it gives a hint.
+that match are named together), else it names none.
 
 Example:
     >>> SCENARIOS["early_stopping.docstring"].spec["script"]
@@ -221,13 +222,15 @@ def compare_runs(
 ) -> dict[str, dict]:
     """Run the student's trainer in each public scenario of ``keys``; fail at the first that differs from the solution's.
 
-    The failure names the first known mistake whose stored results match the student's in every scenario of
-    ``keys`` and of ``also`` (scenarios of the same trainer that only sharpen the diagnosis; one in which the
-    student's trainer fails is left out of it). Returns the student's results by key.
+    The failure names the known mistake whose stored results match the student's in every scenario of
+    ``keys``, of ``also`` and of every other public scenario of the same trainer (they only sharpen the
+    diagnosis; one in which the student's trainer fails is left out of it): a mistake that fits one run but
+    not another is not what the student did (issue 23). Returns the student's results by key.
     """
     target = SCENARIOS[keys[0]].target
     module = target.partition(".")[0]
     students = {key: run(submission, key) for key in keys}
+    also = [*also, *(key for key, scenario in SCENARIOS.items() if scenario.target == target and key not in also)]
     for key in also:
         if key not in students:
             try:

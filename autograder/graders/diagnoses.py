@@ -7,15 +7,21 @@ the student's result matches one, says which. The diagnosis is behavioural:
 any code that behaves like the mistake gets the same words, however it is
 written.
 
-A diagnosis is named only when the evidence singles it out. When several known
-mistakes give the student's numbers in a scenario, the student's runs in the
-function's other scenarios decide between them (the ones that do not fit there
-are dropped); if no scenario tells them apart, every candidate is named.
+A diagnosis is named only when the evidence singles it out (issue 23): the
+patched reference must reproduce the student's results on every input the
+student's function was tried on, not on one. For a trainer, that is every
+scenario of the function (its hygiene variants aside) in which the student's run
+gave a result; for a plain function, every call of it the graders made (the
+calls that passed included: there the mistake must give the reference's values
+too). A mistake that fits in one scenario but not in another is not what the
+student did, whatever else they did wrong, and is dropped. Several mistakes that
+fit everywhere are named together, as candidates (no input tells them apart).
+Otherwise nothing is named, and the message says only what differs and where.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 
 from autograder import references
@@ -68,30 +74,51 @@ def diagnose_scenario(
     same: Callable[[dict, dict], bool],
     elsewhere: Callable[[str], dict | None] | None = None,
 ) -> str | None:
-    """The known mistake of the scenario's function whose result ``same`` judges equal to the student's.
+    """The known mistake of the scenario's function whose results ``same`` judges equal to the student's everywhere.
 
-    When several fit, ``elsewhere(key)`` (the student's result in another scenario of the same function,
-    None when unavailable) narrows them down: a scenario where some but not all of them fit the student
-    keeps only those. What is left after every such scenario is named (several: as candidates).
+    A mistake must fit the student's run of ``scenario_key`` and, through ``elsewhere(key)`` (the student's
+    result in another scenario of the same function, None when that run failed), the student's run of every
+    other scenario of the function: a mistake that gives other numbers than the student's anywhere is dropped.
+    The hygiene variants (``key~variant``) are left out: they are the hygiene tests' own evidence. Several that
+    fit everywhere are named as candidates; none, nothing is named.
     """
     module, _, function = scenario.targets[0].partition(".")
     found = _fitting(scenario_key, scenario, student, same, mistakes_for(module, function))
     for key, other in scenarios().items():
-        if len(found) <= 1 or elsewhere is None:
+        if not found or elsewhere is None:
             break
-        if key == scenario_key or other.targets != scenario.targets:
+        if key == scenario_key or other.targets != scenario.targets or "~" in key:
             continue
         there = elsewhere(key)
-        narrowed = _fitting(key, other, there, same, found) if there is not None else []
-        if narrowed:  # none fitting there means the student also differs for another reason: no evidence
-            found = narrowed
+        if there is not None:
+            found = _fitting(key, other, there, same, found)
     return name_candidates([m.says for m in found])
 
 
-def diagnose_call(module: str, function: str, args: tuple, student: object, same: Callable[[object, object], bool]) -> str | None:
-    """The known mistake of ``module.function`` whose output on ``args`` matches the student's (several: all named)."""
-    candidates = ((m.says, variant_output(m, function, args)) for m in mistakes_for(module, function))
-    return name_candidates(all_matches(student, candidates, same))
+def diagnose_call(
+    module: str,
+    function: str,
+    args: tuple,
+    student: object,
+    same: Callable[[object, object], bool],
+    tried: Iterable[tuple[tuple, object]] = (),
+) -> str | None:
+    """The known mistake of ``module.function`` that gives the student's output on ``args`` and on every call of ``tried``.
+
+    ``tried`` holds the other (arguments, student's output) pairs the graders saw, the calls that passed
+    included: a mistake that does not reproduce the student's output on one of them is not what the student
+    did. Several that fit every call are named as candidates.
+    """
+    evidence = [(args, student), *((a, out) for a, out in tried if a is not args)]
+
+    def outputs(mistake: Mistake) -> list[object]:
+        return [variant_output(mistake, function, a) for a, _ in evidence]
+
+    def same_everywhere(mine: list[object], theirs: list[object]) -> bool:
+        return all(t is not None and same(m, t) for m, t in zip(mine, theirs, strict=True))
+
+    candidates = ((m.says, outputs(m)) for m in mistakes_for(module, function))
+    return name_candidates(all_matches([out for _, out in evidence], candidates, same_everywhere))
 
 
 def variant_output(mistake: Mistake, function: str, args: tuple) -> object:

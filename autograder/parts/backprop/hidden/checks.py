@@ -42,10 +42,18 @@ def autograd_tiny(x: float, y: float, params: dict) -> tuple[dict, dict]:
     return {k: float(v) for k, v in forward.items()}, {k: float(t[k].grad) for k in KEYS}
 
 
+def tried(submission, function: str) -> list[tuple[tuple, object]]:
+    """Every (arguments, student's result) of ``function`` the checks saw for this submission, right or wrong: a
+    diagnosis must reproduce the student's results on all of them (:func:`~autograder.graders.diagnoses.diagnose_call`)."""
+    return submission.cache.setdefault(f"tried:{MODULE}.{function}", [])
+
+
 def student_dict(submission, function: str, keys: tuple[str, ...], *args) -> dict[str, float]:
     value = result_of(submission.call(f"{MODULE}.{function}", *args), f"{MODULE}.{function}")["result"]
     table = values.mapping(value, f"what {function} returned", list(keys))
-    return {key: values.number(table[key], f'{function}(...)["{key}"]') for key in keys}
+    got = {key: values.number(table[key], f'{function}(...)["{key}"]') for key in keys}
+    tried(submission, function).append((args, got))
+    return got
 
 
 def wrong_keys(got: dict, want: dict) -> list[str]:
@@ -70,9 +78,12 @@ def sigmoid(submission):
         got = values.number(result_of(submission.call("backprop.sigmoid", z), "backprop.sigmoid")["result"], f"sigmoid({z})")
         want = float(torch.sigmoid(torch.tensor(z, dtype=torch.float64)))
         if not values.close(got, want, RTOL, ATOL):
+            # The sign hint only for the value a flipped sign gives, 1 / (1 + e^z); otherwise only how far off it is.
+            flipped = z != 0.0 and values.close(got, 1.0 - want, RTOL, ATOL)
             fail(
-                f"sigmoid({z}) gave {got:.6g}, but 1 / (1 + e^(-z)) is {want:.6g}.",
-                hint="check the sign inside the exponential.",
+                f"sigmoid({z}) gave {got:.6g}, but 1 / (1 + e^(-z)) is {want:.6g}"
+                + (": that is 1 / (1 + e^z)." if flipped else f" (off by {abs(got - want):.2g})."),
+                hint="check the sign inside the exponential." if flipped else "",
                 module=MODULE,
             )
     z = np.linspace(-4.0, 4.0, 12).reshape(3, 4)
@@ -182,7 +193,7 @@ def forward_random(submission, x, y, params):
     want, _ = autograd_tiny(x, y, params)
     wrong = wrong_keys(got, want)
     if wrong:
-        cause = diagnose_call(MODULE, "forward_pass", (x, y, params), got, same_dict)
+        cause = diagnose_call(MODULE, "forward_pass", (x, y, params), got, same_dict, tried(submission, "forward_pass"))
         fail(
             f"On other points and parameters than the chapter's, these values are wrong: {', '.join(wrong)}." + explain(cause),
             hint="make sure nothing depends on the chapter's numbers: use x, y and params everywhere.",
@@ -200,7 +211,7 @@ def backward_chapter(submission):
     record_table("gradients at (x, y) = (1, 3)", got, want, wrong, KEYS, "dL/d")
     if wrong:
         detail = ", ".join(f"dL/d{k} = {got[k]:.4f} (autograd: {want[k]:.4f})" for k in wrong)
-        cause = diagnose_call(MODULE, "backward_pass", (1.0, 3.0, CHAPTER), got, same_dict)
+        cause = diagnose_call(MODULE, "backward_pass", (1.0, 3.0, CHAPTER), got, same_dict, tried(submission, "backward_pass"))
         fail(
             f"On the chapter's example, {detail}." + explain(cause),
             hint="start from dL/dy_hat = 2 (y_hat - y) = -3.3142 and apply the chain rule one node at a time.",
@@ -214,7 +225,7 @@ def backward_random(submission, x, y, params):
     _, want = autograd_tiny(x, y, params)
     wrong = wrong_keys(got, want)
     if wrong:
-        cause = diagnose_call(MODULE, "backward_pass", (x, y, params), got, same_dict)
+        cause = diagnose_call(MODULE, "backward_pass", (x, y, params), got, same_dict, tried(submission, "backward_pass"))
         right = [k for k in KEYS if k not in wrong]
         fail(
             f"Against torch autograd on other points and parameters, dL/d{', dL/d'.join(wrong)} "
@@ -288,7 +299,10 @@ def student_network_gradients(submission, case: dict, shaped: bool) -> dict[str,
         "output.weight": case["W2"].shape,
         "output.bias": case["b2"].shape,
     }
-    return {k: values.array(table[k], f'network_gradients(...)["{k}"]', shapes[k] if shaped else None) for k in NETWORK_KEYS}
+    got = {k: values.array(table[k], f'network_gradients(...)["{k}"]', shapes[k] if shaped else None) for k in NETWORK_KEYS}
+    if all(got[k].shape == shapes[k] for k in NETWORK_KEYS):
+        tried(submission, "network_gradients").append((tuple(args), got))
+    return got
 
 
 # The chapter's example as network_gradients' docstring writes it: one sample, one input, two hidden units.
@@ -344,7 +358,12 @@ def network_gradient_values(submission, case):
     if wrong:
         args = tuple(case[k] for k in ("X", "y", "W1", "b1", "W2", "b2"))
         cause = diagnose_call(
-            MODULE, "network_gradients", args, got, lambda a, b: all(values.close(a[k], b[k], 1e-6, 1e-9) for k in NETWORK_KEYS)
+            MODULE,
+            "network_gradients",
+            args,
+            got,
+            lambda a, b: all(values.close(a[k], b[k], 1e-6, 1e-9) for k in NETWORK_KEYS),
+            tried(submission, "network_gradients"),
         )
         fail(
             f"Against torch autograd (nn.Linear, sigmoid, nn.Linear, nn.MSELoss), these gradients are wrong: {', '.join(wrong)}."
@@ -374,6 +393,7 @@ def student_numerical(submission, name: str, x: np.ndarray, h: float | None, ord
 
 
 def numerical_gradient_accuracy(submission):
+    seen: list[tuple[tuple, object]] = []  # (arguments, estimate) of the cases tried so far: a diagnosis must fit them all
     for name, shape, seed in NUMERICAL_CASES:
         x = np.random.default_rng(seed).uniform(-1.5, 1.5, size=shape)
         exact = autograd_scalar(name, x)
@@ -388,14 +408,12 @@ def numerical_gradient_accuracy(submission):
                     module=MODULE,
                 )
             error = values.relative_error(got, exact)
+            args = (lambda v, n=name: float(SCALAR_FUNCTIONS[n](np.asarray(v), np)), x, *(() if h is None else (h,)))
+            seen.append((args, got))
             if error > tolerance:
                 step = "the default h" if h is None else f"h = {h:g}"
                 cause = diagnose_call(
-                    MODULE,
-                    "numerical_gradient",
-                    (lambda v, n=name: float(SCALAR_FUNCTIONS[n](np.asarray(v), np)), x, *(() if h is None else (h,))),
-                    got,
-                    lambda a, b: values.relative_error(a, b) < 1e-9,
+                    MODULE, "numerical_gradient", args, got, lambda a, b: values.relative_error(a, b) < 1e-9, seen
                 )
                 fail(
                     f"With {step}, your estimate is off from autograd's exact gradient by a relative error of {error:.1e} "
@@ -525,13 +543,22 @@ def sgd_step(submission, case):
     table = values.mapping(value, "what sgd_step returned", list(params))
     want = torch_sgd(params, grads, lr)
     got = {k: values.array(table[k], f'sgd_step(...)["{k}"]', want[k].shape) for k in want}
+    tried(submission, "sgd_step").append((case, got))
     if not all(values.close(got[k], want[k], 1e-9, 1e-12) for k in want):
-        cause = diagnose_call(MODULE, "sgd_step", case, got, lambda a, b: all(values.close(a[k], b[k], 1e-9, 1e-12) for k in want))
+        cause = diagnose_call(MODULE, "sgd_step", case, got, same_step, tried(submission, "sgd_step"))
         fail(
             "Your step does not match torch.optim.SGD(lr=lr).step() on the same parameters and gradients." + explain(cause),
             hint="each parameter becomes p - lr * g.",
             module=MODULE,
         )
+
+
+def same_step(a: dict, b: object) -> bool:
+    """Two sgd_step results agree: the same names, each value within 1e-9 (relative) of the other's."""
+    try:
+        return a.keys() == b.keys() and all(values.close(a[k], b[k], 1e-9, 1e-12) for k in a)
+    except (AttributeError, ValueError, TypeError):
+        return False
 
 
 def chapter_step_right(submission) -> None:

@@ -304,12 +304,20 @@ def check_network_dropout_place(report: dict, spec: dict, activation: np.ndarray
     before_kept = np.isclose(out, 1 / (1 + np.exp(-z / (1 - p))) + offset, rtol=1e-5, atol=1e-6)
     after = np.isclose(out, 0, rtol=0, atol=1e-6)  # an output element dropped after the output layer
     after_kept = np.isclose(out, (activation + offset) / (1 - p), rtol=1e-5, atol=1e-6)
+    order = "order: Linear, sigmoid, Dropout(p), Linear."
     if np.allclose(out, activation + offset, rtol=1e-5, atol=1e-6):
-        cause = "In training mode your network applies no dropout at all."
-    elif np.all(before | before_kept) and before.mean() > p / 2:
-        cause = "Your dropout acts before the sigmoid: a dropped unit then gives sigmoid(0) = 0.5, not 0."
-    elif np.all(after | after_kept) and after.mean() > p / 2:
-        cause = "Your dropout acts after the output layer, on the network's output."
-    else:
-        cause = "In training mode your network's outputs are not those of dropout on the hidden activations."
-    fail(cause, hint="order: Linear, sigmoid, Dropout(p), Linear.", module=MODULE)
+        fail("In training mode your network applies no dropout at all.", hint=order, module=MODULE)
+    if np.all(before | before_kept) and before.mean() > p / 2:
+        fail("Your dropout acts before the sigmoid: a dropped unit then gives sigmoid(0) = 0.5, not 0.", hint=order, module=MODULE)
+    if np.all(after | after_kept) and after.mean() > p / 2:
+        fail("Your dropout acts after the output layer, on the network's output.", hint=order, module=MODULE)
+    # No misplacement explains the outputs: say what differs and by how much, and name no cause (issue 23).
+    others = ~dropped & (np.abs(activation) > 1e-3)
+    scale = float(np.median((out[others] - offset) / activation[others])) if others.any() else None
+    fail(
+        f"In training mode your network's outputs are not those of dropout(p = {p:g}) on the hidden activations: "
+        f"{fraction:.0%} of the hidden units come out dropped (about {p:.0%} expected)"
+        + (f", and the others scaled by {scale:.3g} (1 / (1 - p) = {1 / (1 - p):.3g} expected)." if scale is not None else "."),
+        hint="nn.Dropout(p) zeroes each hidden unit with probability p and scales the others by 1 / (1 - p).",
+        module=MODULE,
+    )

@@ -6,7 +6,9 @@ from autograder.sandbox.specs import ADAM, DROPOUT, MOMENTUM, SGD, SMALL, Scenar
 
 SCENARIOS: dict[str, Scenario] = {
     "validation.plain": trainer("validation.trainer", regression(12, 4, n_valid=7, valid_batch=2), SMALL, SGD, {"epochs": 4}),
-    "validation.dropout": trainer("validation.trainer", regression(12, 4, n_valid=7, valid_batch=2, seed=12), DROPOUT, ADAM, {"epochs": 4}),
+    # 9 validation samples in batches of 2: 5 batches, where 9 // 2 = 4 and the training loader has 3 (in the plain run
+    # 7 // 2 = 3 = len(trainloader)), so dividing by either of those shows as its own mistake.
+    "validation.dropout": trainer("validation.trainer", regression(12, 4, n_valid=9, valid_batch=2, seed=12), DROPOUT, ADAM, {"epochs": 4}),
     # An L1 loss and SGD with momentum: a validation loss written by hand (an MSE) instead of the criterion shows here.
     "validation.l1": trainer(
         "validation.trainer", regression(12, 4, n_valid=7, valid_batch=2, seed=15), SMALL, MOMENTUM, {"epochs": 4}, criterion="l1"
