@@ -175,7 +175,8 @@ def problems(attack: Attack, out: Path) -> list[str]:
 SCREEN = "screen: "  # the screen of the source's lines in needs_look: "screen: <construct> (<file>, line <n>)"
 
 
-SCREEN_LINE = re.compile(r"^screen: (?P<construct>.+) \((?P<file>[^,()]+), line (?P<line>\d+)\)$")
+# "screen: <construct> (<file>, line 3)" or "(<file>, lines 3, 9 and 2 more)" (autograder.screen's places in one file).
+SCREEN_LINE = re.compile(r"^screen: (?P<construct>.+) \((?P<file>[^,()]+), lines? (?P<lines>\d+(?:, \d+)*)(?: and \d+ more)?\)$")
 
 
 def attack_lines(attack: Attack) -> dict[str, range]:
@@ -196,7 +197,8 @@ def screen_problems(attack: Attack, flags: list[str]) -> list[str]:
     own = attack_lines(attack)
     for flag in screened:
         where = SCREEN_LINE.match(flag)
-        if where is None or int(where["line"]) not in own.get(where["file"], range(0)):
+        lines = [int(n) for n in where["lines"].split(", ")] if where else []
+        if where is None or not all(line in own.get(where["file"], range(0)) for line in lines):
             found.append(f"a screen flag that does not point into the attack's own code ({sorted(own)}): {flag!r}")
     missing = [c for c in attack.screened if not any(flag.startswith(f"{SCREEN}{c} (") for flag in screened)]
     if missing:
