@@ -71,8 +71,11 @@ def broken_grader(grader_project: Path, where: Path) -> Path:
     broken = where / "broken-grader"
     shutil.copytree(grader_project, broken)
     path = broken / "autograder" / "parts" / "training_loop" / "hidden" / "checks.py"
-    header = "def steps(submission, book, scenario, hint):\n"  # the check of "one step matches the reference"
-    path.write_text(path.read_text().replace(header, header + "    raise ZeroDivisionError('a bug in the grader')\n", 1))
+    source = path.read_text()
+    # the check of "one step matches the reference", whatever its parameters
+    header = re.search(r"^def steps\(.*\):\n", source, flags=re.MULTILINE)
+    assert header, "training_loop's hidden checks have no steps(): pick another check to break"
+    path.write_text(source[: header.end()] + "    raise ZeroDivisionError('a bug in the grader')\n" + source[header.end() :])
     (broken / "course.toml").write_text('[course]\nparts = ["training_loop"]\n')
     return broken
 
