@@ -6,15 +6,14 @@ garbage collector, ``__class__``, patch-and-restore, ctypes rebinding, a socket 
 patch, a dispatcher kernel, ``sys.modules`` shadowing, label peeking, autograd in part 1, a tensor
 subclass's protocol, ...) work on the interpreter the child shares with the grader's harness, which
 is the same at every level; this module proves it, one ``grade-class`` run per level: the ``user``
-level (root without namespaces), the ``none`` level, and an ordinary user (in a user namespace).
+level (root without namespaces) and the ``none`` level (test_security.py grades them all at the
+``namespaces`` level; an ordinary user in a user namespace is that level again, without root).
 It is a module of its own so that ``pytest -n 2 --dist loadfile`` runs it beside test_security.py.
 """
 
 from __future__ import annotations
 
-import pytest
-
-from tests.test_security import ROOT_ONLY, grade_attacks, namespaces_refusal, ordinary_uid, project_modes_kept
+from tests.test_security import ROOT_ONLY, grade_attacks, project_modes_kept
 
 # Issue 22's attacks; their honest controls (tampering_control, label_peeking_control) are graded with them.
 ISSUE_22 = [
@@ -53,12 +52,3 @@ def test_issue_22_attacks_at_the_none_level(arena):
     facts = grade_attacks(arena, ISSUE_22, level="none")
     assert any("WEAK ISOLATION" in note for note in facts["notes"]), facts["notes"]
 
-
-def test_issue_22_attacks_as_an_ordinary_user(arena):
-    """An ordinary user in a user namespace (nobody, when the tests run as root)."""
-    uid = ordinary_uid()
-    refusal = namespaces_refusal(uid)
-    if refusal:
-        pytest.skip(f"user namespaces are refused here ({refusal}): the none level above is an ordinary user's there")
-    facts = grade_attacks(arena, ISSUE_22, uid=uid)
-    assert not any(note.startswith("sandbox:") for note in facts["notes"]), facts["notes"]
