@@ -10,9 +10,12 @@ neither the secret nor a connection may reach a student.
 
 The defences differ with who grades (see the security model, docs/security.md), so the
 attacks whose defence differs run again: as root without namespaces (the
-"user" level, as in a default Docker container) and as an ordinary user (in a
-user namespace). Each run is skipped, saying why, where the machine cannot
-offer it.
+"user" level, as in a default Docker container, with issue 22's attacks) and as an
+ordinary user (in a user namespace). Each run is skipped, saying why, where the
+machine cannot offer it. These runs close the project to other users or grade as one,
+so they stay in this file, which one pytest-xdist worker runs test after test;
+tests/test_security_levels.py holds the runs that need no such care (every attack
+in namespaces, issue 22's at the none level).
 """
 
 from __future__ import annotations
@@ -37,6 +40,28 @@ from tests.attacking import NOBODY, SECRET, Listener, fingerprint, gradebook_pro
 ROOT_ONLY = pytest.mark.skipif(os.geteuid() != 0, reason="needs root (the grader runs as root on Gradescope)")
 # The attacks whose defence depends on who grades and on the kernel: reading, writing, signals, processes, secrets.
 STALL_GUARD_S, STALL_GUARD_PER_SUBMISSION_S = 60, 15
+# Issue 22's attacks; their honest controls (tampering_control, label_peeking_control) are graded with them.
+ISSUE_22 = [
+    "frame_walk",
+    "gc_objects",
+    "class_swap",
+    "patch_restore",
+    "ctypes_rebind",
+    "socket_relay",
+    "optimizer_patch",
+    "dispatcher_kernel",
+    "modules_shadow",
+    "label_peeking",
+    "autograd_in_backprop",
+    "torch_smuggled",
+    "global_switches",
+    "torch_function",
+    "placeholder_dropout_extremes",
+    "placeholder_dropout_random",
+    "placeholder_three_steps",
+    "placeholder_validation_modes",
+    "placeholder_verbose",
+]
 DIFFERING = ["exits_in_functions", "exhaust_processes", "read_hidden", "secrets_network", "victim", "write_trusted"]
 
 
@@ -93,15 +118,6 @@ def grade_attacks(arena: Path, names: list[str] | None, level: str | None = None
     # make bench's business, as ratios. Generous, so that a loaded machine never fails it.
     assert seconds < STALL_GUARD_S + STALL_GUARD_PER_SUBMISSION_S * len(attacks), f"grading {len(attacks)} attacks took {seconds:.0f} s"
     return {"out": out, "seconds": seconds, "notes": notes}
-
-
-@ROOT_ONLY
-def test_every_attack_as_root_in_namespaces(arena):
-    refusal = namespaces_refusal(None)
-    if refusal:
-        pytest.skip(f"namespaces are refused here ({refusal}); test_attacks_as_root_without_namespaces covers root")
-    facts = grade_attacks(arena, None)
-    assert not any(note.startswith("sandbox:") for note in facts["notes"]), facts["notes"]
 
 
 @contextlib.contextmanager
@@ -250,3 +266,11 @@ def alive(pids: list[int]) -> list[int]:
         except (OSError, IndexError):
             continue
     return running
+
+
+@ROOT_ONLY
+def test_issue_22_attacks_at_the_user_level(arena):
+    """Root without namespaces, as in a default Docker container: an unprivileged user id per fork server."""
+    with project_modes_kept():
+        facts = grade_attacks(arena, ISSUE_22, level="user")
+    assert any("unprivileged user id" in note for note in facts["notes"]), facts["notes"]

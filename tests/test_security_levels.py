@@ -1,50 +1,22 @@
-"""Issue 22's attacks at every isolation level: none earns more than its honest control, whoever grades.
+"""The attacks graded as root without changing the project's permissions: every attack at the ``namespaces``
+level, and issue 22's at the ``none`` level. None earns more than its honest work.
 
-``tests/test_security.py`` grades every attack as root in namespaces, and only those whose defence
-depends on the machine (``DIFFERING``) at the other levels. The attacks of issue 22 (frames, the
-garbage collector, ``__class__``, patch-and-restore, ctypes rebinding, a socket relay, an optimizer
-patch, a dispatcher kernel, ``sys.modules`` shadowing, label peeking, autograd in part 1, a tensor
-subclass's protocol, ...) work on the interpreter the child shares with the grader's harness, which
-is the same at every level; this module proves it, one ``grade-class`` run per level: the ``user``
-level (root without namespaces) and the ``none`` level (test_security.py grades them all at the
-``namespaces`` level; an ordinary user in a user namespace is that level again, without root).
-It is a module of its own so that ``pytest -n 2 --dist loadfile`` runs it beside test_security.py.
+``tests/test_security.py`` holds the runs that close the project to other users or grade as one (the
+``user`` level, for ``DIFFERING`` and issue 22's attacks; an ordinary user; the weak-isolation
+report): pytest-xdist runs a file's tests one after the other, so none of them can find the project
+closed by another. This file's runs need no such care and go on the other worker
+(``pytest -n 2 --dist loadfile``). Issue 22's attacks (frames, the garbage collector, ``__class__``,
+patch-and-restore, ctypes rebinding, a socket relay, an optimizer patch, a dispatcher kernel,
+``sys.modules`` shadowing, label peeking, autograd in part 1, a tensor subclass's protocol, five
+placeholders) work on the interpreter the child shares with the grader's harness, the same at every
+level; an ordinary user in a user namespace is the ``namespaces`` level again, without root.
 """
 
 from __future__ import annotations
 
-from tests.test_security import ROOT_ONLY, grade_attacks, project_modes_kept
+import pytest
 
-# Issue 22's attacks; their honest controls (tampering_control, label_peeking_control) are graded with them.
-ISSUE_22 = [
-    "frame_walk",
-    "gc_objects",
-    "class_swap",
-    "patch_restore",
-    "ctypes_rebind",
-    "socket_relay",
-    "optimizer_patch",
-    "dispatcher_kernel",
-    "modules_shadow",
-    "label_peeking",
-    "autograd_in_backprop",
-    "torch_smuggled",
-    "global_switches",
-    "torch_function",
-    "placeholder_dropout_extremes",
-    "placeholder_dropout_random",
-    "placeholder_three_steps",
-    "placeholder_validation_modes",
-    "placeholder_verbose",
-]
-
-
-@ROOT_ONLY
-def test_issue_22_attacks_at_the_user_level(arena):
-    """Root without namespaces, as in a default Docker container: an unprivileged user id per fork server."""
-    with project_modes_kept():
-        facts = grade_attacks(arena, ISSUE_22, level="user")
-    assert any("unprivileged user id" in note for note in facts["notes"]), facts["notes"]
+from tests.test_security import ISSUE_22, ROOT_ONLY, grade_attacks, namespaces_refusal
 
 
 def test_issue_22_attacks_at_the_none_level(arena):
@@ -52,3 +24,11 @@ def test_issue_22_attacks_at_the_none_level(arena):
     facts = grade_attacks(arena, ISSUE_22, level="none")
     assert any("WEAK ISOLATION" in note for note in facts["notes"]), facts["notes"]
 
+
+@ROOT_ONLY
+def test_every_attack_as_root_in_namespaces(arena):
+    refusal = namespaces_refusal(None)
+    if refusal:
+        pytest.skip(f"namespaces are refused here ({refusal}); test_attacks_as_root_without_namespaces covers root")
+    facts = grade_attacks(arena, None)
+    assert not any(note.startswith("sandbox:") for note in facts["notes"]), facts["notes"]
