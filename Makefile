@@ -28,8 +28,9 @@ docs: setup
 
 test: setup lint docs
 	$(PY) -m autograder build-exercises --check
-	# two workers (pytest-xdist), each taking whole test files: a file's module fixtures are built once
-	$(PY) -m pytest -n 2 --dist loadfile
+	# two workers (pytest-xdist), each taking whole test files: a file's module fixtures are built once;
+	# the 25 slowest tests are listed at the end, to see where the 15 minutes go
+	$(PY) -m pytest -n 2 --dist loadfile --durations=25
 
 demo: setup
 	$(PY) -m autograder demo
