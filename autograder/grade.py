@@ -12,7 +12,7 @@ from autograder.discovery import discover
 from autograder.errors import GRADER_EXIT
 from autograder.gradebook import add_part_option
 from autograder.judge.results import GradeReport
-from autograder.outputs import WRITERS, Context, ResultsFile, write_outputs
+from autograder.outputs import WRITERS, Context, ResultsFile, check_targets, write_outputs
 from autograder.service import SERVER_VARIABLE, request_grade
 
 
@@ -35,6 +35,7 @@ def main(args: argparse.Namespace, course: Course) -> int:
     path = Path(args.path)
     found = discover(path)  # a path that holds nothing to grade is one line and exit 2 now, before any grader starts
     parts = tuple(dict.fromkeys(args.part)) if args.part else None
+    check_targets({"results": args.results, "junit": args.junit, "json": args.json, "report": args.report})
 
     # Zero points on disk before any student code runs, then the judge's own results as tests finish.
     results = ResultsFile(Path(args.results)) if args.results else None

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from autograder.errors import InputError
 from autograder.judge.results import GradeReport, TestResult, junit_xml, render_table, write_atomic, write_gradescope
 
 
@@ -43,6 +44,7 @@ class Writer:
     option: str
     help: str
     write: Callable[[GradeReport, Path | TextIO, Context], object]
+    folder: bool = False  # its target is a folder it writes files into, not one file
 
 
 def _results(report: GradeReport, target: Path, context: Context) -> None:
@@ -80,9 +82,25 @@ WRITERS: tuple[Writer, ...] = (
     Writer("results", "write Gradescope's results.json here", _results),
     Writer("junit", "write JUnit XML here", _junit),
     Writer("json", "write the full report (with grader errors) here", _json),
-    Writer("report", "write the feedback report (report.html, report.md, figures) into this folder", _report),
+    Writer("report", "write the feedback report (report.html, report.md, figures) into this folder", _report, folder=True),
 )
 FILE_WRITERS = tuple(writer for writer in WRITERS if writer.option != "table")
+
+
+def check_targets(targets: dict[str, object]) -> None:
+    """Refuse, before any grading, an output path that cannot be written: a file where a folder is asked, or the reverse.
+
+    Example: ``check_targets({"report": Path("notes.txt")})`` raises InputError when notes.txt is an existing file.
+    """
+    for writer in FILE_WRITERS:
+        target = targets.get(writer.option)
+        if not isinstance(target, (str, Path)):
+            continue
+        path = Path(target)
+        if writer.folder and path.exists() and not path.is_dir():
+            raise InputError(f"--{writer.option} {path}: that is a file, and the report is a folder of files: give a folder's name")
+        if not writer.folder and path.is_dir():
+            raise InputError(f"--{writer.option} {path}: that is a folder: give a file's name, such as {path / (writer.option + '.json')}")
 
 
 def write_outputs(report: GradeReport, targets: dict[str, Path | TextIO | None], context: Context) -> dict[str, object]:

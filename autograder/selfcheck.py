@@ -30,7 +30,7 @@ from autograder.course.parts import NAMES, part
 from autograder.discovery import discover, source_cells
 from autograder.errors import InputError
 from autograder.judge.results import NOT_GRADED, GradeReport, TestResult
-from autograder.outputs import Context, write_outputs
+from autograder.outputs import Context, check_targets, write_outputs
 from autograder.session import GradingSession, checked_parts
 
 CAVEAT = (
@@ -176,6 +176,7 @@ def main(args: argparse.Namespace) -> int:
         return 0
     path, parts = split_items(list(args.items))
     found = discover(path)
+    check_targets({"report": args.report})
     if not args.items[1:] and not (args.items and args.items[0] in NAMES) and not path.is_dir():
         parts = tuple(name for name in checked_parts() if name in found.modules)  # one file or notebook: the parts it holds
     for line in versions_lines():

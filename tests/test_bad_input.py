@@ -53,6 +53,16 @@ def _no_exercise(tmp: Path) -> list[str]:
     return ["grade", str(tmp / "sub")]
 
 
+def _report_on_a_file(tmp: Path) -> list[str]:
+    (tmp / "notes.txt").write_text("my notes")
+    return ["grade", str(SOLUTIONS_DIR), "--report", str(tmp / "notes.txt")]
+
+
+def _json_on_a_folder(tmp: Path) -> list[str]:
+    (tmp / "feedback").mkdir()
+    return ["grade", str(SOLUTIONS_DIR), "--json", str(tmp / "feedback")]
+
+
 def _broken_notebook(tmp: Path) -> list[str]:
     (tmp / "training_loop.ipynb").write_text('{"cells": [')
     return ["grade", str(tmp / "training_loop.ipynb")]
@@ -140,6 +150,8 @@ CASES = (
     Case("a class folder that does not exist", _class_missing, "is not a folder"),
     Case("an empty class folder", _class_empty, "holds no submissions"),
     Case("an unknown part after --part", _unknown_part, "invalid choice", one_line=False),
+    Case("an existing file after --report", _report_on_a_file, "that is a file, and the report is a folder"),
+    Case("an existing folder after --json", _json_on_a_folder, "that is a folder: give a file's name"),
 )
 
 
