@@ -60,6 +60,7 @@ KINDS = {
     "patch": "an attribute of torch, NumPy, scikit-learn, Python's builtins or the grader's own modules changes for the grader's code too",
     "protocol": "these methods take over torch's or NumPy's functions for the objects that define them",
     "thread": "a thread keeps running between the grader's calls",
+    "internals": "a function's closure, defaults, code or globals, or a class's methods, hold the grader's own code and data",
 }
 
 # os's functions that work on a descriptor's number, not a file object (posix is os under its C name).
@@ -105,7 +106,10 @@ ATTRIBUTES = {
     **dict.fromkeys(("f_back", "f_locals", "f_globals", "f_builtins", "tb_frame", "gi_frame", "cr_frame", "ag_frame"), "frames"),
     "ctypes": "ctypes",  # a NumPy array's raw memory
     "py_impl": "dispatcher",  # an operator's Python kernel registration (torch.ops.aten.add.default.py_impl)
+    **dict.fromkeys(("__closure__", "cell_contents", "__defaults__", "__kwdefaults__", "__code__", "__globals__"), "internals"),
 }
+# Methods whose assignment replaces what an object does when it is called, whoever made the object (the grader's model too).
+CALLED_METHODS = ("forward", "__call__", "_call_impl")
 PATCHED = ("torch", "numpy", "sklearn", "builtins", "autograder")  # whose attributes no exercise assigns (the grader's own too)
 SWITCHES = "torch.backends."  # torch.backends.cudnn.deterministic = True: documented settings, set by assignment
 PROTOCOL = ("__torch_function__", "__torch_dispatch__", "__array_ufunc__", "__array_function__")
@@ -301,6 +305,17 @@ def _imported(module: str) -> str | None:
     return next((IMPORTED[".".join(parts[:n])] for n in range(len(parts), 0, -1) if ".".join(parts[:n]) in IMPORTED), None)
 
 
+def _is_class_of(node: ast.AST) -> bool:
+    """``type(x)``, ``x.__class__`` or ``type(x).__mro__[i]``: a class reached from an object, whoever made the object."""
+    if isinstance(node, ast.Subscript):
+        node = node.value
+    if isinstance(node, ast.Attribute) and node.attr in ("__mro__", "__bases__", "__base__"):
+        node = node.value
+    if isinstance(node, ast.Attribute):
+        return node.attr == "__class__"
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "type" and len(node.args) == 1
+
+
 def _rule_name(path: str) -> str:
     """The construct's name as the flag says it: the screened path itself, not what was read below it."""
     if path.startswith(DISPATCH_PREFIX):
@@ -436,6 +451,10 @@ class _Screen(ast.NodeVisitor):
         if isinstance(target, ast.Attribute):
             if target.attr == "__class__":
                 self.add("__class__ assignment", "__class__", target)
+            elif _is_class_of(target.value):
+                self.add(f"{verb or 'assignment to '}a class's {target.attr}", "internals", target)
+            elif target.attr in CALLED_METHODS:
+                self.add(f"{verb or 'assignment to '}.{target.attr}", "internals", target)
             base = self.names.path(target.value)
             if base == "sys" and target.attr == "modules":
                 self.add("sys.modules write", "sys.modules", target)
@@ -462,6 +481,10 @@ class _Screen(ast.NodeVisitor):
             verb = "delattr on " if "del" in (function or getattr(node.func, "attr", "")) else "setattr on "
             if name == "__class__":
                 self.add("__class__ assignment", "__class__", node)
+            elif _is_class_of(node.args[0]):
+                self.add(f"{verb}a class", "internals", node)
+            elif name in CALLED_METHODS:
+                self.add(f"{verb}.{name}", "internals", node)
             elif name in PROTOCOL:
                 self.add(f"{name} defined", "protocol", node)
             if target == "sys" and name == "modules":

@@ -61,6 +61,9 @@ ISSUE_22 = [
     "placeholder_three_steps",
     "placeholder_validation_modes",
     "placeholder_verbose",
+    "probe_attributes",
+    "probe_unarmed",
+    "probe_grad_patch",
 ]
 DIFFERING = ["exits_in_functions", "exhaust_processes", "read_hidden", "secrets_network", "victim", "write_trusted"]
 

@@ -35,6 +35,9 @@ PROBES = {
     "any_rule": "validation rows in training mode or with gradients enabled, and training rows in evaluation mode",
 }
 PROBE_SHIFT = 1000.0
+_WATCHES = {"train_on_valid": ("valid_train",), "grad_on_valid": ("valid_grad",), "eval_on_train": ("train_eval",)}
+_WATCHES["any_rule"] = ("valid_train", "valid_grad", "train_eval")
+_KEY_RANGE = 2_147_483_647
 
 
 def row_keys(x: torch.Tensor) -> torch.Tensor:
@@ -77,8 +80,6 @@ class JudgeNet(nn.Module):
         self.output = nn.Linear(hidden, outputs)
         self.activation = activation
         self.dropout = KeyedDropout(p, hidden, seed + 1)
-        self.probe: str | None = None
-        self.probe_keys = torch.zeros(0, dtype=torch.int64)
         rng = default_rng(seed)
         with torch.no_grad():
             for layer in (self.hidden, self.output):
@@ -87,6 +88,10 @@ class JudgeNet(nn.Module):
                 layer.bias.copy_(torch.tensor(rng.uniform(-bound, bound, layer.bias.shape), dtype=torch.float32))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        armed = self.__dict__.get("_armed")
+        if armed is not None and (type(self) is not armed[0] or type(self).forward is not armed[1] or "forward" in self.__dict__):
+            # An armed model (see arm) answering through another class or forward would answer as if never probed.
+            raise RuntimeError("the grader's model was given another class or forward: a trainer must use the model as it is handed over")
         watched = watcher(self)
         if watched is not None:
             tracker, facts = watched
@@ -95,31 +100,7 @@ class JudgeNet(nn.Module):
                 return self._scripted(x, tracker, facts["script"], facts["criterion"])
         z = self.hidden(x)
         a = torch.sigmoid(z) if self.activation == "sigmoid" else nn.functional.leaky_relu(z)
-        out = self.output(self.dropout(a, row_keys(x)))
-        return out if self.probe is None else self._probed(x, out)
-
-    def set_probe(self, kind: str, valid_rows: torch.Tensor) -> None:
-        """Make this a probe model of ``kind`` (one of :data:`PROBES`); ``valid_rows`` are the validation inputs."""
-        if kind not in PROBES:
-            raise ValueError(f"unknown probe {kind!r}; the probes are {', '.join(PROBES)}")
-        self.probe, self.probe_keys = kind, row_keys(valid_rows)
-
-    def _probed(self, x: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
-        """``out`` with :data:`PROBE_SHIFT` added to the rows the probe watches, when they break its rule."""
-        valid = isin(row_keys(x), self.probe_keys)
-        if self.probe == "train_on_valid":
-            rows = valid if self.training else torch.zeros_like(valid)
-        elif self.probe == "grad_on_valid":
-            rows = valid if grad_enabled() else torch.zeros_like(valid)
-        elif self.probe == "eval_on_train":
-            rows = ~valid if not self.training else torch.zeros_like(valid)
-        else:  # any_rule: the union of the three
-            rows = torch.zeros_like(valid)
-            if self.training or grad_enabled():
-                rows = rows | valid
-            if not self.training:
-                rows = rows | ~valid
-        return out + PROBE_SHIFT * rows[:, None].to(out.dtype)
+        return self.output(self.dropout(a, row_keys(x)))
 
     def _scripted(self, x: torch.Tensor, tracker: Tracker, script: list[float], criterion: str) -> torch.Tensor:
         """Outputs chosen so that the loss against zero targets is this epoch's scripted value."""
@@ -129,6 +110,60 @@ class JudgeNet(nn.Module):
         c = math.sqrt(value) if criterion == "mse" else math.log(math.expm1(value))
         anchor = sum(p.sum() for p in self.parameters()) * 0.0  # keeps the output in the graph, as a real one is
         return torch.full((x.shape[0], self.output.out_features), c, dtype=torch.float32) + anchor
+
+
+def _decoys(keys: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
+    """As many keys as ``keys``, none of them a key of ``rows``: what a rule that is not probed watches."""
+    for offset in range(1, 1000):
+        decoys = (keys + offset * 7_919) % _KEY_RANGE
+        if not isin(decoys, rows).any():
+            return decoys
+    raise ValueError("no decoy keys: choose other seeds for this scenario")  # a scenario's design error, never a student's
+
+
+def arm(
+    model: JudgeNet,
+    kind: str | None,
+    train_rows: torch.Tensor,
+    valid_rows: torch.Tensor,
+    _base=JudgeNet.forward,
+    _keys=row_keys,
+    _isin=isin,
+    _grad=grad_enabled,
+) -> None:
+    """Make ``model`` a probe of ``kind`` (one of :data:`PROBES`), or, with ``None``, the same model with nothing probed.
+
+    Both get a class of their own whose forward watches three sets of row keys (validation rows in training mode,
+    validation rows with gradients enabled, training rows in eval mode): the probed rules watch the scenario's rows,
+    the others decoy keys of as many rows that match none. So the scenario's own run and its probes look alike to the
+    trainer, and nothing in the model says which run it is: no attribute to clear, no buffer (a trainer that zeroes
+    every tensor it finds changes its dropout, not the probe). The functions it needs were bound when this module was
+    loaded, before any student code (the defaults above): a patch of this module's names changes nothing here.
+    """
+    if kind is not None and kind not in PROBES:
+        raise ValueError(f"unknown probe {kind!r}; the probes are {', '.join(PROBES)}")
+    valid, train = _keys(valid_rows), _keys(train_rows)
+    every = torch.cat([train, valid])
+    if _isin(train, valid).any():  # a scenario's design error, never a student's
+        raise ValueError("a probe scenario's training and validation rows share a row key: choose other seeds")
+    probed = _WATCHES.get(kind, ())
+    watched_valid_train = valid if "valid_train" in probed else _decoys(valid, every)
+    watched_valid_grad = valid if "valid_grad" in probed else _decoys(valid, every)
+    watched_train_eval = train if "train_eval" in probed else _decoys(train, every)
+
+    def forward(self: JudgeNet, x: torch.Tensor) -> torch.Tensor:
+        out = _base(self, x)
+        keys = _keys(x)
+        training = self.dropout.training  # the flag that decides the dropout: what "training mode" changes
+        rows = _isin(keys, watched_valid_train) if training else _isin(keys, watched_train_eval)
+        if _grad():
+            rows = rows | _isin(keys, watched_valid_grad)
+        return out + PROBE_SHIFT * rows[:, None].to(out.dtype)
+
+    base = type(model)
+    armed = type(base.__name__, (base,), {"forward": forward, "__module__": base.__module__, "__qualname__": base.__qualname__})
+    model.__class__ = armed
+    model._armed = (armed, forward)
 
 
 class GainedNet(nn.Module):

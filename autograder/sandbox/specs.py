@@ -120,7 +120,9 @@ def with_variants(scenarios: dict[str, Scenario], *keys: str) -> dict[str, Scena
     """``scenarios`` with the :data:`VARIANTS` of the trainer scenarios ``keys`` added."""
     added = dict(scenarios)
     for key in keys:
-        base = scenarios[key]
+        # The scenario itself runs armed too, with nothing probed: it and its probes look alike to the trainer.
+        base = added[key] = Scenario(scenarios[key].runner, scenarios[key].targets, {**scenarios[key].spec})
+        base.spec["model"] = {**base.spec["model"], "probe": None}
         for name in VARIANTS:
             spec = dict(base.spec)
             if name == "valid_changed":

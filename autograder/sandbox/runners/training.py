@@ -16,9 +16,9 @@ import numpy as np
 import torch
 from torch.utils.data import TensorDataset
 
-from autograder.sandbox.capture import Generator, detach, isin
+from autograder.sandbox.capture import Generator, detach
 from autograder.sandbox.data import build_data
-from autograder.sandbox.models import build_criterion, build_model, build_optimizer, parameters_of, row_keys
+from autograder.sandbox.models import arm, build_criterion, build_model, build_optimizer, parameters_of
 from autograder.sandbox.observe import TrackedLoader, Tracker, unwatch, watch
 from autograder.sandbox.output import captured_stdout
 from autograder.sandbox.runners.describe import kind_of
@@ -34,10 +34,8 @@ def run_trainer(spec: dict, trainer: Callable) -> dict:
     X_train, y_train, X_valid, y_valid = build_data(spec["data"])
     inputs = int(np.prod(X_train.shape[1:]))
     model = build_model(spec["model"], inputs)
-    if spec["model"].get("probe"):
-        if isin(row_keys(X_train), row_keys(X_valid)).any():  # a scenario's design error, never a student's
-            raise ValueError("a probe scenario's training and validation rows share a row key: choose other seeds")
-        model.set_probe(spec["model"]["probe"], X_valid)
+    if "probe" in spec["model"]:  # a validation-hygiene scenario or one of its probes (None: the scenario itself)
+        arm(model, spec["model"]["probe"], X_train, X_valid)
     if spec["model"].get("handed_over") == "eval":  # as after someone evaluated it: the trainer must switch to train mode itself
         model.eval()
     tracker = Tracker(model)
