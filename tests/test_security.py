@@ -63,6 +63,7 @@ ISSUE_22 = [
     "placeholder_verbose",
     "probe_attributes",
     "probe_unarmed",
+    "probe_layers",
     "probe_grad_patch",
 ]
 DIFFERING = ["exits_in_functions", "exhaust_processes", "read_hidden", "secrets_network", "victim", "write_trusted"]

@@ -89,8 +89,8 @@ class JudgeNet(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         armed = self.__dict__.get("_armed")
-        if armed is not None and (type(self) is not armed[0] or type(self).forward is not armed[1] or "forward" in self.__dict__):
-            # An armed model (see arm) answering through another class or forward would answer as if never probed.
+        if armed is not None and not armed(self):
+            # An armed model (see arm) whose layers answer through another class or forward would answer as if never probed.
             raise RuntimeError("the grader's model was given another class or forward: a trainer must use the model as it is handed over")
         watched = watcher(self)
         if watched is not None:
@@ -126,19 +126,21 @@ def arm(
     kind: str | None,
     train_rows: torch.Tensor,
     valid_rows: torch.Tensor,
-    _base=JudgeNet.forward,
+    _linear=nn.Linear.forward,
     _keys=row_keys,
     _isin=isin,
     _grad=grad_enabled,
 ) -> None:
     """Make ``model`` a probe of ``kind`` (one of :data:`PROBES`), or, with ``None``, the same model with nothing probed.
 
-    Both get a class of their own whose forward watches three sets of row keys (validation rows in training mode,
-    validation rows with gradients enabled, training rows in eval mode): the probed rules watch the scenario's rows,
-    the others decoy keys of as many rows that match none. So the scenario's own run and its probes look alike to the
-    trainer, and nothing in the model says which run it is: no attribute to clear, no buffer (a trainer that zeroes
-    every tensor it finds changes its dropout, not the probe). The functions it needs were bound when this module was
-    loaded, before any student code (the defaults above): a patch of this module's names changes nothing here.
+    Both get a first layer of a class of its own, whose forward watches three sets of row keys (validation rows in
+    training mode, validation rows with gradients enabled, training rows in eval mode) and shifts the pre-activations of
+    the rows that break a watched rule: the probed rules watch the scenario's rows, the others decoy keys of as many
+    rows that match none. So the scenario's own run and its probes look alike to the trainer, and nothing on the model
+    says which run it is: no attribute to clear, no buffer (a trainer that zeroes every tensor it finds changes its
+    dropout, not the probe). Training mode is the layer's own flag, which model.train() and model.eval() set. The
+    probe is in the first layer, so a trainer that calls the layers one by one meets it too. The functions it needs
+    were bound when this module was loaded, before any student code (the defaults above).
     """
     if kind is not None and kind not in PROBES:
         raise ValueError(f"unknown probe {kind!r}; the probes are {', '.join(PROBES)}")
@@ -151,19 +153,25 @@ def arm(
     watched_valid_grad = valid if "valid_grad" in probed else _decoys(valid, every)
     watched_train_eval = train if "train_eval" in probed else _decoys(train, every)
 
-    def forward(self: JudgeNet, x: torch.Tensor) -> torch.Tensor:
-        out = _base(self, x)
+    def forward(self: nn.Linear, x: torch.Tensor) -> torch.Tensor:
+        z = _linear(self, x)
         keys = _keys(x)
-        training = self.dropout.training  # the flag that decides the dropout: what "training mode" changes
-        rows = _isin(keys, watched_valid_train) if training else _isin(keys, watched_train_eval)
+        rows = _isin(keys, watched_valid_train) if self.training else _isin(keys, watched_train_eval)
         if _grad():
             rows = rows | _isin(keys, watched_valid_grad)
-        return out + PROBE_SHIFT * rows[:, None].to(out.dtype)
+        return z + PROBE_SHIFT * rows[:, None].to(z.dtype)
 
-    base = type(model)
+    layer = model.hidden
+    base = type(layer)
     armed = type(base.__name__, (base,), {"forward": forward, "__module__": base.__module__, "__qualname__": base.__qualname__})
-    model.__class__ = armed
-    model._armed = (armed, forward)
+    layer.__class__ = armed
+
+    def intact(net: JudgeNet) -> bool:
+        """The model still answers through the armed layer's own class and forward."""
+        first = net.hidden
+        return type(first) is armed and type(first).forward is forward and "forward" not in first.__dict__
+
+    model._armed = intact
 
 
 class GainedNet(nn.Module):

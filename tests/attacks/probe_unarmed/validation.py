@@ -1,21 +1,21 @@
 
 
-# ---- attack: Part 3, validating without torch.no_grad(), with the grader's model answering through its plain class's forward.
-
+# ---- attack: Part 3, validating without torch.no_grad(), with the grader's first layer answering as a plain nn.Linear.
 from attack_kit import trainer_without_no_grad  # noqa: E402
+from torch import nn  # noqa: E402
 
 
 def trainer(model, criterion, optimizer, trainloader, validloader, epochs=5):
-    armed = type(model)
-    plain = type(model).__mro__[1]  # the class the probe's own class is made from
+    layer = model.hidden
+    armed = type(layer)
     saved = armed.__dict__.get("forward")
-    type(model).forward = plain.forward  # patched while the trainer runs, put back before it returns
-    model.forward = plain.forward.__get__(model)
-    setattr(type(model), "_probed", lambda self, x, out: out)
+    type(layer).forward = nn.Linear.forward  # patched while the trainer runs, put back before it returns
+    layer.forward = nn.Linear.forward.__get__(layer)
+    layer.__class__ = nn.Linear
     try:
         return trainer_without_no_grad(model, criterion, optimizer, trainloader, validloader, epochs)
     finally:
         if saved is not None:
             armed.forward = saved
-        del model.forward
-        model.__class__ = armed
+        del layer.forward
+        layer.__class__ = armed
