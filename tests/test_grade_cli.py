@@ -159,3 +159,13 @@ def test_bad_paths_get_one_line_and_exit_2(tmp_path):
         assert process.returncode == 2, (case, process.stderr)
         assert len(process.stderr.strip().splitlines()) == 1 and "Traceback" not in process.stderr, (case, process.stderr)
     assert not (tmp_path / "out1").exists() and not (tmp_path / "out2").exists()
+
+
+def test_pytest_settings_in_the_environment_do_not_reach_the_graders(tmp_path, monkeypatch):
+    """An instructor's PYTEST_ADDOPTS (a JUnit file, -x) or PYTEST_PLUGINS change nothing in a grade: the graders' run is the same."""
+    monkeypatch.setenv("PYTEST_ADDOPTS", f"-x --junitxml={tmp_path / 'nowhere' / 'x.xml'} --maxfail=1")
+    monkeypatch.setenv("PYTEST_PLUGINS", "a_plugin_that_does_not_exist")
+    results, process = grade(ROOT / "solutions" / "backprop.py", tmp_path)
+    earned = points_by_module(results)
+    assert earned["backprop"] == max_by_module(results)["backprop"] > 0, process.stderr[-2000:]
+    assert not (tmp_path / "nowhere").exists()

@@ -10,12 +10,14 @@ pytest is started with the suite's own configuration file, so nothing in the stu
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import inspect
 import io
+import os
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
@@ -225,6 +227,22 @@ PYTEST_ARGS = (
 )
 
 
+# What pytest reads from the environment that would change the graders' own run: options (an instructor's CI with
+# PYTEST_ADDOPTS="--junitxml=..." would have every grade write there, or stop at the first failed test with -x) and
+# plugins to load. The graders' run is the same wherever it happens.
+PYTEST_ENVIRONMENT = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS")
+
+
+@contextlib.contextmanager
+def _without(names: tuple[str, ...]) -> Iterator[None]:
+    """These environment variables unset while the block runs, then put back as they were."""
+    saved = {name: os.environ.pop(name) for name in names if name in os.environ}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
+
+
 def run_suite(
     submission: Submission,
     suite: Suite,
@@ -247,7 +265,7 @@ def run_suite(
     if select:
         args += ["-k", select]
     log = io.StringIO()
-    with redirect_stdout(log), redirect_stderr(log):
+    with redirect_stdout(log), redirect_stderr(log), _without(PYTEST_ENVIRONMENT):
         code = pytest.main(args, plugins=[plugin])
     if plugin.collection_errors or code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
         details = "\n".join(plugin.collection_errors) + log.getvalue()[-3000:]
