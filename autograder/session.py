@@ -146,6 +146,7 @@ class GradingSession:
             self.server, Path(path), modules, call_timeout=self.course.call_seconds, load_timeout=self.course.load_seconds
         )
         try:
+            submission.start_children()
             report = run_suite(submission, self.suite, select, on_result, course, only)
             report.needs_look = [*submission.needs_look, *flags]
             # Feedback that follows from the whole grade: a file that could not be loaded is said once, and a test

@@ -96,9 +96,9 @@ def test_a_hanging_submission_does_not_hold_up_the_others(tmp_path):
         if name in {"aaa_hangs_on_import", "ada_all_right", "cleo_typical_mistakes", "dan_untouched"}:
             finished[name] = time.monotonic() - started
     assert process.wait() == 0
-    # The hanging student (two imports of 20 s each) is graded first; the other three finish on the
-    # second worker well before it is done.
-    assert finished["aaa_hangs_on_import"] > 40
+    # The hanging student (two imports of 20 s each, in part 1's child and the torch parts', which start side by
+    # side) is graded first; the other three finish on the second worker well before it is done.
+    assert finished["aaa_hangs_on_import"] > 20
     assert max(finished[n] for n in ("ada_all_right", "cleo_typical_mistakes", "dan_untouched")) < finished["aaa_hangs_on_import"]
     rows = gradebook(tmp_path / "out")
     assert float(rows["aaa_hangs_on_import"]["total"]) == 100 - 30 - 12

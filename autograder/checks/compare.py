@@ -160,11 +160,39 @@ def name_candidates(found: list[str]) -> str | None:
     return "one of these mistakes, which give the same results here: " + "; or ".join(found)
 
 
+def how_far(student: object, expected: object) -> str:
+    """By how much a value is off, in relative terms that do not give the expected value away to the digit.
+
+    For arrays, the entry furthest off. Examples: ``how_far(1.0, 0.5)`` is "about 2 times what it should be",
+    ``how_far(0.45, 0.5)`` is "about 10 % smaller than it should be", ``how_far(-0.5, 0.5)`` is "with the wrong sign".
+    """
+    got, want = np.asarray(student, dtype=float), np.asarray(expected, dtype=float)
+    if got.shape != want.shape or got.size == 0:
+        return "of another shape" if got.shape != want.shape else "empty"
+    got, want = got.ravel(), want.ravel()
+    gap = np.abs(got - want)
+    worst = int(np.nanargmax(np.where(np.isnan(gap), np.inf, gap)))
+    a, b = float(got[worst]), float(want[worst])
+    if not np.isfinite(a):
+        return f"{a} (not a finite number)"
+    if abs(b) < 1e-12:
+        return f"by {abs(a - b):.1g}"
+    ratio = a / b
+    if ratio < 0:
+        return "with the wrong sign"
+    if ratio == 0:
+        return "0 where it should not be"
+    if ratio >= 2 or ratio <= 0.5:
+        return f"about {ratio:.2g} times what it should be"
+    percent = abs(ratio - 1) * 100
+    return f"about {percent:.2g} % {'larger' if ratio > 1 else 'smaller'} than it should be"
+
+
 def first_difference(student: list[float], expected: list[float], rtol: float = CURVE_RTOL, atol: float = CURVE_ATOL) -> str:
-    """Where two curves part, in words that give away no expected value."""
+    """Where two curves part and by how much, in words that give away no expected value to the digit."""
     if len(student) != len(expected):
         return f"it has {len(student)} entries where {len(expected)} epochs were run"
     for epoch, (a, b) in enumerate(zip(student, expected), start=1):
         if not values.close(a, b, rtol, atol):
-            return f"it first differs at epoch {epoch}"
+            return f"it first differs at epoch {epoch} ({how_far(a, b)})"
     return "it matches"

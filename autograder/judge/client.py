@@ -29,6 +29,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -328,6 +329,8 @@ class Child:
         self.spawns = 0
         self.sequence = 0  # request ids: a reply must carry its request's id
         self.needs_look = needs_look if needs_look is not None else []
+        self._starting: threading.Thread | None = None
+        self._start_error: BaseException | None = None
 
     # -- lifecycle
 
@@ -376,15 +379,44 @@ class Child:
             self.workdir = None
 
     def close(self) -> None:
+        self._join_quietly()
         self._kill()
         self._discard_workdir()
+
+    def _join_quietly(self) -> None:
+        """Wait for a start in the background (closing before it ends would leave its process behind)."""
+        if self._starting is not None:
+            self._starting.join()
+            self._starting, self._start_error = None, None
 
     # -- requests
 
     def start(self) -> None:
         """Start the process now if none is live (it loads every module that is not broken)."""
+        self._join()
         if self.sock is None:
             self._start()
+
+    def start_in_background(self) -> None:
+        """Start the process in a thread, so that it loads its modules while another child answers; the first
+        :meth:`start` (every request makes one) waits for it. The child's own loading runs in its own process."""
+        if self.sock is None and self._starting is None:
+            self._starting = threading.Thread(target=self._start_catching, name="child-start", daemon=True)
+            self._starting.start()
+
+    def _start_catching(self) -> None:
+        try:
+            self._start()
+        except BaseException as error:  # noqa: BLE001 - raised again in the judge's own thread, by _join
+            self._start_error = error
+
+    def _join(self) -> None:
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
+            error, self._start_error = self._start_error, None
+            if error is not None:
+                raise error
 
     def exchange(self, request: dict, timeout: float) -> Outcome:
         """Send one request to the live child and wait at most ``timeout`` seconds for its reply."""
@@ -515,6 +547,13 @@ class Submission:
     def close(self) -> None:
         for child in self.children.values():
             child.close()
+
+    def start_children(self) -> None:
+        """With more than one child (part 1's without torch, the others'), start them side by side: each loads its
+        modules in its own process while the first one answers, instead of the second starting at its first test."""
+        if len(self.children) > 1:
+            for child in self.children.values():
+                child.start_in_background()
 
     def request(self, functions: list[str], request: dict, timeout: float | None = None) -> Outcome:
         """Send a request that runs ``functions`` (``module.name``); (re)start the child when needed.

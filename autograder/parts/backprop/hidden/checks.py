@@ -11,6 +11,7 @@ import torch
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from autograder.checks.compare import how_far
 from autograder.graders.common import cases, cases_after, explain
 from autograder.graders.diagnoses import diagnose_call
 from autograder.judge import values
@@ -195,7 +196,8 @@ def forward_random(submission, x, y, params):
     if wrong:
         cause = diagnose_call(MODULE, "forward_pass", (x, y, params), got, same_dict, tried(submission, "forward_pass"))
         fail(
-            f"On other points and parameters than the chapter's, these values are wrong: {', '.join(wrong)}." + explain(cause),
+            f"On other points and parameters than the chapter's, these values are wrong: {', '.join(wrong)}; at x = {x:.4g}, "
+            f"y = {y:.4g}, " + "; ".join(f"{k} {how_far(got[k], want[k])}" for k in wrong) + "." + explain(cause),
             hint="make sure nothing depends on the chapter's numbers: use x, y and params everywhere.",
             module=MODULE,
         )
@@ -227,10 +229,12 @@ def backward_random(submission, x, y, params):
     if wrong:
         cause = diagnose_call(MODULE, "backward_pass", (x, y, params), got, same_dict, tried(submission, "backward_pass"))
         right = [k for k in KEYS if k not in wrong]
+        off = "; ".join(f"dL/d{k} {how_far(got[k], want[k])}" for k in wrong)
         fail(
             f"Against torch autograd on other points and parameters, dL/d{', dL/d'.join(wrong)} "
             f"{'is' if len(wrong) == 1 else 'are'} wrong"
-            + (f" (dL/d{', dL/d'.join(right)} are right)." if right else ".")
+            + (f" (dL/d{', dL/d'.join(right)} are right)" if right else "")
+            + f": at x = {x:.4g}, y = {y:.4g}, {off}."
             + explain(cause),
             hint=hiding_factor_hint(wrong),
             module=MODULE,
@@ -366,7 +370,9 @@ def network_gradient_values(submission, case):
             tried(submission, "network_gradients"),
         )
         fail(
-            f"Against torch autograd (nn.Linear, sigmoid, nn.Linear, nn.MSELoss), these gradients are wrong: {', '.join(wrong)}."
+            "Against torch autograd (nn.Linear, sigmoid, nn.Linear, nn.MSELoss), these gradients are wrong: "
+            + "; ".join(f"{k}, {how_far(got[k], want[k])}" for k in wrong)
+            + "."
             + explain(cause),
             hint="test with n > 1 samples and d != h: the mean brings a factor 1/n, and shapes catch transposes.",
             module=MODULE,
