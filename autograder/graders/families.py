@@ -115,6 +115,18 @@ def _same_training(first: dict, second: dict, scenario: str) -> bool:
     return len(train[0]) != len(train[1]) or common.params_match(common.params(first), common.params(second), *SAME)
 
 
+def _same_updates(first: dict, second: dict, scenario: str) -> bool:
+    """The same final weights (runs of as many epochs), else the same training losses over the epochs both ran.
+
+    Weights first: a training loss divided by len(validloader) changes with other validation batches although the
+    weights do not, and says nothing about updates.
+    """
+    train = (_curve(first, scenario, "train_loss"), _curve(second, scenario, "train_loss"))
+    if len(train[0]) == len(train[1]):
+        return common.params_match(common.params(first), common.params(second), *SAME)
+    return _agree(*train)
+
+
 def _no_rule_broken(submission: Submission, scenario: str) -> bool:
     """The probe that answers differently wherever any rule is broken changes neither the validation losses nor the training."""
     base, probe = _both(submission, scenario, "any_rule")
@@ -193,10 +205,10 @@ def no_updates(submission: Submission, book: ReferenceBook, scenario: str) -> No
     if common.matches_reference(submission, book, scenario):
         return
     base, other = _both(submission, scenario, "valid_changed")
-    if not _same_training(base, other, scenario):
+    if not _same_updates(base, other, scenario):
         fail(
-            "Your trainer changed the weights while going through the validation data: with other validation samples "
-            "its training (its losses, or its final weights) is not the same.",
+            "Your trainer changed the weights while going through the validation data: with other validation samples, "
+            "in batches of another size, its final weights are not the same.",
             hint="no loss.backward() and no optimizer.step() in the validation loop: it only measures.",
             module=_module(scenario),
         )

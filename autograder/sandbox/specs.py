@@ -126,7 +126,10 @@ def with_variants(scenarios: dict[str, Scenario], *keys: str) -> dict[str, Scena
         for name in VARIANTS:
             spec = dict(base.spec)
             if name == "valid_changed":
-                spec["data"] = {**spec["data"], "valid_seed": spec["data"]["seed"] + 1000}
+                # Other samples in batches of another size: a step taken in the validation loop (with the gradients
+                # the last training batch left) moves the weights once per validation batch, so it shows too.
+                size = spec["data"].get("valid_batch_size", spec["data"]["batch_size"])
+                spec["data"] = {**spec["data"], "valid_seed": spec["data"]["seed"] + 1000, "valid_batch_size": 1 if size != 1 else 2}
             else:
                 spec["model"] = {**spec["model"], "probe": name}
             added[variant(key, name)] = Scenario(base.runner, base.targets, spec)
