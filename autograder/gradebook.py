@@ -27,7 +27,7 @@ from autograder.course.config import Course
 from autograder.course.parts import NAMES
 from autograder.errors import GRADER_EXIT, InputError
 from autograder.judge.results import GradeReport, write_atomic
-from autograder.outputs import UNFINISHED, Context, unfinished_report, write_outputs
+from autograder.outputs import UNFINISHED, Context, check_output, unfinished_report, write_outputs
 from autograder.reports.changes import changes, changes_csv, summary_line
 from autograder.reports.dashboard import class_data, count_files, read_reports
 from autograder.reports.dashboard_page import dashboard_html
@@ -246,6 +246,7 @@ def main(args: argparse.Namespace, course: Course) -> int:
         raise InputError(f"{class_dir} holds no submissions: it should hold one sub-folder (or notebook) per student")
 
     out = Path(args.out or class_dir.with_name(class_dir.name + "-graded"))
+    check_output("out", out, folder=True)
     console = Console()
     columns = (
         TextColumn("grading"),

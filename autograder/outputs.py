@@ -87,20 +87,34 @@ WRITERS: tuple[Writer, ...] = (
 FILE_WRITERS = tuple(writer for writer in WRITERS if writer.option != "table")
 
 
+def check_output(option: str, target: str | Path, folder: bool) -> None:
+    """Refuse an output path that cannot be written, before any work: a file where a folder is asked, a folder where
+    a file is, or a path below an existing file (``results.txt/r.json``).
+
+    ``option`` names the option in the message ("" for a positional argument). Example:
+    ``check_output("out", Path("notes.txt"), folder=True)`` raises InputError when notes.txt is a file.
+    """
+    path = Path(target)
+    named = f"--{option} {path}" if option else str(path)  # an option's value, or a positional argument
+    for above in path.parents:
+        if above.exists() and not above.is_dir():
+            raise InputError(f"{named}: {above} is a file, so nothing can be written inside it: choose another path")
+    if folder and path.exists() and not path.is_dir():
+        noun = option if option not in ("", "out") else "output"
+        raise InputError(f"{named}: that is a file, and the {noun} is a folder of files: give a folder's name")
+    if not folder and path.is_dir():
+        raise InputError(f"{named}: that is a folder: give a file's name, such as {path / ((option or 'output') + '.json')}")
+
+
 def check_targets(targets: dict[str, object]) -> None:
-    """Refuse, before any grading, an output path that cannot be written: a file where a folder is asked, or the reverse.
+    """Refuse, before any grading, an output path that cannot be written (see :func:`check_output`).
 
     Example: ``check_targets({"report": Path("notes.txt")})`` raises InputError when notes.txt is an existing file.
     """
     for writer in FILE_WRITERS:
         target = targets.get(writer.option)
-        if not isinstance(target, (str, Path)):
-            continue
-        path = Path(target)
-        if writer.folder and path.exists() and not path.is_dir():
-            raise InputError(f"--{writer.option} {path}: that is a file, and the report is a folder of files: give a folder's name")
-        if not writer.folder and path.is_dir():
-            raise InputError(f"--{writer.option} {path}: that is a folder: give a file's name, such as {path / (writer.option + '.json')}")
+        if isinstance(target, (str, Path)):
+            check_output(writer.option, target, writer.folder)
 
 
 def write_outputs(report: GradeReport, targets: dict[str, Path | TextIO | None], context: Context) -> dict[str, object]:

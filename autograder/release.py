@@ -16,6 +16,7 @@ from autograder.course import environment
 from autograder.course.config import Course
 from autograder.course.parts import NAMES, part
 from autograder.errors import InputError
+from autograder.outputs import check_output
 from autograder.platforms.classroom import CI_FILES
 
 # The engine's files a student may have: what `check`, `hint` and `ci` need (the student group of the CLI).
@@ -143,6 +144,7 @@ def release(out: Path, course: Course) -> list[Path]:
     checks and the notebooks go with them.
     """
     out = Path(out)
+    check_output("", out, folder=True)
     if out.exists() and any(out.iterdir()):
         raise InputError(f"{out} exists and is not empty: choose a new folder")
     written = []

@@ -134,6 +134,23 @@ def _unknown_part(tmp: Path) -> list[str]:
     return ["grade", str(tmp / "sub"), "--part", "backprob"]
 
 
+def _class_out_on_a_file(tmp: Path) -> list[str]:
+    (tmp / "class" / "ada").mkdir(parents=True)
+    (tmp / "class" / "ada" / "backprop.py").write_text("def sigmoid(z):\n    return z\n")
+    (tmp / "gradebook.txt").write_text("")
+    return ["grade-class", str(tmp / "class"), "--out", str(tmp / "gradebook.txt")]
+
+
+def _release_on_a_file(tmp: Path) -> list[str]:
+    (tmp / "bundle.txt").write_text("")
+    return ["release", str(tmp / "bundle.txt")]
+
+
+def _results_below_a_file(tmp: Path) -> list[str]:
+    (tmp / "results.txt").write_text("")
+    return ["grade", "solutions", "--results", str(tmp / "results.txt" / "r.json")]
+
+
 CASES = (
     Case("a path that does not exist", _missing, "does not exist"),
     Case("an empty folder", _empty, "holds no exercise file"),
@@ -152,6 +169,9 @@ CASES = (
     Case("an unknown part after --part", _unknown_part, "invalid choice", one_line=False),
     Case("an existing file after --report", _report_on_a_file, "that is a file, and the report is a folder"),
     Case("an existing folder after --json", _json_on_a_folder, "that is a folder: give a file's name"),
+    Case("an existing file after grade-class --out", _class_out_on_a_file, "that is a file, and the output is a folder"),
+    Case("an existing file given to release", _release_on_a_file, "that is a file, and the output is a folder"),
+    Case("a path below a file after --results", _results_below_a_file, "is a file, so nothing can be written inside it"),
 )
 
 
@@ -184,4 +204,4 @@ def test_the_docs_table_lists_every_case() -> None:
         _, command, message, code = rows[case.label]
         assert re.fullmatch(r"\d", code) and int(code) == case.code, case.label
         assert case.says in message.replace("`", ""), (case.label, message)
-        assert command.strip("`").split()[0] in {"grade", "grade-class", "collect"}, case.label
+        assert command.strip("`").split()[0] in {"grade", "grade-class", "collect", "release"}, case.label
