@@ -177,7 +177,7 @@ def how_far(student: object, expected: object) -> str:
         return f"{a} (not a finite number)"
     if abs(b) < 1e-12:
         return f"by {abs(a - b):.1g}"
-    ratio = a / b
+    ratio = float(f"{a / b:.2g}")  # rounded first, so that one ratio is always said in the same words
     if ratio < 0:
         return "with the wrong sign"
     if ratio == 0:

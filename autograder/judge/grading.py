@@ -107,7 +107,7 @@ def describe_failure(function: str, failure: Failure, hidden: bool) -> str:
         detail = f": {failure.message}" if failure.message and (not hidden or failure.type == "SyntaxError") else ""
         return (
             f"{module}.py could not be loaded: running it raised {failure.type}{detail}{where}. "
-            f"Run `python {module}.py` yourself to see the full error; every test of {module} needs it to load."
+            f"Run `python {module}.py` in the folder that holds it to see the full error; every test of {module} needs it to load."
         )
     if failure.kind == "timeout":
         return (
@@ -162,6 +162,13 @@ def _where(failure: Failure) -> str:
     filename, line, _, code = frames[-1]
     code = f" (`{str(code).strip()}`)" if code else ""
     return f" at {filename} line {line}{code}"
+
+
+def raised_itself(outcome: Outcome) -> bool:
+    """Whether a call failed by raising an error of its own (not a function still a stub, missing, hung or crashed):
+    the kind of failure a hint about the arguments' types can be about."""
+    failure = outcome.failure
+    return not outcome.ok and failure.kind == "exception" and failure.type not in ("NotImplementedError", "MissingFunction")
 
 
 def result_of(outcome: Outcome, function: str) -> object:

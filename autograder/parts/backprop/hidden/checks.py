@@ -15,7 +15,7 @@ from autograder.checks.compare import how_far
 from autograder.graders.common import cases, cases_after, explain
 from autograder.graders.diagnoses import diagnose_call
 from autograder.judge import values
-from autograder.judge.grading import GradingFailure, fail, record, result_of
+from autograder.judge.grading import GradingFailure, fail, raised_itself, record, result_of
 from autograder.parts.backprop.public.rules import check_sigmoid_far_out, expit
 from autograder.parts.backprop.runner import SCALAR_FUNCTIONS
 
@@ -535,7 +535,7 @@ def sgd_step(submission, case):
     params, grads, lr = case
     outcome = submission.call("backprop.sgd_step", params, grads, lr)
     floats = [k for k, v in params.items() if isinstance(v, float)]
-    if not outcome.ok and floats:
+    if not outcome.ok and floats and raised_itself(outcome):
         try:
             result_of(outcome, "backprop.sgd_step")
         except GradingFailure as error:
