@@ -17,12 +17,13 @@ from autograder.checks.compare import first_difference, how_far
         (0.45, 0.5, "about 10 % smaller than it should be"),
         (0.50000001, 1.0, "about 0.5 times what it should be"),  # the same words as 0.5 and 0.49999999
         (0.49999999, 1.0, "about 0.5 times what it should be"),
+        (0.9969, 1.0, "about 0.31 % smaller than it should be"),  # a small gap is not "0 %"
         (-0.55, -0.5, "about 10 % larger than it should be"),  # in size
         (-0.5, 0.5, "with the wrong sign"),
         (0.0, 0.5, "0 where it should not be"),
         (0.003, 0.0, "by 0.003"),
         (math.nan, 0.5, "nan (not a finite number)"),
-        ([1.0, 2.0, 3.0], [1.0, 2.0, 3.3], "about 9 % smaller than it should be"),  # the entry furthest off
+        ([1.0, 2.0, 3.0], [1.0, 2.0, 3.3], "about 9.1 % smaller than it should be"),  # the entry furthest off
         ([[1.0, 2.0]], [[1.0], [2.0]], "of another shape"),
     ],
 )
@@ -31,7 +32,7 @@ def test_how_far_says_the_size_of_the_gap(got, want, words):
 
 
 def test_a_curve_says_where_it_parts_and_by_how_much():
-    assert first_difference([0.5, 0.6, 0.7], [0.5, 0.55, 0.5]) == "it first differs at epoch 2 (about 10 % larger than it should be)"
+    assert first_difference([0.5, 0.6, 0.7], [0.5, 0.55, 0.5]) == "it first differs at epoch 2 (about 9.1 % larger than it should be)"
     assert first_difference([0.5], [0.5, 0.4]) == "it has 1 entries where 2 epochs were run"
     assert first_difference([0.5, 0.4], [0.5, 0.4]) == "it matches"
 

@@ -177,13 +177,14 @@ def how_far(student: object, expected: object) -> str:
         return f"{a} (not a finite number)"
     if abs(b) < 1e-12:
         return f"by {abs(a - b):.1g}"
-    ratio = float(f"{a / b:.2g}")  # rounded first, so that one ratio is always said in the same words
+    ratio = a / b
     if ratio < 0:
         return "with the wrong sign"
     if ratio == 0:
         return "0 where it should not be"
-    if ratio >= 2 or ratio <= 0.5:
-        return f"about {ratio:.2g} times what it should be"
+    shown = float(f"{ratio:.2g}")  # rounded before choosing the words, so that one ratio is always said alike
+    if shown >= 2 or shown <= 0.5:
+        return f"about {shown:.2g} times what it should be"
     percent = abs(ratio - 1) * 100
     return f"about {percent:.2g} % {'larger' if ratio > 1 else 'smaller'} than it should be"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from autograder.checks.compare import how_far
 from autograder.graders import common
 from autograder.graders.diagnoses import diagnose_scenario
 from autograder.graders.material import scenarios
@@ -20,6 +21,23 @@ def _steps_match(student: dict, reference: dict) -> bool:
         )
     except (AssertionError, ValueError, TypeError):
         return False
+
+
+def _step_difference(student: dict, reference: dict) -> str:
+    """Which call first differs, in what, and by how much (relative words: no value of the reference's)."""
+    try:
+        losses = values.number_list(student["returned"], "the returned losses")
+        for call, (got, want) in enumerate(zip(losses, reference["returned"]), start=1):
+            if not values.close(got, want, common.CURVE_RTOL, common.CURVE_ATOL):
+                return f"the loss returned by call {call} differs from the reference's ({how_far(got, want)})"
+        for call, (mine, theirs) in enumerate(zip(student["params"], reference["params"]), start=1):
+            for name, want in theirs.items():
+                got = values.array(mine[name], name)
+                if not common.params_match({name: got}, {name: want}):
+                    return f"the weights after call {call} differ from the reference's ({name} {how_far(got, want)})"
+    except (AssertionError, ValueError, TypeError, KeyError):
+        pass
+    return "the returned loss or the weights differ from the reference's"
 
 
 def _same_steps_and_grads(student: dict, other: dict) -> bool:
@@ -53,8 +71,8 @@ def _check_steps(submission, book, key: str, hint: str, setting: str = "") -> di
         steps = len(reference["returned"])
         cause = diagnose_scenario(key, scenarios()[key], student, _same_steps_and_grads, common.elsewhere(submission))
         fail(
-            f"After {steps} call{'s' if steps > 1 else ''} of train_step on the grader's model{setting}, the returned loss or the "
-            "weights differ from the reference's." + common.explain(cause),
+            f"After {steps} call{'s' if steps > 1 else ''} of train_step on the grader's model{setting}, "
+            f"{_step_difference(student, reference)}." + common.explain(cause),
             hint=hint,
             module=MODULE,
         )
