@@ -22,10 +22,11 @@ import math
 
 from autograder.checks.compare import readable
 from autograder.graders import common
+from autograder.graders.diagnoses import mistakes_for
 from autograder.graders.material import scenarios
 from autograder.judge import values
 from autograder.judge.client import Submission
-from autograder.judge.grading import fail
+from autograder.judge.grading import fail, record
 from autograder.references import ReferenceBook
 from autograder.sandbox.specs import variant
 
@@ -127,6 +128,16 @@ def _same_updates(first: dict, second: dict, scenario: str) -> bool:
     return _agree(*train)
 
 
+def _singled_out(scenario: str, key: str) -> None:
+    """Record the trainer's known mistake ``key`` (if its part has one) as the test's diagnosis: the variant that
+    changes only what the mistake depends on has shown its behaviour, so the failure names it in its own words and the
+    class overview counts it as this mistake, not as a failure without a diagnosis."""
+    module = _module(scenario)
+    for mistake in mistakes_for(module, "trainer"):
+        if mistake.key == key:
+            record({"kind": "diagnosis", "says": mistake.says})
+
+
 def _no_rule_broken(submission: Submission, scenario: str) -> bool:
     """The probe that answers differently wherever any rule is broken changes neither the validation losses nor the training."""
     base, probe = _both(submission, scenario, "any_rule")
@@ -155,6 +166,7 @@ def validates_in_eval(submission: Submission, book: ReferenceBook, scenario: str
         return
     base, probe = _both(submission, scenario, "train_on_valid")
     if not _agree(_curve(base, scenario, "valid_loss"), _curve(probe, scenario, "valid_loss")):
+        _singled_out(scenario, "no_eval")
         fail(
             "Your validation loop ran the model in training mode: when the grader's model answers differently in "
             "training mode on validation data, your validation losses change (dropout would be active while measuring).",
@@ -206,6 +218,7 @@ def no_updates(submission: Submission, book: ReferenceBook, scenario: str) -> No
         return
     base, other = _both(submission, scenario, "valid_changed")
     if not _same_updates(base, other, scenario):
+        _singled_out(scenario, "updates_on_validation")
         fail(
             "Your trainer changed the weights while going through the validation data: with other validation samples, "
             "in batches of another size, its final weights are not the same.",
