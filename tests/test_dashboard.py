@@ -138,6 +138,21 @@ def test_needs_a_look_names_each_reason_and_nobody_else():
     assert next(t for t in data["tests"] if t["name"] == STEP)["counted"] == 6  # the grader's failure is not the student's
 
 
+def test_a_file_that_could_not_be_loaded_is_one_look_not_a_wall_of_undiagnosed_failures():
+    """Its tests are "not loaded" (not failures to diagnose, not counted in the pass rates); the load error is a reason to look."""
+    said = "training_loop.py could not be loaded: running it raised SyntaxError: '(' was never closed (training_loop.py, line 50)."
+    unloaded = {**result(STEP, 2, False), "message": "not graded: training_loop.py could not be loaded (see above)."}
+    reports = {
+        "broken": report(unloaded, {**unloaded, "name": LOOP}, load_errors={"training_loop": [said + "\nRun it to see the full error."]}),
+        "wrong": report(result(STEP, 2, False), result(LOOP, 4, False)),
+    }
+    data = d.class_data(reports)
+    assert data["grid"]["broken"] == {STEP: d.NOT_LOADED, LOOP: d.NOT_LOADED}
+    assert {e["student"]: e["reasons"] for e in data["needs_look"]} == {"broken": [f"training_loop: {said}"]}
+    assert all(row["students"] == ["wrong"] for row in data["undiagnosed"])
+    assert next(t for t in data["tests"] if t["name"] == STEP)["counted"] == 1
+
+
 def test_histogram_counts_whole_students_and_draws_integer_ticks():
     totals = [0, 4, 55, 59.5, 81, 100, 100]
     reports = {f"s{i}": report({**result(STEP, 100, False), "points": t}) for i, t in enumerate(totals)}

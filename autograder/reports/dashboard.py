@@ -34,17 +34,19 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from autograder.course.parts import NAMES, part
+from autograder.judge.results import NOT_GRADED as TEST_NOT_GRADED
 
 # A cell of the students x tests grid.
-PASSED, DIAGNOSED, FAILED, NOT_HANDED_IN, GRADER_ERROR, NOT_GRADED = (
+PASSED, DIAGNOSED, FAILED, NOT_HANDED_IN, GRADER_ERROR, NOT_GRADED, NOT_LOADED = (
     "passed",
     "failed, diagnosed",
     "failed",
     "not handed in",
     "grader error",
     "not graded",
+    "its file could not be loaded",
 )
-CELLS = (PASSED, DIAGNOSED, FAILED, NOT_HANDED_IN, GRADER_ERROR, NOT_GRADED)
+CELLS = (PASSED, DIAGNOSED, FAILED, NOT_HANDED_IN, GRADER_ERROR, NOT_GRADED, NOT_LOADED)
 COUNTED = (PASSED, DIAGNOSED, FAILED)  # a real attempt: it enters the test's pass rate and discrimination
 
 # Below this many counted students a pass rate of 0 or 1, or a low correlation, says little about the test.
@@ -66,13 +68,16 @@ def diagnoses(test: dict) -> list[str]:
 
 
 def cell(test: dict, not_handed_in: set[str]) -> str:
-    """The grid's cell for one test result: passed, failed with a diagnosis, failed, not handed in or grader error."""
+    """The grid's cell for one test result: passed, failed with a diagnosis, failed, not handed in, grader error, or
+    not loaded (its part's file could not be loaded: the test was not run)."""
     if test.get("handed_in") is False or part_of_test(str(test.get("name", ""))) in not_handed_in:
         return NOT_HANDED_IN
     if test.get("grader_error"):
         return GRADER_ERROR
     if test.get("passed"):
         return PASSED
+    if str(test.get("message") or "").startswith(TEST_NOT_GRADED):
+        return NOT_LOADED  # one load error, said once for the file: not a failure of this test to diagnose
     return DIAGNOSED if diagnoses(test) else FAILED
 
 
@@ -137,7 +142,7 @@ def grading_failed(status: str) -> bool:
 
 def needs_look(report: dict | None, total: float, files: int | None) -> list[str]:
     """Why a human should look at this student: grading failures, a 0 although files were there, files found in
-    unexpected places, and the grader's own flags (``needs_look``, e.g. tampering). ``files``: how many files the
+    unexpected places, files that could not be loaded, and the grader's own flags (``needs_look``, e.g. tampering). ``files``: how many files the
     submission holds (None: unknown)."""
     if report is None:
         return ["no results on disk: grade this student again"]
@@ -155,6 +160,8 @@ def needs_look(report: dict | None, total: float, files: int | None) -> list[str
     odd = unexpected_places(found)
     if odd:
         reasons.append("files taken from unexpected places: " + "; ".join(odd))
+    for module, messages in (report.get("load_errors") or {}).items():
+        reasons += [f"{module}: {str(message).splitlines()[0]}" for message in messages]
     reasons += [str(flag) for flag in report.get("needs_look") or []]
     return reasons
 

@@ -25,10 +25,11 @@ CELL_LOOK = {
     d.NOT_HANDED_IN: ("c-missing", "–"),
     d.GRADER_ERROR: ("c-error", "!"),
     d.NOT_GRADED: ("c-none", "·"),
+    d.NOT_LOADED: ("c-unloaded", "∅"),
 }
 # Sorting a test's column puts the students who need attention there first.
 FOLD_AFTER = 10  # failed tests without a diagnosis listed openly; more are folded
-CELL_RANK = {d.GRADER_ERROR: 0, d.DIAGNOSED: 1, d.FAILED: 2, d.NOT_HANDED_IN: 3, d.NOT_GRADED: 4, d.PASSED: 5}
+CELL_RANK = {d.GRADER_ERROR: 0, d.NOT_LOADED: 1, d.DIAGNOSED: 2, d.FAILED: 3, d.NOT_HANDED_IN: 4, d.NOT_GRADED: 5, d.PASSED: 6}
 
 
 def _number(value: float | None, digits: int = 2, unit: str = "") -> dict[str, str]:
