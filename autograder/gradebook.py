@@ -199,8 +199,16 @@ def write_changes(out_dir: Path, earlier: dict[str, dict], students: list[str]) 
     return f"{summary_line(found)} (against the earlier results: {out_dir / CHANGES_NAME})"
 
 
-def summary(rows: list[Row], seconds: float | None = None) -> str:
-    """The class at a glance: mean and median, a histogram of totals, and every submission that needs a look."""
+def class_looks(out_dir: Path, rows: list[Row], submissions: dict[str, Path]) -> dict[str, list[str]]:
+    """Student -> why a human should look, exactly as the class overview lists them (from the reports on disk)."""
+    students = [row.student for row in rows]
+    files = {student: count_files(path) for student, path in submissions.items() if student in students}
+    return {entry["student"]: entry["reasons"] for entry in class_data(read_reports(out_dir, students, REPORT_NAME), files)["needs_look"]}
+
+
+def summary(rows: list[Row], seconds: float | None = None, looks: dict[str, list[str]] | None = None) -> str:
+    """The class at a glance: mean and median, a histogram of totals, and every submission that needs a look
+    (``looks``: student -> reasons, as the class overview gives them; else from the rows' status and flags)."""
     if not rows:
         return "no submissions found"
     totals = sorted(row.total for row in rows)
@@ -220,10 +228,17 @@ def summary(rows: list[Row], seconds: float | None = None) -> str:
     if partial:  # not a fault of the grader: what the student handed in was graded, the rest is 0
         lines.append(f"{len(partial)} handed in only some parts:")
         lines += [f"  {row.student}: {row.status.removeprefix('graded, ')}" for row in partial]
-    trouble = [row for row in rows if (row.status != "graded" and not row.status.startswith(PARTIAL)) or row.needs_look]
+    if looks is not None:
+        trouble = [(row.student, looks[row.student]) for row in rows if looks.get(row.student)]
+    else:
+        trouble = [
+            (row.student, [row.status, row.needs_look])
+            for row in rows
+            if (row.status != "graded" and not row.status.startswith(PARTIAL)) or row.needs_look
+        ]
     if trouble:
         lines.append(f"{len(trouble)} need a look:")
-        lines += [f"  {row.student}: {'; '.join(filter(None, [row.status, row.needs_look]))}" for row in trouble]
+        lines += [f"  {student}: {'; '.join(filter(None, reasons))}" for student, reasons in trouble]
     return "\n".join(lines)
 
 
@@ -283,7 +298,8 @@ def main(args: argparse.Namespace, course: Course) -> int:
             show_hidden=args.show_hidden,
             parts=tuple(dict.fromkeys(args.part)) if args.part else None,
         )
-    print("\n" + summary(rows, time.monotonic() - started))
+    looks = class_looks(out, rows, find_submissions(class_dir))  # the same list as the class overview's
+    print("\n" + summary(rows, time.monotonic() - started, looks))
     if kept:
         print(f"{len(kept)} already graded (same course file) were kept as they were; --regrade grades them again")
     if earlier:
