@@ -477,6 +477,20 @@ def test_export_refuses_what_is_not_a_gradebook(graded, tmp_path):
     assert not (tmp_path / "out.csv").exists()
 
 
+def test_export_refuses_a_roster_that_matches_no_graded_student(graded, tmp_path):
+    """Another class's roster would give a file of blank grades and exit 0: it is one line and exit 2, nothing written."""
+    roster = tmp_path / "roster.csv"
+    rows = list(csv.DictReader((graded["class"] / "roster.csv").open()))
+    with roster.open("w", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({**row, "student": "other-" + row["student"]} for row in rows)
+    process = export(graded["gradebook"], "canvas", roster, tmp_path / "out.csv")
+    assert process.returncode == 2 and len(process.stderr.splitlines()) == 1, process.stderr
+    assert "none of the" in process.stderr and "is in" in process.stderr and "Traceback" not in process.stderr
+    assert not (tmp_path / "out.csv").exists()
+
+
 def test_helpers_build_what_the_sources_describe():
     """The test's own downloads follow the documented names (a check on this file, not on collect)."""
     names = sorted(canvas_members())

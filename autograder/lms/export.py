@@ -173,6 +173,12 @@ def export(
     """
     gradebook = {row["student"]: row for row in read_csv(gradebook_path, GRADEBOOK_COLUMNS, "gradebook.csv that grade-class wrote")}
     roster = read_csv(roster_path, ROSTER_COLUMNS, "roster.csv that collect wrote")
+    if gradebook and roster and all(graded_row(gradebook, row) is None for row in roster):
+        # Every grade would be blank: the roster is another class's (or the gradebook another assignment's).
+        raise ExportError(
+            f"none of the {len(gradebook)} students of {gradebook_path} is in {roster_path}: give the roster.csv that collect "
+            "wrote for this class (its student column holds the names of the class's folders)"
+        )
     rows, warnings = export_rows(fmt, gradebook, roster, assignment, missing, most_points(course))
     text = io.StringIO()
     csv.writer(text, lineterminator="\n").writerows(rows)
