@@ -9,7 +9,7 @@ from pathlib import Path
 
 from autograder.course.config import Course
 from autograder.discovery import discover
-from autograder.errors import GRADER_EXIT
+from autograder.errors import GRADER_EXIT, InputError
 from autograder.gradebook import add_part_option
 from autograder.judge.results import GradeReport
 from autograder.outputs import WRITERS, Context, ResultsFile, check_targets, write_outputs
@@ -40,7 +40,14 @@ def main(args: argparse.Namespace, course: Course) -> int:
     # Zero points on disk before any student code runs, then the judge's own results as tests finish.
     results = ResultsFile(Path(args.results)) if args.results else None
     if args.server:  # a warm service does the work: nothing heavy is imported here
-        report = GradeReport.from_dict(request_grade(Path(args.server), path, select=args.select, parts=parts)["report"])
+        try:
+            answer = request_grade(Path(args.server), path, select=args.select, parts=parts)
+        except (FileNotFoundError, ConnectionRefusedError) as error:
+            raise InputError(
+                f"--server {args.server}: no grading service answers there ({error.strerror or error}): start one with "
+                f"`python -m autograder serve --socket {args.server}`, or grade without --server"
+            ) from None
+        report = GradeReport.from_dict(answer["report"])
     else:
         from autograder.session import GradingSession  # the judge (NumPy, pytest, torch): not for a warm service's client
 

@@ -151,6 +151,10 @@ def _results_below_a_file(tmp: Path) -> list[str]:
     return ["grade", "solutions", "--results", str(tmp / "results.txt" / "r.json")]
 
 
+def _no_server(tmp: Path) -> list[str]:
+    return ["grade", "solutions", "--server", str(tmp / "nobody.sock")]
+
+
 CASES = (
     Case("a path that does not exist", _missing, "does not exist"),
     Case("an empty folder", _empty, "holds no exercise file"),
@@ -172,6 +176,7 @@ CASES = (
     Case("an existing file after grade-class --out", _class_out_on_a_file, "that is a file, and the output is a folder"),
     Case("an existing file given to release", _release_on_a_file, "that is a file, and the output is a folder"),
     Case("a path below a file after --results", _results_below_a_file, "is a file, so nothing can be written inside it"),
+    Case("a --server socket nobody listens on", _no_server, "no grading service answers there"),
 )
 
 
