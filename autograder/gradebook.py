@@ -242,11 +242,22 @@ def summary(rows: list[Row], seconds: float | None = None, looks: dict[str, list
     return "\n".join(lines)
 
 
+def positive_count(text: str) -> int:
+    """``--workers``' value: a whole number from 1 (0 or -3 workers would grade nobody, or fail later with a traceback)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number: give how many workers, 1 or more") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} workers cannot grade anyone: give 1 or more")
+    return value
+
+
 def options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("class_dir", help="one sub-folder (or notebook) per student")
     parser.add_argument("--out", help="where the gradebook and each student's results go (default: DIR-graded)")
     parser.add_argument("--regrade", action="store_true", help="grade again students already graded")
-    parser.add_argument("--workers", type=int, default=None, help="parallel warm workers (default: one per core)")
+    parser.add_argument("--workers", type=positive_count, default=None, help="parallel warm workers (default: one per core)")
     parser.add_argument("--no-reports", action="store_true", help="skip the HTML/Markdown feedback reports and the class overview")
     parser.add_argument("--show-hidden", action="store_true", help="show hidden tests' data (curves, values) in the reports")
     add_part_option(parser)

@@ -137,6 +137,18 @@ def public_files(course: Course) -> list[Path]:
     return [path.relative_to(PROJECT_ROOT) for path in files]
 
 
+# What a student's `git add .` must leave out: the virtual environment the README has them make (torch alone is
+# hundreds of MB), caches and notebook checkpoints.
+STUDENT_GITIGNORE = """\
+.venv/
+venv/
+__pycache__/
+*.pyc
+.ipynb_checkpoints/
+.pytest_cache/
+"""
+
+
 def release(out: Path, course: Course) -> list[Path]:
     """Write the student bundle to ``out`` (which must not exist, or be empty); returns the files written.
 
@@ -170,7 +182,9 @@ def release(out: Path, course: Course) -> list[Path]:
     (out / "requirements.txt").write_text("\n".join(STUDENT_REQUIREMENTS) + "\n")
     (out / "requirements-notebooks.txt").write_text("\n".join(environment.NOTEBOOK_REQUIREMENTS) + "\n")
     (out / "pyproject.toml").write_text(bundle_pyproject())
-    return [*written, Path("README.md"), Path("requirements.txt"), Path("requirements-notebooks.txt"), Path("pyproject.toml")]
+    (out / ".gitignore").write_text(STUDENT_GITIGNORE)
+    extra = ["README.md", "requirements.txt", "requirements-notebooks.txt", "pyproject.toml", ".gitignore"]
+    return [*written, *(Path(name) for name in extra)]
 
 
 def zipped(folder: Path) -> Path:

@@ -155,6 +155,16 @@ def _no_server(tmp: Path) -> list[str]:
     return ["grade", "solutions", "--server", str(tmp / "nobody.sock")]
 
 
+def _zero_workers(tmp: Path) -> list[str]:
+    (tmp / "class" / "ada").mkdir(parents=True)
+    return ["grade-class", str(tmp / "class"), "--workers", "0", "--out", str(tmp / "out")]
+
+
+def _negative_workers(tmp: Path) -> list[str]:
+    (tmp / "class" / "ada").mkdir(parents=True)
+    return ["grade-class", str(tmp / "class"), "--workers", "-3", "--out", str(tmp / "out")]
+
+
 CASES = (
     Case("a path that does not exist", _missing, "does not exist"),
     Case("an empty folder", _empty, "holds no exercise file"),
@@ -177,6 +187,8 @@ CASES = (
     Case("an existing file given to release", _release_on_a_file, "that is a file, and the output is a folder"),
     Case("a path below a file after --results", _results_below_a_file, "is a file, so nothing can be written inside it"),
     Case("a --server socket nobody listens on", _no_server, "no grading service answers there"),
+    Case("0 after --workers", _zero_workers, "0 workers cannot grade anyone", one_line=False),
+    Case("a negative number after --workers", _negative_workers, "-3 workers cannot grade anyone", one_line=False),
 )
 
 

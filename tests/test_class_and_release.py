@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
 
 from autograder import SOLUTIONS_DIR
 from autograder.api import GRADED_MODULES
@@ -59,6 +60,21 @@ def test_release_bundle_holds_no_hidden_material(tmp_path):
     requirements = (out / "requirements.txt").read_text().split()  # ranges: the grading pins stay in pyproject.toml
     assert "requirements.txt" in names and "torch>=2.3" in requirements and not any("==" in line for line in requirements)
     assert set(public_files(Course())) <= {p.relative_to(out) for p in files}
+
+
+def test_a_students_git_add_leaves_the_environment_out(tmp_path):
+    """The bundle ships a .gitignore: after the README's `python -m venv .venv`, `git add .` commits the work, not torch."""
+    out = tmp_path / "bundle"
+    assert run_cli("release", str(out)).returncode == 0
+    (out / ".venv" / "lib").mkdir(parents=True)
+    (out / ".venv" / "lib" / "torch.so").write_bytes(b"\0" * 1024)
+    (out / "exercises" / "__pycache__").mkdir()
+    (out / "exercises" / "__pycache__" / "backprop.cpython-311.pyc").write_bytes(b"\0")
+    subprocess.run(["git", "init", "-q"], cwd=out, check=True)
+    subprocess.run(["git", "add", "."], cwd=out, check=True)
+    staged = subprocess.run(["git", "diff", "--cached", "--name-only"], cwd=out, capture_output=True, text=True, check=True).stdout.split()
+    assert "exercises/backprop.py" in staged and ".gitignore" in staged
+    assert not [name for name in staged if name.startswith(".venv/") or "__pycache__" in name], staged
 
 
 def test_release_bundle_runs_the_public_checks_but_not_the_grader(tmp_path):

@@ -373,7 +373,7 @@ def test_grade_class_shows_the_flags_in_the_gradebook_and_the_dashboard(tmp_path
     }
     rows = {row["student"]: row for row in csv.DictReader((out / "gradebook.csv").open())}
     for student, flags in expected.items():
-        assert json.loads((out / student / "results.json").read_text())["needs_look"] == flags
+        assert json.loads((out / student / "results.json").read_text())["extra_data"]["needs_look"] == flags
         assert json.loads((out / student / "report.json").read_text())["needs_look"] == flags
         assert rows[student]["needs_look"] == "; ".join(flags) and rows[student]["status"] == "graded"
         assert float(rows[student]["total"]) == float(rows["cleo"]["total"])  # a flag costs no point

@@ -168,9 +168,10 @@ def gradescope_json(report: GradeReport) -> dict:
         "output": "\n\n".join([output, *report.load_messages]),
         "tests": tests,
         "visibility": "visible",
-        # Not Gradescope's: for the instructor's tools (gradebook, dashboard). Empty unless the submission needs a
-        # human look although it was graded, e.g. ["tampering: the grader's own code was modified while ..."].
-        "needs_look": list(report.needs_look),
+        # Gradescope's place for data of one's own (its specification has no other): for the instructor's tools.
+        # needs_look is empty unless the submission needs a human look although it was graded, e.g.
+        # ["tampering: the grader's own code was modified while ..."].
+        "extra_data": {"needs_look": list(report.needs_look)},
     }
 
 
