@@ -156,10 +156,10 @@ def problems(attack: Attack, out: Path) -> list[str]:
     honest = sum(t["max_score"] for name, t in tests.items() if name not in expected)
     if expected - failed:
         found.append(f"passed but its honest work fails: {sorted(expected - failed)}")
-    found += screen_problems(attack, results.get("needs_look", []))
+    found += screen_problems(attack, flags_of(results))
     if attack.tampering:
         return found + tampering_problems(attack, out, results, failed - expected, honest)
-    flags = [flag for flag in results.get("needs_look", []) if not flag.startswith(SCREEN)]
+    flags = [flag for flag in flags_of(results) if not flag.startswith(SCREEN)]
     if flags:
         found.append(f"flagged although it tampers with nothing: {flags}")
     if failed - expected:
@@ -170,6 +170,11 @@ def problems(attack: Attack, out: Path) -> list[str]:
     if abs(results["score"] - honest) > 1e-9:
         found.append(f"score {results['score']:g}, honest work earns {honest:g}")
     return found
+
+
+def flags_of(results: dict) -> list[str]:
+    """The needs-a-look flags of a results.json: under ``extra_data``, Gradescope's place for data of one's own."""
+    return list((results.get("extra_data") or {}).get("needs_look") or [])
 
 
 SCREEN = "screen: "  # the screen of the source's lines in needs_look: "screen: <construct> (<file>, line <n>)"
@@ -215,8 +220,8 @@ TAMPERING_MESSAGE = "The grader's own code was modified"
 def tampering_problems(attack: Attack, out: Path, results: dict, lost: set[str], honest: float) -> list[str]:
     """A tampering attack: flagged, no more than its honest work, and every extra test lost for the tampering."""
     found = []
-    if not any(flag.startswith("tampering: ") for flag in results.get("needs_look", [])):
-        found.append(f"not flagged for tampering: needs_look is {results.get('needs_look')!r}")
+    if not any(flag.startswith("tampering: ") for flag in flags_of(results)):
+        found.append(f"not flagged for tampering: needs_look is {flags_of(results)!r}")
     messages = {t["name"]: t["output"] for t in results["tests"]}
     unexplained = sorted(name for name in lost if TAMPERING_MESSAGE not in messages[name])
     if unexplained:
@@ -238,7 +243,7 @@ def gradebook_problems(out: Path) -> list[str]:
         return ["the gradebook is empty"]
     for row in rows:
         results = json.loads((out / row["student"] / "results.json").read_text())
-        flags = "; ".join(results.get("needs_look", []))
+        flags = "; ".join(flags_of(results))
         if abs(float(row["total"]) - results["score"]) > 1e-9 or row["status"] != "graded" or row["needs_look"] != flags:
             found.append(f"gradebook row {row} does not match results.json (score {results['score']:g})")
     return found

@@ -44,6 +44,7 @@ project's test suite does the same in ``tests/test_corpus.py``.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -51,9 +52,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.api import GRADED_MODULES, PROVIDED_MODULES
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "corpus"
 SOLUTIONS = ROOT / "solutions"
+# An import of a graded module by another (early_stopping reusing validation's trainer): materialise hands the
+# imported one in from solutions/, with the provided modules.
+SIBLING_IMPORT = re.compile(rf"^\s*(?:from|import)\s+({'|'.join(GRADED_MODULES)})\b", re.M)
 KINDS = ("mistakes", "variants", "placeholders")
 
 
@@ -106,15 +112,23 @@ def load_entries(kinds: tuple[str, ...] = KINDS) -> list[Entry]:
 
 
 def materialise(entries: list[Entry], class_dir: Path) -> None:
-    """One submission folder per entry: a copy of solutions/*.py with the entry's own file(s) in place."""
+    """One submission folder per entry. A mistake or a variant hands in its own file(s), with the solution of any
+    graded module they import and the provided modules: the other parts are "not handed in", and grading spends no
+    time on parts it already knows score full marks (the parts stay apart: tests/test_part_isolation.py). A
+    placeholder style hands in every module."""
     if class_dir.exists():
         shutil.rmtree(class_dir)
     class_dir.mkdir(parents=True)
     for entry in entries:
         target = class_dir / entry.key
         target.mkdir()
-        for path in SOLUTIONS.glob("*.py"):
-            shutil.copyfile(path, target / path.name)
+        if entry.kind == "placeholders":
+            needed = [path.stem for path in SOLUTIONS.glob("*.py")]
+        else:
+            imported = {name for path in entry.files for name in SIBLING_IMPORT.findall(path.read_text())}
+            needed = [*PROVIDED_MODULES, *sorted(imported - set(entry.modules))]
+        for name in needed:
+            shutil.copyfile(SOLUTIONS / f"{name}.py", target / f"{name}.py")
         for path in entry.files:
             shutil.copyfile(path, target / path.name)
 
@@ -153,12 +167,18 @@ def expected_failures(entry: Entry, names: set[str]) -> set[str]:
 
 
 def problems(entry: Entry, results: dict, report: dict, test_names: set[str] | None = None) -> list[str]:
-    """Everything in which the graded outcome differs from the entry's expectation (empty: as expected)."""
+    """Everything in which the graded outcome differs from the entry's expectation (empty: as expected).
+
+    Only the parts the entry handed in count (see :func:`materialise`): their tests' points are the most it can score.
+    """
     found = []
-    if report.get("status") != "graded":
+    absent = set(report.get("not_handed_in") or [])
+    if not str(report.get("status", "")).startswith("graded"):
         found.append(f"status is {report.get('status')!r}, not 'graded'")
-    if results.get("needs_look"):  # an honest submission is never flagged (tampering checks: docs/security.md)
-        found.append(f"flagged for a look: {results['needs_look']}")
+    results = {**results, "tests": [t for t in results["tests"] if t["name"].partition(".")[0].partition(":")[0] not in absent]}
+    flags = (results.get("extra_data") or {}).get("needs_look")
+    if flags:  # an honest submission is never flagged (tampering checks: docs/security.md)
+        found.append(f"flagged for a look: {flags}")
     names = {t["name"] for t in results["tests"]}
     unknown = sorted(set(entry.fails) - (test_names or names))
     if unknown:
@@ -175,8 +195,9 @@ def problems(entry: Entry, results: dict, report: dict, test_names: set[str] | N
             found.append(f"passed but should fail: {sorted(expected - failed)}")
     lost = sum(t["max_score"] - t["score"] for t in results["tests"])
     should_lose = sum(t["max_score"] for t in results["tests"] if t["name"] in expected)
-    if abs(lost - should_lose) > 1e-9 or abs(results["score"] - (100 - should_lose)) > 1e-9:
-        found.append(f"score {results['score']:g}, expected {100 - should_lose:g}")
+    most = sum(t["max_score"] for t in results["tests"])
+    if abs(lost - should_lose) > 1e-9 or abs(results["score"] - (most - should_lose)) > 1e-9:
+        found.append(f"score {results['score']:g}, expected {most - should_lose:g}")
     if entry.kind == "mistakes":
         feedback = "\n".join(t["output"] for t in results["tests"] if t["name"] in failed)
         if not entry.feedback:

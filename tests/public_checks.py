@@ -1,7 +1,7 @@
 """What the public checks catch, measured on the project's own corpora (docs/proving.md, "What the public checks catch").
 
 Every entry of ``tests/corpus/`` is materialised as :mod:`tests.proving` does
-(the entry's files over a copy of ``solutions/*.py``) and graded with the public
+(a mistake or variant hands in its own file; a placeholder style every module) and graded with the public
 checks through one :class:`~autograder.session.GradingSession` on the fork server
 (about half a second per entry; the portable runner that ``python -m autograder check``
 uses starts an interpreter per folder, six times slower here, and gives the same verdicts

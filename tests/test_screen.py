@@ -351,7 +351,7 @@ def test_grade_writes_the_flags_in_report_json_and_results_json_and_takes_no_poi
     flag = f"screen: gc (backprop.py, line {line})"
     assert json.loads(report.read_text())["needs_look"] == [flag]
     graded = json.loads(results.read_text())
-    assert graded["needs_look"] == [flag] and graded["score"] == 2 and all(t["status"] == "passed" for t in graded["tests"])
+    assert graded["extra_data"]["needs_look"] == [flag] and graded["score"] == 2 and all(t["status"] == "passed" for t in graded["tests"])
     assert f"NEEDS A LOOK: {flag}" in process.stdout
 
 

@@ -56,7 +56,7 @@ def checked(process: subprocess.CompletedProcess) -> subprocess.CompletedProcess
 
 
 def download(folder: Path) -> Path:
-    """A folders download: one folder per student, the examples as they are and each corpus entry over solutions/."""
+    """A folders download: one folder per student, the examples as they are and each corpus entry as tests.proving materialises it."""
     folder.mkdir(parents=True)
     for example in sorted(p for p in EXAMPLES.iterdir() if p.is_dir()):
         shutil.copytree(example, folder / f"example-{example.name}", ignore=shutil.ignore_patterns("expected.json"))
@@ -146,7 +146,7 @@ def _results(path: Path, texts: Texts) -> dict:
     return {
         "score": data["score"],
         "output": texts(data.get("output", "")),
-        "needs_look": data.get("needs_look"),
+        "needs_look": (data.get("extra_data") or {}).get("needs_look"),
         "tests": [
             [texts(str(test.get(key))) if key in ("name", "output") else test.get(key) for key in RESULT_FIELDS] for test in data["tests"]
         ],
