@@ -93,7 +93,8 @@ def _outcome(name: str, report: GradeReport) -> Outcome:
         for detail in [] if test.passed else test.details:
             if isinstance(detail, dict) and detail.get("kind") == "diagnosis" and detail.get("says") not in named:
                 named.append(str(detail["says"]))
-    return Outcome(name, {t.name: t.message for t in report.tests if not t.passed}, len(report.tests), named)
+    handed_in = [t for t in report.tests if t.handed_in]  # a mistake or variant hands in its own part only
+    return Outcome(name, {t.name: t.message for t in handed_in if not t.passed}, len(handed_in), named)
 
 
 def grade_folders(folders: dict[str, Path]) -> dict[str, Outcome]:
