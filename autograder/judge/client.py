@@ -379,15 +379,9 @@ class Child:
             self.workdir = None
 
     def close(self) -> None:
-        self._join_quietly()
+        self._join(quietly=True)  # closing before a start in the background ends would leave its process behind
         self._kill()
         self._discard_workdir()
-
-    def _join_quietly(self) -> None:
-        """Wait for a start in the background (closing before it ends would leave its process behind)."""
-        if self._starting is not None:
-            self._starting.join()
-            self._starting, self._start_error = None, None
 
     # -- requests
 
@@ -410,12 +404,13 @@ class Child:
         except BaseException as error:  # noqa: BLE001 - raised again in the judge's own thread, by _join
             self._start_error = error
 
-    def _join(self) -> None:
+    def _join(self, quietly: bool = False) -> None:
+        """Wait for a start in the background; raise what it raised, unless ``quietly``."""
         if self._starting is not None:
             self._starting.join()
             self._starting = None
             error, self._start_error = self._start_error, None
-            if error is not None:
+            if error is not None and not quietly:
                 raise error
 
     def exchange(self, request: dict, timeout: float) -> Outcome:

@@ -35,8 +35,12 @@ PROBES = {
     "any_rule": "validation rows in training mode or with gradients enabled, and training rows in evaluation mode",
 }
 PROBE_SHIFT = 1000.0
-_WATCHES = {"train_on_valid": ("valid_train",), "grad_on_valid": ("valid_grad",), "eval_on_train": ("train_eval",)}
-_WATCHES["any_rule"] = ("valid_train", "valid_grad", "train_eval")
+_WATCHES = {
+    "train_on_valid": ("valid_train",),
+    "grad_on_valid": ("valid_grad",),
+    "eval_on_train": ("train_eval",),
+    "any_rule": ("valid_train", "valid_grad", "train_eval"),
+}
 _KEY_RANGE = 2_147_483_647
 
 
@@ -156,9 +160,11 @@ def arm(
         raise ValueError("a probe scenario's training and validation rows share a row key: choose other seeds")
     probed = _WATCHES.get(kind, ())
     # Sets of Python ints: a membership test per row costs less than torch.isin on batches of a few rows.
-    watched_valid_train = frozenset((valid if "valid_train" in probed else _decoys(valid, every)).tolist())
-    watched_valid_grad = frozenset((valid if "valid_grad" in probed else _decoys(valid, every)).tolist())
-    watched_train_eval = frozenset((train if "train_eval" in probed else _decoys(train, every)).tolist())
+    valid_keys, valid_decoys = frozenset(valid.tolist()), frozenset(_decoys(valid, every).tolist())
+    train_keys, train_decoys = frozenset(train.tolist()), frozenset(_decoys(train, every).tolist())
+    watched_valid_train = valid_keys if "valid_train" in probed else valid_decoys
+    watched_valid_grad = valid_keys if "valid_grad" in probed else valid_decoys
+    watched_train_eval = train_keys if "train_eval" in probed else train_decoys
 
     def forward(self: nn.Linear, x: torch.Tensor) -> torch.Tensor:
         z = _linear(self, x)
