@@ -6,7 +6,9 @@ its ``main``, in its own module; this module imports only the module of the comm
 for. A command that reads the course file gets ``--course FILE`` here (default:
 ``$AUTOGRADER_COURSE``, else ``course.toml`` at the project's root); the :class:`Course` is
 read once, checked against the graders' tables, and handed to ``main(args, course)``.
-The student bundle holds only the student group's modules, so its ``--help`` lists only those.
+The commands are declared once, in :mod:`autograder.commands`; the student bundle holds only the modules of its
+``BUNDLED`` group's commands, and a command is listed only where its module's file is, so the bundle's ``--help``
+lists only what it can run; any other command's name is one line and exit 2.
 
 Exit codes: 0 done (for grading: whatever the score), 1 a check found something out of date,
 2 a bad command line or input (one line on stderr), 3 the graders themselves broke or cannot load.
@@ -19,9 +21,9 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from autograder import PACKAGE_DIR, graders_present
+from autograder import graders_present
+from autograder.commands import ALIASES, GROUPS, Command, commands
 from autograder.course.config import Course, resolve
 from autograder.errors import GRADER_EXIT, USAGE_EXIT, GraderLoadError, InputError
 
@@ -29,67 +31,6 @@ PROG = "python -m autograder"
 ABSENT = "`{}` is not part of the student bundle: it needs the instructor's project. Use `python -m autograder check`."
 COURSE_HELP = "this term's course file (default: $AUTOGRADER_COURSE, else course.toml at the project's root)"
 INTERRUPTED_EXIT = 130
-
-
-@dataclass(frozen=True)
-class Command:
-    """One subcommand: its name, the module (under ``autograder.``) holding its ``options(parser)`` and ``main``,
-    a one-line help, and whether it reads the course file (then its ``main`` takes ``(args, course)``)."""
-
-    name: str
-    module: str
-    help: str
-    course: bool = False
-
-    @property
-    def available(self) -> bool:
-        """Whether its module is here, beside this package's files (the student bundle ships only the student group's).
-
-        Looked up as a file, not imported: an editable install elsewhere on the path must not lend the bundle its modules.
-        """
-        base = PACKAGE_DIR.joinpath(*self.module.split("."))
-        return base.with_suffix(".py").is_file() or (base / "__init__.py").is_file()
-
-
-GROUPS: dict[str, tuple[Command, ...]] = {
-    "student": (
-        Command("check", "selfcheck", "run the public checks on your exercises (all parts, or the ones you name)"),
-        Command("hint", "notebook_checks", "print a hint for one of your functions, one step at a time"),
-        Command("ci", "platforms.classroom", "grade in CI: score line, summary, JUnit XML (the student repository's workflow runs it)", True),
-    ),
-    "instructor": (
-        Command("grade", "grade", "grade one submission (folder, module file or notebook)", True),
-        Command("grade-class", "gradebook", "grade every student's submission in a folder into a gradebook and a dashboard", True),
-        Command("collect", "lms.collect", "turn an LMS's bulk download into a class folder and its roster"),
-        Command("export", "lms.export", "write a gradebook in an LMS's grade import format", True),
-        Command("release", "release", "write the student bundle (no solutions, graders or references)", True),
-        Command("dashboard", "dashboard", "draw a graded class's dashboard (index.html) again from its results"),
-        Command("serve", "service", "keep a warm grader running, for fast `grade --server`", True),
-        Command("demo", "demo", "grade the example students in examples/submissions", True),
-        Command("gradescope", "platforms.gradescope", "build a Gradescope autograder zip that runs this grader", True),
-        Command("nbgrader", "platforms.nbgrader_export", "write an nbgrader course directory", True),
-        Command("otter", "platforms.otter_export", "write otter-grader master notebooks and their support files", True),
-        Command("plain", "platforms.notebook_builder", "write the plain student notebooks (no grading dependency)"),
-        Command("classroom50", "platforms.classroom50.bundle", "write Classroom 50's autograder.py and the grader beside it", True),
-    ),
-    "maintainer": (
-        Command("references", "reference_check", "check (or --write) the stored reference results of the hidden graders"),
-        Command("public-checks", "graders.public_expected", "check (or --write) the public checks' expected results"),
-        Command("notebooks", "platforms.sync", "write notebooks/ (plain, nbgrader, otter) from solutions/ (--check: only compare)", True),
-        Command("build-exercises", "stubs", "write exercises/ from solutions/ (--check: only compare)"),
-        Command("new-part", "scaffold", "write a whole new part: its folder under autograder/parts/ and its solution"),
-        Command("bench", "bench", "run the benchmark (make bench) and write the performance page"),
-    ),
-}
-# Older names kept working: `classroom` is `ci` (its name while GitHub Classroom lived).
-ALIASES = {"classroom": "ci"}
-
-
-def commands() -> dict[str, Command]:
-    """Every command available here, by name (aliases included)."""
-    found = {command.name: command for group in GROUPS.values() for command in group if command.available}
-    found.update({alias: found[name] for alias, name in ALIASES.items() if name in found})
-    return found
 
 
 def overview() -> str:

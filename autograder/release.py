@@ -12,6 +12,7 @@ from pathlib import Path
 
 from autograder import PACKAGE_DIR, PROJECT_ROOT
 from autograder.api import PROVIDED_MODULES
+from autograder.commands import BUNDLED, GROUPS
 from autograder.course import environment
 from autograder.course.config import Course
 from autograder.course.parts import NAMES, part
@@ -19,18 +20,19 @@ from autograder.errors import InputError
 from autograder.outputs import check_output
 from autograder.platforms.classroom import CI_FILES
 
-# The engine's files a student may have: what `check`, `hint` and `ci` need (the student group of the CLI).
+# The engine's files a student may have, besides the modules of the CLI's bundled commands (`check`, `hint`, `ci`:
+# each command's own module comes from commands.GROUPS, so the bundle and its command line cannot drift): what they import.
 PUBLIC_PACKAGE_FILES = (
     "__init__.py",
     "__main__.py",
     "api.py",
     "cli.py",
+    "commands.py",
     "errors.py",
     "discovery.py",
     "session.py",
     "outputs.py",
-    "selfcheck.py",
-    "notebook_checks.py",
+    "notebook_checks.py",  # check() and hint() in the notebooks (also `hint`'s module)
     "notebooks.py",
     "course/*.py",
     "sandbox/*.py",
@@ -42,7 +44,6 @@ PUBLIC_PACKAGE_FILES = (
     "reports/*.py",
     "reports/templates/*",
     "platforms/__init__.py",
-    "platforms/classroom.py",
     "platforms/*.yml",
     "parts/__init__.py",
 )
@@ -120,10 +121,10 @@ def _python(commands: tuple[str, ...]) -> str:
 
 
 def public_files(course: Course) -> list[Path]:
-    """The package files a student may see, relative to the project root: the engine's student side, every part's
-    record and runner, and the public side of the parts ``course`` releases (none when the course file says
-    ``release.public_checks = false``; no hints with ``release.hints = false``)."""
-    files = []
+    """The package files a student may see, relative to the project root: the modules of the CLI's bundled commands,
+    the engine's student side, every part's record and runner, and the public side of the parts ``course`` releases
+    (none when the course file says ``release.public_checks = false``; no hints with ``release.hints = false``)."""
+    files = [PACKAGE_DIR / command.source for command in GROUPS[BUNDLED]]
     for pattern in PUBLIC_PACKAGE_FILES:
         if pattern.startswith("checks/") and not course.public_checks:
             continue
@@ -134,11 +135,11 @@ def public_files(course: Course) -> list[Path]:
         if course.public_checks and name in course.released:
             side = sorted(path for pattern in PUBLIC_SIDE for path in folder.glob(pattern))
             files += [path for path in side if course.hints or path.name != "hints.toml"]
-    return [path.relative_to(PROJECT_ROOT) for path in files]
+    return [path.relative_to(PROJECT_ROOT) for path in dict.fromkeys(files)]  # once each (a command's module may be listed too)
 
 
 # What a student's `git add .` must leave out: the virtual environment the README has them make (torch alone is
-# hundreds of MB), caches and notebook checkpoints.
+# hundreds of MB), caches, notebook checkpoints and the metadata `pip install -e .` (requirements-notebooks.txt) writes.
 STUDENT_GITIGNORE = """\
 .venv/
 venv/
@@ -146,6 +147,7 @@ __pycache__/
 *.pyc
 .ipynb_checkpoints/
 .pytest_cache/
+*.egg-info/
 """
 
 

@@ -16,7 +16,7 @@ from autograder.course.parts import NAMES
 
 # Lowest first. A module may import its own layer and those below it, never one above.
 LAYERS: list[tuple[str, ...]] = [
-    ("autograder", "autograder.errors", "autograder.course", "autograder.api"),
+    ("autograder", "autograder.errors", "autograder.course", "autograder.api", "autograder.commands"),
     ("autograder.sandbox",),
     ("autograder.judge", "autograder.notebooks", "autograder.stubs", "autograder.discovery", "autograder.screen"),
     ("autograder.references", "autograder.reports"),

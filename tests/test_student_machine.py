@@ -40,9 +40,9 @@ LOCAL_INDEX = "file:///opt/pypi/simple"
 CLEO_DIAGNOSES: tuple[str, ...] = tuple(CLEO_SAYS.values())
 
 
-def readme_commands(readme: str, shell: str = SHELL) -> list[str]:
-    """The indented block that follows ``shell:`` in the README's "Set up" section, one command a line."""
-    section = readme.split("## Set up", 1)[1].split("\n## ", 1)[0]
+def readme_commands(readme: str, shell: str = SHELL, section: str = "Set up") -> list[str]:
+    """The indented block that follows ``shell:`` in the README's ``section`` ("Set up", "Notebooks"), one command a line."""
+    section = readme.split(f"## {section}\n", 1)[1].split("\n## ", 1)[0]
     block = section.split(f"{shell}:\n\n", 1)[1]
     commands = []
     for line in block.splitlines():
@@ -329,6 +329,45 @@ def test_prints_cannot_corrupt_the_protocol(tmp_path):
         submission.close()
 
 
+# ---------------------------------------------------------------- a notebook opened from the bundle (Jupyter, VS Code)
+
+
+def test_a_notebook_opened_from_the_bundle_imports_its_checks(student, tmp_path, monkeypatch):
+    """The README's Jupyter route as written: its notebook commands, read from the README and run in the bundle's folder
+    in the fresh environment; then a notebook of the bundle's notebooks/ in a kernel of that environment that starts in
+    notebooks/ (as Jupyter Lab and VS Code start it). Its setup cell imports the checks and its check cell names the
+    mistake. The last command starts Jupyter Lab, a server: its kernel is what runs here. Leaves the environment
+    without the checks installed, for the Colab test below."""
+    from autograder.release import BUNDLE_PACKAGE
+    from tests.notebook_work import execute, fill
+
+    bundle = student["bundle"]
+    commands = readme_commands((bundle / "README.md").read_text(), section="Notebooks")
+    assert commands == [".venv/bin/python -m pip install -r requirements-notebooks.txt", ".venv/bin/python -m jupyter lab"], commands
+    python = bundle / ".venv" / "bin" / "python"
+    try:
+        for command in commands[:-1]:
+            done = run(command, cwd=bundle, env=student["env"])
+            assert done.returncode == 0, f"{command}\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
+        lab = run([str(python), "-m", "jupyter", "lab", "--version"], cwd=bundle, env=student["env"])
+        assert lab.returncode == 0, lab.stderr[-2000:]  # the last command's program is there
+        # The environment's Python as a Jupyter kernel, registered in a scratch folder (this machine's kernels stay out).
+        spec = run([str(python), "-m", "ipykernel", "install", "--prefix", str(tmp_path / "jupyter"), "--name", "bundle-venv"], cwd=tmp_path)
+        assert spec.returncode == 0, spec.stderr[-2000:]
+        monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter" / "share" / "jupyter"))
+        notebook = fill(json.loads((bundle / "notebooks" / "training_loop.ipynb").read_text()), "training_loop", "mistake")
+        setup = next(index for index, cell in enumerate(notebook["cells"]) if cell.get("id") == "checks-setup")
+        where = {**notebook["cells"][setup], "id": "where", "source": "import os, autograder\nprint(os.getcwd())\nprint(autograder.__file__)"}
+        notebook["cells"].insert(setup + 1, where)
+        out = execute(notebook, bundle / "notebooks", kernel="bundle-venv", env=student["env"])
+    finally:  # the Colab test below starts from an environment without the checks
+        run([str(python), "-m", "pip", "uninstall", "-y", "-q", BUNDLE_PACKAGE], cwd=bundle, env=student["env"])
+    assert out["checks-setup"] == "", out["checks-setup"]  # no "not installed" line, no ImportError
+    assert out["where"].split() == [str(bundle / "notebooks"), str(bundle / "autograder" / "__init__.py")], out["where"]
+    assert "Public checks of train_step: 1 of 2 pass" in out["check-train_step"], out["check-train_step"]
+    assert "This looks like no optimizer.zero_grad()" in out["check-train_step"]
+
+
 # ---------------------------------------------------------------- a notebook opened on its own (Colab)
 
 
@@ -349,11 +388,15 @@ def test_a_notebook_opened_on_its_own_gets_its_checks_from_one_install_line(stud
     spec = run([str(python), "-m", "ipykernel", "install", "--prefix", str(tmp_path / "jupyter"), "--name", "colab-like"], cwd=tmp_path)
     assert spec.returncode == 0, spec.stderr[-2000:]
 
+    # The README's install line, as written there (with this zip's path for its placeholder name).
+    notes = (handout / "README.md").read_text().split("## Notebooks\n", 1)[1]
+    install = next(line.strip() for line in notes.splitlines() if line.strip().startswith("%pip install"))
+    assert install == "%pip install -q student-bundle.zip", install
     notebook = fill(plain_notebook("training_loop"), "training_loop", "mistake")
     setup = next(cell for cell in notebook["cells"] if cell["id"] == "checks-setup")
     first = [
         {**setup, "id": "opened-alone"},
-        {**setup, "id": "install", "source": f"%pip install -q {handout.with_suffix('.zip')}"},
+        {**setup, "id": "install", "source": install.replace("student-bundle.zip", str(handout.with_suffix(".zip")))},
         {
             **setup,
             "id": "where",

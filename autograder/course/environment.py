@@ -29,8 +29,12 @@ STUDENT_REQUIREMENTS = (
     "jinja2>=3.1",  # the feedback report's templates (check --report)
     "nbformat>=5.9",  # reading a notebook handed to check, and check() inside one
 )
-# requirements-notebooks.txt: Jupyter, to open notebooks/ (not needed for `check`).
-NOTEBOOK_REQUIREMENTS = ("-r requirements.txt", "jupyterlab>=4.0")
+# requirements-notebooks.txt: Jupyter, to open notebooks/ (not needed for `check`), and the bundle itself: `-e .`
+# installs this folder's checks in place (the bundle has a pyproject.toml), because a notebook's kernel starts in
+# notebooks/, where `from autograder.notebook_checks import checks_for` finds nothing otherwise. In place (editable),
+# so the checks a notebook imports are the very files `python -m autograder check` runs. pip reads `.` from the
+# folder it runs in: the README runs it in the bundle's folder.
+NOTEBOOK_REQUIREMENTS = ("-r requirements.txt", "jupyterlab>=4.0", "-e .")
 # On Colab torch, NumPy, scikit-learn and matplotlib are there already: only these, and never torch again (Jinja2
 # and nbformat are there too; their ranges only upgrade a copy older than the checks need).
 COLAB_EXTRAS = ("pytest>=8.0", "rich>=13.0", "jinja2>=3.1", "nbformat>=5.9")

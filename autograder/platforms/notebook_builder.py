@@ -223,8 +223,10 @@ CHECKS_INTRO = (
     "says how to install the checks: one line, with the student bundle your instructor handed out."
 )
 MISSING_CHECKS = (
-    "The course's checks are not installed in this Python. Run %pip install followed by the student bundle's zip "
-    "(the file or the link your instructor gave you; on Colab, upload the zip first), then run this cell again."
+    "The course's checks are not installed in this Python. On Colab (or a notebook on its own): run %pip install "
+    "followed by the student bundle's zip (the file or the link your instructor gave you; on Colab, upload the zip "
+    "first), then run this cell again. On your own machine: follow the Notebooks section of the bundle's README "
+    "(its first command installs the checks into .venv) and use .venv's Python as the kernel."
 )
 
 
