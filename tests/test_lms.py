@@ -18,6 +18,8 @@ import pytest
 
 from autograder.api import GRADED_MODULES
 from tests.conftest import ROOT, run_cli
+from tests.lms_downloads import Student, blackboard_download, canvas_download, moodle_download
+from tests.lms_downloads import write_zip as write_download
 
 ASSIGNMENT = "HW3 Training"
 WHEN = "2026-11-30-23-59-00"
@@ -566,9 +568,6 @@ def collected_files(class_dir: Path) -> dict[str, dict[str, bytes]]:
 def test_canvas_uuid_renames_reuploads_late_flags_and_anonymous_downloads(tmp_path):
     """Attachment.make_unique_filename (app/models/attachment.rb) names a clash -1 ... -7, then -<uuid>; a re-upload
     keeps the later attachment (content_zipper.rb add_upload_submission: ``_<attachment id>_``), with one warning."""
-    from tests.lms_downloads import Student, canvas_download
-    from tests.lms_downloads import write_zip as write_download
-
     students = [
         Student("Ana Uuid", [("training_loop.py", b"ana")], canvas_id="1001", earlier=8),  # training_loop-<uuid>.py
         Student("Ben Again", [("training_loop.py", b"old"), ("training_loop.py", b"new"), ("backprop.py", b"bp")], canvas_id="1002"),
@@ -636,9 +635,6 @@ def worksheet_csv(path: Path, people: list[tuple[str, str, str]]) -> Path:
 def test_moodle_team_submissions_are_teams_and_their_grade_goes_to_each_member(tmp_path):
     """downloader.php get_student_prefix names a team submission <group name>_<group id> (Default group: no id);
     the worksheet's Group column (gradingtable.php col_team) maps each member to it."""
-    from tests.lms_downloads import Student, moodle_download
-    from tests.lms_downloads import write_zip as write_download
-
     teams = [
         Student("Team_Red", [("training_loop.py", b"red")], moodle_id="42"),  # "_" becomes a space in the download
         Student("Blue & Co", [("backprop.py", b"blue")], moodle_id="43"),
@@ -692,9 +688,6 @@ def test_moodle_team_submissions_are_teams_and_their_grade_goes_to_each_member(t
 def test_blackboard_usernames_and_assignments_with_underscores(tmp_path):
     """The receipt's Name: Full Name (username) line splits <assignment>_<username>; without receipts, the prefix
     every attempt shares is the assignment (one download is one assignment's column)."""
-    from tests.lms_downloads import Student, blackboard_download
-    from tests.lms_downloads import write_zip as write_download
-
     students = [
         Student("Jane Doe", [("training_loop.py", b"j")], username="j_doe"),
         Student("Kim Lee", [("backprop.py", b"k")], username="k_lee_2"),
@@ -728,9 +721,6 @@ def test_blackboard_usernames_and_assignments_with_underscores(tmp_path):
 def test_zip_names_without_the_utf8_flag_are_read_as_the_zipper_wrote_them(encoding, tmp_path):
     """Bit 11 unset (APPNOTE 4.4.4): Info-ZIP writes UTF-8 bytes, Windows' zipper its OEM code page (cp850, cp437).
     Every student comes out with the same name and slug as from a zip with the flag."""
-    from tests.lms_downloads import Student, canvas_download, moodle_download
-    from tests.lms_downloads import write_zip as write_download
-
     names = ["José Núñez", "François Lévêque"] + ([] if encoding == "cp437" else ["Ángel Ñúñez"])
     students = [
         Student(name, [("training_loop.py", name.encode())], canvas_id=str(1001 + i), moodle_id=str(2001 + i))
@@ -754,9 +744,6 @@ def test_zip_names_without_the_utf8_flag_are_read_as_the_zipper_wrote_them(encod
 
 def test_every_student_of_an_odd_download_is_in_the_roster_with_their_files(tmp_path):
     """Nothing is lost: each student of a Canvas download with every oddity is a roster row with the files kept."""
-    from tests.lms_downloads import Student, canvas_download
-    from tests.lms_downloads import write_zip as write_download
-
     students = [
         Student("José Núñez", [("training_loop.py", b"1"), ("backprop.py", b"2")], canvas_id="1001"),
         Student("Ana Uuid", [("backprop.py", b"3")], canvas_id="1002", earlier=8),

@@ -235,6 +235,7 @@ class Download:
             raise CollectError(f"{self.location} holds {len(infos)} files, more than {MAX_MEMBERS}: refused as a possible zip bomb")
         total = 0
         for info in infos:
+            name = zip_name(info)
             total += info.file_size
             if total > MAX_TOTAL_BYTES:
                 raise CollectError(
@@ -243,19 +244,14 @@ class Download:
                 )
             if info.file_size >= RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
                 raise CollectError(
-                    f"{self.location}: {info.filename!r} expands {info.file_size // max(info.compress_size, 1)} times"
+                    f"{self.location}: {name!r} expands {info.file_size // max(info.compress_size, 1)} times"
                     f" ({info.file_size // 2**20} MB): refused as a possible zip bomb"
                 )
             mode = info.external_attr >> 16
             if stat.S_ISLNK(mode):
-                raise CollectError(
-                    f"{self.location}: {info.filename!r} is a symbolic link: refused (it could point outside the class folder)"
-                )
+                raise CollectError(f"{self.location}: {name!r} is a symbolic link: refused (it could point outside the class folder)")
             if info.flag_bits & 0x1:
-                raise CollectError(
-                    f"{self.location}: {info.filename!r} is password-protected: download the submissions again without a password"
-                )
-            name = zip_name(info)
+                raise CollectError(f"{self.location}: {name!r} is password-protected: download the submissions again without a password")
             if info.is_dir():
                 safe_path(name, self.location)
                 continue
