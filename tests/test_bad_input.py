@@ -120,6 +120,14 @@ def _zip_bomb(tmp: Path) -> list[str]:
     return ["collect", str(tmp / "download.zip"), "--from", "folders", "--out", str(tmp / "out")]
 
 
+def _moodle_teams(tmp: Path) -> list[str]:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:  # downloader.php get_student_prefix: students in no group
+        archive.writestr("Default group_assignsubmission_file/backprop.py", b"x = 1\n")
+    (tmp / "download.zip").write_bytes(buffer.getvalue())
+    return ["collect", str(tmp / "download.zip"), "--from", "moodle", "--out", str(tmp / "out")]
+
+
 def _class_missing(tmp: Path) -> list[str]:
     return ["grade-class", str(tmp / "nowhere"), "--out", str(tmp / "out")]
 
@@ -178,6 +186,7 @@ CASES = (
     Case("10,000 files", _many_files, f"more than {MAX_FILES} files"),
     Case("a zip file given to grade", _zip, "zips are not graded"),
     Case("a zip bomb given to collect", _zip_bomb, "zip bomb"),
+    Case("a Moodle team download without --teams", _moodle_teams, "is a team submission"),
     Case("a class folder that does not exist", _class_missing, "is not a folder"),
     Case("an empty class folder", _class_empty, "holds no submissions"),
     Case("an unknown part after --part", _unknown_part, "invalid choice", one_line=False),

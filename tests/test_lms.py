@@ -18,6 +18,8 @@ import pytest
 
 from autograder.api import GRADED_MODULES
 from tests.conftest import ROOT, run_cli
+from tests.lms_downloads import Student, blackboard_download, canvas_download, moodle_download
+from tests.lms_downloads import write_zip as write_download
 
 ASSIGNMENT = "HW3 Training"
 WHEN = "2026-11-30-23-59-00"
@@ -193,8 +195,8 @@ def test_canvas_download_is_collected_graded_and_exported(graded, tmp_path):
     for key, entry in ENTRIES["canvas"].items():
         assert student_files(class_dir, entry) == expected_files(kinds[key]), key
     roster = lines(class_dir / "roster.csv")
-    assert roster[0] == "student,path,name,lms,lms_id,submission_id,email,sis_id,late,submitted_at,files"
-    assert roster[1] == "booknina-1004,booknina-1004.ipynb,booknina,canvas,1004,,,,no,,booknina_1004_9022_training_loop.ipynb"
+    assert roster[0] == "student,path,name,lms,lms_id,submission_id,email,sis_id,late,submitted_at,files,team,team_id"
+    assert roster[1] == "booknina-1004,booknina-1004.ipynb,booknina,canvas,1004,,,,no,,booknina_1004_9022_training_loop.ipynb,,"
     assert roster[3].startswith("doejane-1005,doejane-1005/,doejane,canvas,1005,,,,no,,doejane_1005_9023_training_loop-1.py")
     assert roster[5].startswith("latelou-1003,latelou-1003/,latelou,canvas,1003,,,,yes,,latelou_LATE_1003_")
     assert len(roster) == 6
@@ -387,9 +389,16 @@ MALFORMED = {
     ),
     "moodle file in canvas": (lambda p: write_zip(p, moodle_members()), "canvas", "is not laid out like a canvas download"),
     "duplicate files": (
-        lambda p: write_zip(p, {"doejane_1001_1_training_loop.py": b"a", "doejane_1001_2_training_loop.py": b"b"}),
-        "canvas",
-        "would both be doejane-1001/training_loop.py",
+        lambda p: write_zip(
+            p, {"Jane Doe_2001_assignsubmission_file/training_loop.py": b"a", "Jane Doe_2001_assignsubmission_file_training_loop.py": b"b"}
+        ),
+        "moodle",
+        "would both be jane-doe-2001/training_loop.py",
+    ),
+    "a team download without --teams": (
+        lambda p: write_zip(p, {"Default group_assignsubmission_file/training_loop.py": b"a"}),
+        "moodle",
+        "add --teams",
     ),
     "two attempts": (
         lambda p: write_zip(p, {f"HW_jdoe_attempt_{WHEN}_backprop.py": b"a", "HW_jdoe_attempt_2026-12-01-10-00-00_backprop.py": b"b"}),
@@ -534,3 +543,218 @@ def test_layout_variants_from_the_sources(tmp_path):
     assert roster["gradescope"]["cy-dee-2"]["email"] == "cy@example.edu" and roster["gradescope"]["cy-dee-2"]["submission_id"] == "3001"
     jane = roster["blackboard"]["jane-doe-jdoe"]
     assert (jane["name"], jane["path"], jane["submitted_at"]) == ("Jane Doe", "", WHEN)
+
+
+# --------------------------------------------------------------------------- issue 24: downloads as the LMS really writes them
+# The downloads below are built by tests/lms_downloads.py from the platforms' own naming code (cited there).
+
+ODD = b"# a file of the right name\nx = 1\n"
+
+
+def roster_rows(class_dir: Path) -> dict[str, dict[str, str]]:
+    return {row["student"]: row for row in csv.DictReader((class_dir / "roster.csv").open(encoding="utf-8"))}
+
+
+def collected_files(class_dir: Path) -> dict[str, dict[str, bytes]]:
+    """entry -> {file: bytes} for every student folder (or notebook) in the class folder."""
+    found: dict[str, dict[str, bytes]] = {}
+    for path in sorted(class_dir.rglob("*")):
+        if path.is_file() and path.name != "roster.csv":
+            entry, _, name = path.relative_to(class_dir).as_posix().partition("/")
+            found.setdefault(entry, {})[name or entry] = path.read_bytes()
+    return found
+
+
+def test_canvas_uuid_renames_reuploads_late_flags_and_anonymous_downloads(tmp_path):
+    """Attachment.make_unique_filename (app/models/attachment.rb) names a clash -1 ... -7, then -<uuid>; a re-upload
+    keeps the later attachment (content_zipper.rb add_upload_submission: ``_<attachment id>_``), with one warning."""
+    students = [
+        Student("Ana Uuid", [("training_loop.py", b"ana")], canvas_id="1001", earlier=8),  # training_loop-<uuid>.py
+        Student("Ben Again", [("training_loop.py", b"old"), ("training_loop.py", b"new"), ("backprop.py", b"bp")], canvas_id="1002"),
+        Student("Cy Late", [("training_loop.py", b"c1"), ("training_loop.py", b"c2")], canvas_id="1003", late=True, earlier=7),
+        Student("Di Plain", [("training_loop.py", ODD), ("notes-1.py", b"n")], canvas_id="1004"),
+    ]
+    members = canvas_download(students)
+    assert "uuidana_1001_9001_training_loop-00000000-0000-0000-0000-000000002329.py" in members
+    assert "againben_1002_9003_training_loop-1.py" in members and "latecy_LATE_1003_9005_training_loop-7.py" in members
+    # the same file under two attachment ids, and a lowercase late flag: the later id wins
+    members["plainedd_late_1005_9020_backprop.py"] = b"first"
+    members["plainedd_late_1005_9031_backprop.py"] = b"second"
+    download = write_download(tmp_path / "canvas.zip", members)
+    process = collect(download, "canvas", tmp_path / "class")
+    assert process.returncode == 0, process.stderr
+    assert process.stderr.splitlines() == [
+        "warning: againben-1002 uploaded training_loop.py more than once: kept the later"
+        " 'againben_1002_9003_training_loop-1.py', dropped 'againben_1002_9002_training_loop.py'",
+        "warning: latecy-1003 uploaded training_loop.py more than once: kept the later"
+        " 'latecy_LATE_1003_9006_training_loop-00000000-0000-0000-0000-000000002afe.py',"
+        " dropped 'latecy_LATE_1003_9005_training_loop-7.py'",
+        "warning: plainedd-1005 uploaded backprop.py more than once: kept the later"
+        " 'plainedd_late_1005_9031_backprop.py', dropped 'plainedd_late_1005_9020_backprop.py'",
+    ]
+    assert collected_files(tmp_path / "class") == {
+        "uuidana-1001": {"training_loop.py": b"ana"},
+        "againben-1002": {"training_loop.py": b"new", "backprop.py": b"bp"},
+        "latecy-1003": {"training_loop.py": b"c2"},
+        "plaindi-1004": {"training_loop.py": ODD, "notes-1.py": b"n"},  # not a graded name: kept as it is
+        "plainedd-1005": {"backprop.py": b"second"},
+    }
+    rows = roster_rows(tmp_path / "class")
+    assert {entry: row["late"] for entry, row in rows.items()} == {
+        "uuidana-1001": "no",
+        "againben-1002": "no",
+        "latecy-1003": "yes",
+        "plaindi-1004": "no",
+        "plainedd-1005": "yes",
+    }
+    assert rows["againben-1002"]["files"] == "againben_1002_9003_training_loop-1.py;againben_1002_9004_backprop.py"
+
+    anonymous = [
+        Student("X", [("training_loop.py", b"a1"), ("training_loop.py", b"a2")], anonymous_id="Qz7p1", late=True),
+        Student("Y", [("backprop.py", b"b")], anonymous_id="k9WWa", earlier=9),
+    ]
+    process = collect(write_download(tmp_path / "anon.zip", canvas_download(anonymous, anonymous=True)), "canvas", tmp_path / "anon")
+    assert process.returncode == 0, process.stderr
+    assert len(process.stderr.splitlines()) == 1 and process.stderr.startswith("warning: anon-qz7p1 uploaded training_loop.py")
+    assert collected_files(tmp_path / "anon") == {"anon-qz7p1": {"training_loop.py": b"a2"}, "anon-k9wwa": {"backprop.py": b"b"}}
+    assert roster_rows(tmp_path / "anon")["anon-qz7p1"]["late"] == "yes"
+
+
+def worksheet_csv(path: Path, people: list[tuple[str, str, str]]) -> Path:
+    """Moodle's offline grading worksheet of a team assignment, columns as mod/assign/gradingtable.php downloads them."""
+    header = "Identifier,Full name,Email address,Status,Group,Grade,Maximum Grade,Grade can be changed,Last modified (submission),"
+    header += "Last modified (grade),Feedback comments"
+    rows = [header] + [
+        f"Participant {ident},{name},{name.split()[0].lower()}@example.edu,Submitted,{group},,100.00,Yes,,-,"
+        for ident, name, group in people
+    ]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_moodle_team_submissions_are_teams_and_their_grade_goes_to_each_member(tmp_path):
+    """downloader.php get_student_prefix names a team submission <group name>_<group id> (Default group: no id);
+    the worksheet's Group column (gradingtable.php col_team) maps each member to it."""
+    teams = [
+        Student("Team_Red", [("training_loop.py", b"red")], moodle_id="42"),  # "_" becomes a space in the download
+        Student("Blue & Co", [("backprop.py", b"blue")], moodle_id="43"),
+        Student("Default group", [("training_loop.py", b"alone")]),
+    ]
+    download = write_download(tmp_path / "teams.zip", moodle_download(teams))
+    assert "Team Red_42_assignsubmission_file/training_loop.py" in moodle_download(teams)
+    process = collect(download, "moodle", tmp_path / "class", "--teams")
+    assert process.returncode == 0, process.stderr
+    rows = roster_rows(tmp_path / "class")
+    assert {entry: (row["name"], row["lms_id"], row["team"], row["team_id"]) for entry, row in rows.items()} == {
+        "team-red-42": ("Team Red", "", "Team Red", "42"),
+        "blue-co-43": ("Blue  Co", "", "Blue  Co", "43"),
+        "default-group": ("Default group", "", "Default group", ""),
+    }
+    assert collected_files(tmp_path / "class")["team-red-42"] == {"training_loop.py": b"red"}
+
+    gradebook = tmp_path / "gradebook.csv"
+    gradebook.write_text("student,total,status\nteam-red-42,80,graded\nblue-co-43,55,graded\ndefault-group,10,graded\n")
+    out = tmp_path / "worksheet-upload.csv"
+    process = export(gradebook, "moodle", tmp_path / "class" / "roster.csv", out)
+    assert process.returncode == 0 and lines(out) == ["Identifier,Full name,Email address,Grade,Maximum Grade,Last modified (grade)"]
+    assert [line[: line.index("':") + 1] for line in process.stderr.splitlines()] == [
+        "warning: blue-co-43 is the team 'Blue  Co'",
+        "warning: default-group is the team 'Default group'",
+        "warning: team-red-42 is the team 'Team Red'",
+    ]
+    assert all("give --worksheet" in line and line.endswith("left out (missing)") for line in process.stderr.splitlines())
+
+    worksheet = worksheet_csv(
+        tmp_path / "worksheet.csv",
+        [
+            ("3001", "Jane Doe", "Team_Red"),
+            ("3002", "Ed Empty", "Team_Red"),
+            ("3003", "Lou Late", "Blue & Co"),
+            ("3004", "Ann Solo", "Default group"),
+        ],
+    )
+    process = export(gradebook, "moodle", tmp_path / "class" / "roster.csv", out, "--worksheet", str(worksheet))
+    assert process.returncode == 0 and process.stderr == "", process.stderr
+    assert lines(out)[1:] == [
+        "Participant 3003,Lou Late,lou@example.edu,55,100,",
+        "Participant 3004,Ann Solo,ann@example.edu,10,100,",
+        "Participant 3001,Jane Doe,jane@example.edu,80,100,",
+        "Participant 3002,Ed Empty,ed@example.edu,80,100,",
+    ]
+    process = export(gradebook, "canvas", tmp_path / "class" / "roster.csv", out, "--worksheet", str(worksheet))
+    assert process.returncode == 2 and process.stderr.startswith("error: --worksheet") and len(process.stderr.splitlines()) == 1
+
+
+def test_blackboard_usernames_and_assignments_with_underscores(tmp_path):
+    """The receipt's Name: Full Name (username) line splits <assignment>_<username>; without receipts, the prefix
+    every attempt shares is the assignment (one download is one assignment's column)."""
+    students = [
+        Student("Jane Doe", [("training_loop.py", b"j")], username="j_doe"),
+        Student("Kim Lee", [("backprop.py", b"k")], username="k_lee_2"),
+        Student("Sam Plain", [("training_loop.py", b"s")], username="splain"),
+    ]
+    expected = {
+        "jane-doe-j-doe": ("Jane Doe", "j_doe"),
+        "kim-lee-k-lee-2": ("Kim Lee", "k_lee_2"),
+        "sam-plain-splain": ("Sam Plain", "splain"),
+    }
+    for assignment in ("HW_3_Training", "HW3"):
+        out = tmp_path / f"with-{assignment}"
+        process = collect(write_download(tmp_path / f"{assignment}.zip", blackboard_download(students, assignment)), "blackboard", out)
+        assert process.returncode == 0, process.stderr
+        assert {entry: (row["name"], row["lms_id"]) for entry, row in roster_rows(out).items()} == expected
+        assert collected_files(out)["jane-doe-j-doe"] == {"training_loop.py": b"j"}
+
+        bare = [Student(s.name, s.files, username=s.username, receipt=False) for s in students]
+        out = tmp_path / f"without-{assignment}"
+        process = collect(write_download(tmp_path / f"bare-{assignment}.zip", blackboard_download(bare, assignment)), "blackboard", out)
+        assert process.returncode == 0, process.stderr
+        assert {entry: row["lms_id"] for entry, row in roster_rows(out).items()} == {
+            "j-doe": "j_doe",
+            "k-lee-2": "k_lee_2",
+            "splain": "splain",
+        }
+        assert collected_files(out)["k-lee-2"] == {"backprop.py": b"k"}
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp850", "cp437", "cp1252"])
+def test_zip_names_without_the_utf8_flag_are_read_as_the_zipper_wrote_them(encoding, tmp_path):
+    """Bit 11 unset (APPNOTE 4.4.4): Info-ZIP writes UTF-8 bytes, Windows' zipper its OEM code page (cp850, cp437).
+    Every student comes out with the same name and slug as from a zip with the flag."""
+    names = ["José Núñez", "François Lévêque"] + ([] if encoding == "cp437" else ["Ángel Ñúñez"])
+    students = [
+        Student(name, [("training_loop.py", name.encode())], canvas_id=str(1001 + i), moodle_id=str(2001 + i))
+        for i, name in enumerate(names)
+    ]
+    for lms, members in (("moodle", moodle_download(students)), ("canvas", canvas_download(students))):
+        flagged, plain = tmp_path / f"{lms}-flagged", tmp_path / f"{lms}-{encoding}"
+        assert collect(write_download(tmp_path / f"{lms}-flagged.zip", members), lms, flagged).returncode == 0
+        raw = write_download(tmp_path / f"{lms}-raw.zip", members, encoding=encoding)
+        with zipfile.ZipFile(raw) as archive:
+            assert not any(info.flag_bits & 0x800 for info in archive.infolist())
+        process = collect(raw, lms, plain)
+        assert process.returncode == 0, process.stderr
+        assert tree(plain) == tree(flagged)
+        rows = roster_rows(plain)
+        assert len(rows) == len(names) and all(row["path"] for row in rows.values())  # nobody lost, everyone has files
+    assert {row["name"] for row in roster_rows(tmp_path / f"moodle-{encoding}").values()} == set(names)
+    assert "jose-nunez-2001" in roster_rows(tmp_path / f"moodle-{encoding}")
+    assert "nunezjose-1001" in roster_rows(tmp_path / f"canvas-{encoding}")
+
+
+def test_every_student_of_an_odd_download_is_in_the_roster_with_their_files(tmp_path):
+    """Nothing is lost: each student of a Canvas download with every oddity is a roster row with the files kept."""
+    students = [
+        Student("José Núñez", [("training_loop.py", b"1"), ("backprop.py", b"2")], canvas_id="1001"),
+        Student("Ana Uuid", [("backprop.py", b"3")], canvas_id="1002", earlier=8),
+        Student("Ben Again", [("training_loop.py", b"4"), ("training_loop.py", b"5")], canvas_id="1003", late=True),
+        Student("O'Brien Mary-Jane", [("training_loop.py", b"6")], canvas_id="1004", sortable="O'Brien, Mary-Jane"),
+    ]
+    class_dir = tmp_path / "class"
+    process = collect(write_download(tmp_path / "odd.zip", canvas_download(students), encoding="cp850"), "canvas", class_dir)
+    assert process.returncode == 0, process.stderr
+    rows, files = roster_rows(class_dir), collected_files(class_dir)
+    assert sorted(row["lms_id"] for row in rows.values()) == [s.canvas_id for s in students]
+    for student in students:
+        entry = next(entry for entry, row in rows.items() if row["lms_id"] == student.canvas_id)
+        assert files[entry] == dict(student.files), student.name  # the later of two uploads of one name

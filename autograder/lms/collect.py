@@ -1,18 +1,20 @@
 """Turn an LMS's bulk download into the class folder that ``grade-class`` reads.
 
-    python -m autograder collect ARCHIVE_OR_FOLDER --from canvas|moodle|blackboard|gradescope|folders --out CLASS_DIR [--pattern REGEX]
+    python -m autograder collect ARCHIVE_OR_FOLDER --from canvas|moodle|blackboard|gradescope|folders --out CLASS_DIR
+        [--pattern REGEX] [--teams]
 
 The input is the .zip an LMS gives for "download all submissions", or that zip already extracted.
 The output is one entry per student, ``CLASS_DIR/<student>/<files>`` (or ``CLASS_DIR/<student>.ipynb``
 when the whole submission is one notebook, because ``grade-class`` grades the ``.py`` files of a folder
 and notebooks only at the top level), and ``CLASS_DIR/roster.csv`` with one row per student::
 
-    student,path,name,lms,lms_id,submission_id,email,sis_id,late,submitted_at,files
-    doejane-1001,doejane-1001/,doejane,canvas,1001,,,,no,,doejane_1001_9001_backprop.py;...
+    student,path,name,lms,lms_id,submission_id,email,sis_id,late,submitted_at,files,team,team_id
+    doejane-1001,doejane-1001/,doejane,canvas,1001,,,,no,,doejane_1001_9001_backprop.py;...,,
 
 ``student`` is the name ``grade-class`` gives the entry (the gradebook's ``student`` column), ``late`` is
 ``yes``/``no`` where the download marks late work and empty where it does not say, ``files`` the original
-names in the download (``;``-separated). Student entries are a slug of the student's name plus the LMS's id
+names in the download (``;``-separated; a dropped Canvas re-upload is not among them), ``team`` and ``team_id`` a Moodle group's name
+and id for a team submission (``collect --teams``; ``lms_id`` is then empty). Student entries are a slug of the student's name plus the LMS's id
 (``jane-doe-1001``), so two students with the same name stay apart. Files keep the name the student gave
 them once the LMS's prefix is stripped (``training_loop.py``); zips a student uploaded are left as they are.
 
@@ -22,19 +24,34 @@ The layouts, and where each was read (see docs/instructors/lms.md, "From the LMS
   (and ``..._<user id>_text.html`` / ``_link.html`` for text and URL entries; ``anon_<id>`` instead of name
   and user id when grading is anonymous). Read in Canvas's own code: instructure/canvas-lms
   ``lib/content_zipper.rb`` (``get_filename``, ``add_upload_submission``, ``sanitize_user_name``). The second
-  number is the attachment (file) id, not the submission id. A ``-<n>`` Canvas adds to a re-uploaded file
-  name (``training_loop-1.py``) is removed when what remains is one of the graded files (seen in the
-  third-party TimHanneman/Canvas_submission_sort ``sub_name.awk``; not confirmed in Canvas's code).
+  number is the attachment (file) id, not the submission id. ``LATE`` is what ``get_filename`` writes;
+  ``late`` is accepted too. A file name that clashes in the student's submissions folder is renamed by
+  ``app/models/attachment.rb`` (``handle_duplicates``, always ``:rename`` there; ``make_unique_filename``):
+  ``<base>-1<ext>`` ... ``<base>-7<ext>``, then ``<base>-<uuid><ext>``. Both suffixes are removed when what
+  remains is one of the graded files (``canvas_file_name``). Two files of one student that then have the same
+  name are a re-upload: the later is kept, by attachment id (one database sequence: a later upload has a larger
+  id), then by rename number (the uuid after ``-7``); one ``warning:`` line names the kept and the dropped file.
+  Anonymous downloads (``anon_<id>``) and late ones are treated alike.
 - moodle: ``<Full name>_<participant id>_assignsubmission_<plugin>[_]/<file>`` (one folder per student and
   plugin, Moodle >= 3.1's default; Moodle 4 drops the trailing ``_``) or, with "download submissions in
   folders" off, ``<Full name>_<participant id>_assignsubmission_<plugin>_<file>``. Read in moodle/moodle
   ``mod/assign/classes/downloader.php`` (``get_student_prefix``, ``load_submissionplugin_filelist``). The id
-  is the assignment's participant id (``get_uniqueid_for_user``), not the user id. No late marker.
+  is the assignment's participant id (``get_uniqueid_for_user``), not the user id. No late marker. Team
+  submissions (``--teams``; the assignment's "Students submit in groups") are named by the group in the same
+  shape, ``<group name>_<group id>`` (``_`` in the name made a space), or ``Default group`` with no id for
+  students in no group (``get_student_prefix``): each is one entry with ``team``/``team_id`` set and no
+  participant id, and ``export --to moodle --worksheet`` gives its grade to the members (export.py
+  ``team_members``). Without ``--teams`` a ``Default group`` folder is refused with that hint; a team whose
+  group has an id looks like a student, which is why the option exists.
 - blackboard: ``<assignment>_<username>_attempt_<YYYY-MM-DD-HH-MM-SS>_<file>`` plus the receipt
   ``<assignment>_<username>_attempt_<date>.txt`` whose ``Name: Full Name (username)`` line gives the name.
   From nbgrader's ``FileNameCollectorPlugin`` example (jupyter/nbgrader ``nbgrader/plugins/zipcollect.py``)
   and vangef/BBGradebookOrganiser ``utils/organiser.py``; no Blackboard source or manual was available, and
-  no late marker is known.
+  no late marker is known. The assignment and the username may both contain ``_`` (``HW_3_j_doe_attempt_...``):
+  a receipt's ``Name:`` line says where the username starts; without receipts, the assignment is assumed to be
+  the longest ``_``-separated prefix shared by every attempt of the download (one download is one column), so
+  usernames that all begin with the same ``x_`` would lose it; a lone attempt without receipt splits at the
+  last ``_`` (``blackboard_assignment``).
 - gradescope: ``submission_metadata.yml`` mapping each ``submission_<id>`` folder to ``:submitters:``
   (``:name:``, ``:sid:``, ``:email:``) and ``:created_at:``, read as otter-grader does
   (ucbds-infra/otter-grader ``otter/grade/metadata.py`` ``GradescopeParser``, and its test export
@@ -46,10 +63,14 @@ The layouts, and where each was read (see docs/instructors/lms.md, "From the LMS
 the download, with named groups as in nbgrader's collector: ``student`` (required), and optionally ``id``,
 ``late`` (late when it matched something) and ``file`` (the name to keep; default: the path's last part).
 
+Names in a zip without the UTF-8 flag (bit 11; Info-ZIP, Windows' own zipper) are read as the zipper wrote
+them, not as cp437 as Python's zipfile does: UTF-8 when the bytes are valid UTF-8, otherwise the most plausible
+of cp850, cp1252 and cp437 (``zip_name``); ``José Núñez`` gives the same entry either way.
+
 Nothing is written outside CLASS_DIR: archives with absolute paths, ``..`` or symbolic links are refused,
 and so are zip bombs (over 500 MB declared in total, or a file over 1 MB that expands more than 100 times).
-Any problem (corrupt zip, a file that fits no layout, two submissions for the same student entry) is one
-line on stderr and exit code 2, and nothing is written: the class folder is built in a temporary folder
+Any problem (corrupt zip, a file that fits no layout, two submissions for the same student entry but a Canvas
+re-upload) is one line on stderr and exit code 2, and nothing is written: the class folder is built in a temporary folder
 beside CLASS_DIR and renamed into place at the end. Collecting the same download twice gives the same bytes.
 """
 
@@ -77,7 +98,21 @@ from autograder.judge.results import write_atomic
 
 LMS_CHOICES = ("canvas", "moodle", "blackboard", "gradescope", "folders")
 ROSTER_NAME = "roster.csv"
-ROSTER_COLUMNS = ("student", "path", "name", "lms", "lms_id", "submission_id", "email", "sis_id", "late", "submitted_at", "files")
+ROSTER_COLUMNS = (
+    "student",
+    "path",
+    "name",
+    "lms",
+    "lms_id",
+    "submission_id",
+    "email",
+    "sis_id",
+    "late",
+    "submitted_at",
+    "files",
+    "team",
+    "team_id",
+)
 MAX_TOTAL_BYTES = 500 * 2**20  # declared uncompressed size of the whole download
 MAX_RATIO = 100  # expansion of one member ...
 RATIO_FLOOR = 2**20  # ... checked from this size up (small text files legitimately compress very well)
@@ -86,18 +121,25 @@ IGNORED = re.compile(r"(^|/)(__MACOSX(/|$)|\.DS_Store$|Thumbs\.db$)")  # what ma
 GRADED_FILES = {f"{module}{suffix}" for module in GRADED_MODULES for suffix in (".py", ".ipynb")}
 
 CANVAS_ANONYMOUS = re.compile(
-    r"(?:(?P<late>LATE)_)?(?P<id>anon_[0-9A-Za-z]+)_(?:(?P<attachment>\d+)_(?P<file>.+)|(?P<entry>text|link)\.html)"
+    r"(?:(?P<late>LATE|late)_)?(?P<id>anon_[0-9A-Za-z]+)_(?:(?P<attachment>\d+)_(?P<file>.+)|(?P<entry>text|link)\.html)"
 )
 CANVAS_NAMED = re.compile(
-    r"(?P<student>.+?)_(?:(?P<late>LATE)_)?(?P<id>\d+)_(?:(?P<attachment>\d+)_(?P<file>.+)|(?P<entry>text|link)\.html)"
+    r"(?P<student>.+?)_(?:(?P<late>LATE|late)_)?(?P<id>\d+)_(?:(?P<attachment>\d+)_(?P<file>.+)|(?P<entry>text|link)\.html)"
+)
+# Attachment.make_unique_filename: "<base>-<n><ext>" for n = 1..7, then "<base>-<SecureRandom.uuid><ext>"
+CANVAS_RENAMED = re.compile(
+    r"(?P<base>.+?)-(?:(?P<n>\d+)|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?P<ext>\.py|\.ipynb)"
 )
 MOODLE_FOLDER = re.compile(r"(?P<student>[^_/]+)(?:_(?P<id>\d+))?_assignsubmission_(?P<plugin>[a-z0-9]+)_?")
 MOODLE_FLAT = re.compile(r"(?P<student>[^_/]+)(?:_(?P<id>\d+))?_assignsubmission_(?P<plugin>[a-z0-9]+)_(?P<file>.+)")
-BLACKBOARD_FILE = re.compile(
-    r"(?P<assignment>.+)_(?P<id>[^_/]+)_attempt_(?P<when>\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d)(?:_(?P<file>.+)|(?P<receipt>\.txt))"
-)
+BLACKBOARD_FILE = re.compile(r"(?P<head>[^/]+?)_attempt_(?P<when>\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d)(?:_(?P<file>.+)|(?P<receipt>\.txt))")
 BLACKBOARD_NAME = re.compile(r"^Name:\s*(?P<name>.*?)\s*\((?P<user>[^()]*)\)\s*$", re.MULTILINE)
 GRADESCOPE_METADATA = "submission_metadata.yml"
+MOODLE_DEFAULT_TEAM = "Default group"  # mod/assign/lang/en/assign.php 'defaultteam': students in no group, without an id
+ZIP_UTF8_FLAG = 0x800  # general purpose bit 11 (APPNOTE 4.4.4): the name is UTF-8
+# What a zipper that does not set bit 11 wrote, tried in this order when the bytes are not UTF-8: Windows' own
+# zipper writes the console (OEM) code page, cp850 in Western Europe, cp437 in the US; a few write the ANSI one.
+LEGACY_NAME_ENCODINGS = ("cp850", "cp1252", "cp437")
 
 SHAPES = {
     "canvas": "<name>[_LATE]_<user id>_<file id>_<file>",
@@ -123,13 +165,15 @@ class Student:
     sis_id: str = ""
     late: str = ""  # "yes", "no", or "" when the download does not say
     submitted_at: str = ""
+    team: str = ""  # a team (Moodle group) submission: the group's name ...
+    team_id: str = ""  # ... and id; lms_id is then empty (a group id is not a participant id)
     files: dict[str, str] = field(default_factory=dict)  # destination (relative, posix) -> path in the download
     originals: list[str] = field(default_factory=list)
 
     @property
     def entry(self) -> str:
         """The folder (or notebook stem) in CLASS_DIR: a slug of the name plus the LMS id, e.g. ``doe-jane-1001``."""
-        name, ident = slug(self.name), slug(self.lms_id)
+        name, ident = slug(self.name), slug(self.lms_id or self.team_id)
         if not name and self.name.strip():  # a name with no Latin letters: a stable stand-in
             name = "student-" + hashlib.sha256(self.name.strip().encode()).hexdigest()[:8]
         if not ident or ident == name:
@@ -191,6 +235,7 @@ class Download:
             raise CollectError(f"{self.location} holds {len(infos)} files, more than {MAX_MEMBERS}: refused as a possible zip bomb")
         total = 0
         for info in infos:
+            name = zip_name(info)
             total += info.file_size
             if total > MAX_TOTAL_BYTES:
                 raise CollectError(
@@ -199,22 +244,18 @@ class Download:
                 )
             if info.file_size >= RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
                 raise CollectError(
-                    f"{self.location}: {info.filename!r} expands {info.file_size // max(info.compress_size, 1)} times"
+                    f"{self.location}: {name!r} expands {info.file_size // max(info.compress_size, 1)} times"
                     f" ({info.file_size // 2**20} MB): refused as a possible zip bomb"
                 )
             mode = info.external_attr >> 16
             if stat.S_ISLNK(mode):
-                raise CollectError(
-                    f"{self.location}: {info.filename!r} is a symbolic link: refused (it could point outside the class folder)"
-                )
+                raise CollectError(f"{self.location}: {name!r} is a symbolic link: refused (it could point outside the class folder)")
             if info.flag_bits & 0x1:
-                raise CollectError(
-                    f"{self.location}: {info.filename!r} is password-protected: download the submissions again without a password"
-                )
+                raise CollectError(f"{self.location}: {name!r} is password-protected: download the submissions again without a password")
             if info.is_dir():
-                safe_path(info.filename, self.location)
+                safe_path(name, self.location)
                 continue
-            self._add(info.filename, info)
+            self._add(name, info)
 
     def _scan_folder(self) -> None:
         total = 0
@@ -257,6 +298,41 @@ class Download:
             self._zip.close()
 
 
+def zip_name(info: zipfile.ZipInfo) -> str:
+    """A member's name as its zipper wrote it (NFC), although ``zipfile`` reads every name without bit 11 as cp437.
+
+    Without the UTF-8 flag the raw bytes are recovered (cp437 maps every byte) and read as UTF-8 when they are valid
+    UTF-8 (Info-ZIP on Linux and macOS writes UTF-8 without the flag; other code pages' accented names are almost
+    never valid UTF-8), otherwise in the least :func:`implausible` of :data:`LEGACY_NAME_ENCODINGS` (the first on a
+    tie). Example: the cp850 bytes ``Jos\x82 N\xa3\xa4ez`` and the cp1252 bytes ``Jos\xe9 N\xfa\xf1ez`` both come
+    back as ``José Núñez`` (zipfile shows the second as ``JosΘ N·±ez``), and so do its UTF-8 bytes.
+    """
+    name = info.filename
+    if not info.flag_bits & ZIP_UTF8_FLAG:
+        try:
+            raw = name.encode("cp437")
+        except UnicodeEncodeError:  # zipfile was given another metadata_encoding: keep its reading
+            raw = b""
+        if raw and not raw.isascii():
+            try:
+                name = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                name = min((raw.decode(encoding, "replace") for encoding in LEGACY_NAME_ENCODINGS), key=implausible)
+    return unicodedata.normalize("NFC", name)
+
+
+def implausible(text: str) -> int:
+    """How unlike a person's or a file's name ``text`` is: its non-ASCII characters that are not letters, marks,
+    digits or spaces, or are capitals right after a small letter (``JosÚ`` is cp1252's ``José`` read as cp850)."""
+    score = 0
+    for before, character in zip(" " + text, text):
+        if character.isascii():
+            continue
+        category = unicodedata.category(character)
+        score += category[0] not in "LMNZ" or (category == "Lu" and unicodedata.category(before) == "Ll")
+    return score
+
+
 def safe_path(raw: str, where: Path) -> str | None:
     """``raw`` as a clean relative posix path, or a :class:`CollectError` for one that could leave the folder."""
     if "\x00" in raw:
@@ -284,6 +360,7 @@ class Roster:
         self.lms = lms
         self.location = location
         self.students: dict[tuple[str, str], Student] = {}  # (name, id) -> student
+        self.warnings: list[str] = []  # "warning: ..." lines: what was collected, but not as it came
 
     def student(self, name: str, lms_id: str = "", **details: str) -> Student:
         key = (name, lms_id)
@@ -360,16 +437,27 @@ def unknown(location: Path, lms: str, path: str, hint: str = "") -> CollectError
     )
 
 
-def canvas_file_name(name: str) -> str:
-    """The student's own file name: Canvas's ``-<n>`` on a re-upload is removed when a graded file name remains."""
-    match = re.fullmatch(r"(.+)-\d+(\.py|\.ipynb)", name)
-    if match and match[1] + match[2] in GRADED_FILES:
-        return match[1] + match[2]
-    return name
+def canvas_file_name(name: str) -> tuple[str, int]:
+    """The student's own file name and Canvas's rename number: ``training_loop-2.py`` -> ``("training_loop.py", 2)``.
+
+    Canvas renames a file that clashes with one already in the student's submissions folder (``Attachment#
+    handle_duplicates`` always renames there) with ``Attachment.make_unique_filename``: ``<base>-<n><ext>`` for n
+    = 1 to 7, then ``<base>-<uuid><ext>`` (number 8 here: after all the numbered ones). The suffix is removed only
+    when a graded file name remains; any other name is kept as it is, with number 0.
+    """
+    match = CANVAS_RENAMED.fullmatch(name)
+    if match and match["base"] + match["ext"] in GRADED_FILES:
+        return match["base"] + match["ext"], int(match["n"]) if match["n"] else 8
+    return name, 0
 
 
 def parse_canvas(download: Download, roster: Roster) -> None:
-    """Canvas: ``doejane_LATE_1003_9015_backprop.py`` -> student ``doejane`` (id 1003, late), file ``backprop.py``."""
+    """Canvas: ``doejane_LATE_1003_9015_backprop.py`` -> student ``doejane`` (id 1003, late), file ``backprop.py``.
+
+    Two files of one student that are the same graded file (``training_loop.py`` and ``training_loop-1.py``, or the
+    same name under two attachment ids) are a re-upload: the later one is kept, by attachment id (ids come from one
+    database sequence, so a later upload has a larger one), then by the rename number; a warning names both.
+    """
 
     def match(path: str):
         if "/" in path:
@@ -377,6 +465,7 @@ def parse_canvas(download: Download, roster: Roster) -> None:
         return CANVAS_ANONYMOUS.fullmatch(path) or CANVAS_NAMED.fullmatch(path)
 
     paths, top = unwrap(download.paths, lambda path: match(path) is not None)
+    uploads: dict[tuple[str, str, str], list[tuple[int, int, str]]] = {}  # (name, id, file) -> (attachment id, rename n, path)
     for path in paths:
         found = match(path)
         if found is None:
@@ -386,12 +475,28 @@ def parse_canvas(download: Download, roster: Roster) -> None:
         name = groups.get("student") or lms_id
         student = roster.student(name, lms_id)
         student.late = "yes" if groups["late"] or student.late == "yes" else "no"
-        destination = canvas_file_name(groups["file"]) if groups["file"] else f"{groups['entry']}.html"
-        roster.add_file(student, destination, top + path)
+        if groups["file"]:
+            destination, number = canvas_file_name(groups["file"])
+            uploads.setdefault((name, lms_id, destination), []).append((int(groups["attachment"]), number, top + path))
+        else:
+            roster.add_file(student, f"{groups['entry']}.html", top + path)
+    for (name, lms_id, destination), found in uploads.items():
+        student = roster.students[(name, lms_id)]
+        *dropped, (_, _, kept) = sorted(found)
+        for _, _, path in dropped:
+            roster.warnings.append(
+                f"warning: {student.entry} uploaded {destination} more than once: kept the later {kept!r}, dropped {path!r}"
+            )
+        roster.add_file(student, destination, kept)
 
 
-def parse_moodle(download: Download, roster: Roster) -> None:
-    """Moodle: ``Jane Doe_2001_assignsubmission_file/backprop.py`` -> student ``Jane Doe`` (participant 2001), ``backprop.py``."""
+def parse_moodle(download: Download, roster: Roster, teams: bool = False) -> None:
+    """Moodle: ``Jane Doe_2001_assignsubmission_file/backprop.py`` -> student ``Jane Doe`` (participant 2001), ``backprop.py``.
+
+    With ``teams`` (the assignment's "Students submit in groups"), the same shape names a group:
+    ``Team Red_42_assignsubmission_file/backprop.py`` -> team ``Team Red`` (group 42), and ``Default group_...``
+    the students in no group (no id). Without ``teams``, a ``Default group`` folder is refused with that hint.
+    """
 
     def fits(path: str) -> bool:
         first, _, rest = path.partition("/")
@@ -403,32 +508,83 @@ def parse_moodle(download: Download, roster: Roster) -> None:
         found = MOODLE_FOLDER.fullmatch(first) if rest else MOODLE_FLAT.fullmatch(path)
         if found is None or not fits(path):
             raise unknown(download.location, "moodle", top + path)
-        student = roster.student(found["student"].strip(), found["id"] or "")
+        name, ident = found["student"].strip(), found["id"] or ""
+        if teams:
+            student = roster.student(name, "", team=name, team_id=ident)
+        elif name == MOODLE_DEFAULT_TEAM and not ident:
+            raise CollectError(
+                f"{download.location}: {top + path!r} is a team submission ({MOODLE_DEFAULT_TEAM}, no participant id):"
+                " for an assignment where students submit in groups, add --teams"
+            )
+        else:
+            student = roster.student(name, ident)
         roster.add_file(student, rest or found["file"], top + path)
 
 
+def blackboard_assignment(heads: set[str], receipts: dict[str, str]) -> str | None:
+    """The assignment's name in a Blackboard download, where ``<assignment>_<username>`` may have ``_`` on both sides.
+
+    ``heads`` are the ``<assignment>_<username>`` parts of the names, ``receipts`` a head's receipt text. A receipt's
+    ``Name: Jane Doe (j_doe)`` line says where the username starts; without a receipt, the assignment is taken to be
+    the longest ``_``-separated prefix that every head shares while leaving each a username (one download is one
+    assignment). None when nothing decides (one head without a receipt). Example: ``{"HW_3_j_doe", "HW_3_k_lee"}``
+    and no receipts give ``"HW_3"``.
+    """
+    from_receipts = set()
+    for head, text in receipts.items():
+        for line in BLACKBOARD_NAME.finditer(text):
+            user = line["user"].strip()
+            if user and head.endswith("_" + user) and len(head) > len(user) + 1:
+                from_receipts.add(head[: -len(user) - 1])
+    if len(from_receipts) == 1:
+        return from_receipts.pop()
+    if len(heads) < 2:
+        return None
+    parts = [head.split("_") for head in heads]
+    shared = 0
+    while all(len(p) > shared + 1 for p in parts) and len({p[shared] for p in parts}) == 1:
+        shared += 1
+    return "_".join(parts[0][:shared]) if shared else None
+
+
 def parse_blackboard(download: Download, roster: Roster) -> None:
-    """Blackboard: ``HW3_jdoe_attempt_2026-11-30-23-59-00_backprop.py`` -> ``jdoe``'s ``backprop.py``; the receipt names them."""
+    """Blackboard: ``HW3_jdoe_attempt_2026-11-30-23-59-00_backprop.py`` -> ``jdoe``'s ``backprop.py``; the receipt names them.
+
+    Both the assignment and the username may contain ``_`` (``HW_3_j_doe_attempt_...``): see
+    :func:`blackboard_assignment` for how they are told apart. A head that does not start with the assignment so
+    found, or a download with one student and no receipt, splits at the last ``_`` (username ``doe``).
+    """
 
     def fits(path: str) -> bool:
         return "/" not in path and BLACKBOARD_FILE.fullmatch(path) is not None
 
     paths, top = unwrap(download.paths, fits)
-    receipts: dict[str, str] = {}
+    found_paths, receipts = [], {}
     for path in paths:
         found = BLACKBOARD_FILE.fullmatch(path) if "/" not in path else None
-        if found is None:
+        if found is None or "_" not in found["head"]:
             raise unknown(download.location, "blackboard", top + path)
-        username = found["id"]
+        found_paths.append((path, found))
+        if found["receipt"]:
+            receipts[found["head"]] = download.read(top + path).decode("utf-8", "replace")
+    assignment = blackboard_assignment({found["head"] for _, found in found_paths}, receipts)
+    usernames: dict[str, str] = {}
+    for path, found in found_paths:
+        head = found["head"]
+        if assignment and head.startswith(assignment + "_") and len(head) > len(assignment) + 1:
+            username = head[len(assignment) + 1 :]
+        else:
+            username = head.rsplit("_", 1)[1]
+        usernames[head] = username
         student = roster.student(username, username, submitted_at=found["when"])
         if found["receipt"]:
-            receipts[username] = download.read(top + path).decode("utf-8", "replace")
             student.originals.append(top + path)
         else:
             roster.add_file(student, found["file"], top + path)
-    for (_, username), student in roster.students.items():
-        for line in BLACKBOARD_NAME.finditer(receipts.get(username, "")):
-            if line["user"].strip() == username and line["name"]:
+    for head, text in receipts.items():
+        student = roster.students[(usernames[head], usernames[head])]
+        for line in BLACKBOARD_NAME.finditer(text):
+            if line["user"].strip() == usernames[head] and line["name"]:
                 student.name = line["name"]
 
 
@@ -573,6 +729,8 @@ def roster_csv(students: list[Student], lms: str) -> str:
                 s.late,
                 s.submitted_at,
                 ";".join(sorted(s.originals)),
+                s.team,
+                s.team_id,
             ]
         )
     return out.getvalue()
@@ -618,10 +776,12 @@ def write_class(out: Path, download: Download, students: list[Student], lms: str
         raise
 
 
-def collect(source: Path, lms: str, out: Path, pattern: str | None = None) -> list[Student]:
+def collect(source: Path, lms: str, out: Path, pattern: str | None = None, teams: bool = False) -> tuple[list[Student], list[str]]:
     """Collect the download at ``source`` (a .zip or a folder) laid out as ``lms`` into the class folder ``out``.
 
-    Returns the students, sorted by entry. Raises :class:`CollectError` (and writes nothing) for any problem.
+    ``teams``: a Moodle download of team submissions (one folder per group). Returns the students, sorted by entry,
+    and the warnings (``warning: ...`` lines: a re-upload of which only the later file was kept). Raises
+    :class:`CollectError` (and writes nothing) for any problem.
     Example: ``collect(Path("submissions.zip"), "canvas", Path("class"))`` writes ``class/doejane-1001/backprop.py``
     and ``class/roster.csv``.
     """
@@ -630,6 +790,8 @@ def collect(source: Path, lms: str, out: Path, pattern: str | None = None) -> li
     regex = compile_pattern(pattern) if pattern else None
     if regex is not None and lms == "gradescope":
         raise CollectError("--pattern does not apply to a Gradescope export: its submission_metadata.yml names the students")
+    if teams and (lms != "moodle" or regex is not None):
+        raise CollectError("--teams is for a Moodle download of team submissions (--from moodle, without --pattern)")
     out = Path(os.path.abspath(out))
     source = Path(os.path.abspath(source))
     if out == source or out in source.parents or source in out.parents:
@@ -640,13 +802,15 @@ def collect(source: Path, lms: str, out: Path, pattern: str | None = None) -> li
         roster = Roster(lms, source)
         if regex is not None:
             parse_pattern(download, roster, regex)
+        elif teams:
+            parse_moodle(download, roster, teams=True)
         else:
             PARSERS[lms](download, roster)
         students = roster.finished()
         write_class(out, download, students, lms)
     finally:
         download.close()
-    return students
+    return students, roster.warnings
 
 
 def notes(students: list[Student]) -> list[str]:
@@ -677,12 +841,15 @@ def options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--pattern", help="a Python regex for each file's path in the download, with named groups student (required), id, late, file"
     )
+    parser.add_argument(
+        "--teams", action="store_true", help="a Moodle assignment where students submit in groups: each folder is a team (group)"
+    )
 
 
 def main(args: argparse.Namespace) -> int:
     """Run ``collect``: 0 when the class folder is written, 2 (one line on stderr, nothing written) otherwise."""
     try:
-        students = collect(Path(args.source), args.lms, Path(args.out), args.pattern)
+        students, warnings = collect(Path(args.source), args.lms, Path(args.out), args.pattern, args.teams)
     except CollectError as error:
         print(f"error: {one_line(error)}", file=sys.stderr)
         return 2
@@ -692,7 +859,7 @@ def main(args: argparse.Namespace) -> int:
     except Exception as error:  # noqa: BLE001 - the last resort: one line, never a traceback
         print(f"error: collect failed on {args.source}: {type(error).__name__}: {one_line(error)}", file=sys.stderr)
         return 2
-    for line in notes(students):
+    for line in [*warnings, *notes(students)]:
         print(line, file=sys.stderr)
     late = sum(s.late == "yes" for s in students)
     print(f"collected {len(students)} students ({late} late) from the {args.lms} download {args.source} into {args.out}")

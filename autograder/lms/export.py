@@ -1,7 +1,7 @@
 """Write a ``grade-class`` gradebook in an LMS's grade import format.
 
     python -m autograder export GRADEBOOK --to canvas|moodle|gradescope|csv --roster roster.csv --out FILE
-        [--assignment NAME] [--missing empty|zero]
+        [--assignment NAME] [--missing empty|zero] [--worksheet WORKSHEET.csv]
 
 Reads ``OUT/gradebook.csv`` (``student, <part points>..., total, status``) and the ``roster.csv`` that
 ``collect`` wrote, and writes one row per student of the roster, in the roster's order. A student of the
@@ -22,7 +22,8 @@ The formats, and where each was read (see docs/instructors/lms.md, "From the LMS
   (moodle/moodle ``mod/assign/feedback/offline/importgradeslib.php`` and ``locallib.php``) finds the columns
   ``Identifier``, ``Grade`` and ``Last modified (grade)`` by these English names, reads the participant id
   after ``Participant ``, and skips empty grades. The participant id comes from a Moodle download's folder
-  names.
+  names. A team (``collect --teams``) is one row per member, found with ``--worksheet`` (see ``team_members``);
+  without it the team is left out with a warning.
 - gradescope: ``Name,SID,Email,Total Score``: the identifying column names of Gradescope's own grade exports
   (read by third-party tools; Gradescope's upload page was not available to confirm what it maps).
 - csv: everything we know, ``student,name,lms,lms_id,email,sis_id,late,<parts>,total,status``.
@@ -33,6 +34,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import re
 import sys
 from pathlib import Path
 
@@ -50,6 +52,8 @@ FORMATS = ("canvas", "moodle", "gradescope", "csv")
 DEFAULT_ASSIGNMENT = "Training Neural Networks"
 GRADEBOOK_COLUMNS = ("student", "total", "status")
 ROSTER_COLUMNS = ("student", "name", "lms", "lms_id", "email", "sis_id", "late")
+WORKSHEET_GROUP = "Group"  # the worksheet's team column (mod/assign/lang/en/assign.php 'submissionteam')
+WORKSHEET_COLUMNS = ("Identifier", "Full name", WORKSHEET_GROUP)
 
 
 class ExportError(Exception):
@@ -83,9 +87,17 @@ def grade_of(row: dict[str, str] | None, missing: str) -> str:
 
 
 def export_rows(
-    fmt: str, gradebook: dict[str, dict[str, str]], roster: list[dict[str, str]], assignment: str, missing: str, points_possible: float
+    fmt: str,
+    gradebook: dict[str, dict[str, str]],
+    roster: list[dict[str, str]],
+    assignment: str,
+    missing: str,
+    points_possible: float,
+    worksheet: list[dict[str, str]] | None = None,
 ) -> tuple[list[list[str]], list[str]]:
     """The rows of the file (header first) and the warnings, one line each; ``points_possible`` is the most a student can score.
+
+    ``worksheet``: the rows of Moodle's offline grading worksheet, which name a team's members (see :func:`team_members`).
 
     Example: ``export_rows("gradescope", {"jane-doe-1": {"total": "100", ...}}, [{"student": "jane-doe-1", "name": "Jane
     Doe", "sis_id": "1", ...}], "HW", "empty", 100)`` gives ``[["Name", "SID", "Email", "Total Score"], ["Jane Doe", "1", "", "100"]]``.
@@ -115,12 +127,17 @@ def export_rows(
     elif fmt == "moodle":
         rows = [["Identifier", "Full name", "Email address", "Grade", "Maximum Grade", "Last modified (grade)"]]
         for row in roster:
-            participant = f"Participant {row['lms_id']}" if row["lms"] == "moodle" and row["lms_id"].isdigit() else ""
-            if not participant:
-                warnings.append(f"warning: {row['student']} has no Moodle participant id: Moodle will skip this row")
-            rows.append(
-                [participant, row["name"], row["email"], grade_of(graded_row(gradebook, row), missing), f"{points_possible:g}", ""]
-            )
+            if row.get("team"):
+                people, why = team_members(row, worksheet)
+                if why:
+                    warnings.append(f"warning: {row['student']} is the team {row['team']!r}: {why}; left out (missing)")
+            else:
+                participant = f"Participant {row['lms_id']}" if row["lms"] == "moodle" and row["lms_id"].isdigit() else ""
+                if not participant:
+                    warnings.append(f"warning: {row['student']} has no Moodle participant id: Moodle will skip this row")
+                people = [(participant, row["name"], row["email"])]
+            for participant, name, email in people:
+                rows.append([participant, name, email, grade_of(graded_row(gradebook, row), missing), f"{points_possible:g}", ""])
     elif fmt == "gradescope":
         rows = [["Name", "SID", "Email", "Total Score"]]
         for row in roster:
@@ -152,6 +169,33 @@ def export_rows(
     return rows, warnings
 
 
+def team_name(text: str) -> str:
+    """A Moodle group's name as the download's folder shows it: ``_`` made a space (``get_student_prefix``) and what
+    ``clean_filename`` (``clean_param`` with ``PARAM_FILE``: control characters and ``&<>"`|':\\/``) drops removed."""
+    return " ".join(re.sub(r"[\x00-\x1f\x7f&<>\"`|':\\/]", "", text.replace("_", " ")).split())
+
+
+def team_members(roster_row: dict[str, str], worksheet: list[dict[str, str]] | None) -> tuple[list[tuple[str, str, str]], str]:
+    """The members of a roster row's team as ``(identifier, full name, email)``, from Moodle's grading worksheet.
+
+    Moodle's download names a team submission's folder by the group (moodle/moodle mod/assign/classes/downloader.php,
+    ``get_student_prefix``) and lists no members; the assignment's offline grading worksheet has one row per student
+    with the ``Group`` column (mod/assign/gradingtable.php: ``team``, headed ``submissionteam``, "Group", filled by
+    ``col_team`` with the group's name, or "Default group"). Group names are unique in a Moodle course. Returns the
+    members, and "" or why there are none (no worksheet, no such group). Example: the team ``Team Red`` and a
+    worksheet row ``Participant 2001,Jane Doe,...,Team Red`` give ``[("Participant 2001", "Jane Doe", ...)]``.
+    """
+    if worksheet is None:
+        return [], "Moodle's download does not name its members: give --worksheet (the assignment's offline grading worksheet)"
+    wanted = team_name(roster_row["team"])
+    people = [
+        (row["Identifier"], row["Full name"], row.get("Email address", "") or "")
+        for row in worksheet
+        if team_name(row.get(WORKSHEET_GROUP) or "") == wanted and row["Identifier"].startswith("Participant ")
+    ]
+    return people, "" if people else f"no row of the worksheet has {WORKSHEET_GROUP} {roster_row['team']!r}"
+
+
 def graded_row(gradebook: dict[str, dict[str, str]], roster_row: dict[str, str]) -> dict[str, str] | None:
     """The gradebook's row for a roster row's student, or None when that student was not graded."""
     return gradebook.get(roster_row["student"])
@@ -165,6 +209,7 @@ def export(
     course: Course,
     assignment: str = DEFAULT_ASSIGNMENT,
     missing: str = "empty",
+    worksheet_path: Path | None = None,
 ) -> list[str]:
     """Write ``out`` in the format ``fmt`` from the gradebook and the roster, out of ``course``'s points; returns the
     warnings (one line each).
@@ -173,13 +218,16 @@ def export(
     """
     gradebook = {row["student"]: row for row in read_csv(gradebook_path, GRADEBOOK_COLUMNS, "gradebook.csv that grade-class wrote")}
     roster = read_csv(roster_path, ROSTER_COLUMNS, "roster.csv that collect wrote")
+    if worksheet_path is not None and fmt != "moodle":
+        raise ExportError("--worksheet is Moodle's offline grading worksheet: it goes with --to moodle")
+    worksheet = None if worksheet_path is None else read_csv(worksheet_path, WORKSHEET_COLUMNS, "grading worksheet from Moodle")
     if gradebook and roster and all(graded_row(gradebook, row) is None for row in roster):
         # Every grade would be blank: the roster is another class's (or the gradebook another assignment's).
         raise ExportError(
             f"none of the {len(gradebook)} students of {gradebook_path} is in {roster_path}: give the roster.csv that collect "
             "wrote for this class (its student column holds the names of the class's folders)"
         )
-    rows, warnings = export_rows(fmt, gradebook, roster, assignment, missing, most_points(course))
+    rows, warnings = export_rows(fmt, gradebook, roster, assignment, missing, most_points(course), worksheet)
     text = io.StringIO()
     csv.writer(text, lineterminator="\n").writerows(rows)
     write_atomic(out, text.getvalue())
@@ -193,12 +241,20 @@ def options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, metavar="FILE", help="the CSV file to write")
     parser.add_argument("--assignment", default=DEFAULT_ASSIGNMENT, help="the assignment's column name in Canvas (its title, or 'Title (id)')")
     parser.add_argument("--missing", choices=("empty", "zero"), default="empty", help="grade of a student without submission (default: empty)")
+    parser.add_argument(
+        "--worksheet",
+        metavar="WORKSHEET.csv",
+        help="Moodle team assignments: the offline grading worksheet downloaded from Moodle, whose Group column names each team's members",
+    )
 
 
 def main(args: argparse.Namespace, course: Course) -> int:
     """Run ``export`` under ``course``: 0 when the file is written (warnings on stderr), 2 with one line on stderr otherwise."""
     try:
-        warnings = export(Path(args.gradebook), args.fmt, Path(args.roster), Path(args.out), course, args.assignment, args.missing)
+        worksheet = Path(args.worksheet) if args.worksheet else None
+        warnings = export(
+            Path(args.gradebook), args.fmt, Path(args.roster), Path(args.out), course, args.assignment, args.missing, worksheet
+        )
     except ExportError as error:
         print(f"error: {' '.join(str(error).split())}", file=sys.stderr)
         return 2
