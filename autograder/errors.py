@@ -15,6 +15,7 @@ from __future__ import annotations
 
 USAGE_EXIT = 2  # a bad command line or input
 GRADER_EXIT = 3  # the grader itself broke
+MISSING_EXIT = 4  # export wrote its file, but some students in it have no grade (blank): see lms.export
 
 
 class InputError(Exception):

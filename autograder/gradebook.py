@@ -26,6 +26,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from autograder.course.config import Course
 from autograder.course.parts import NAMES
 from autograder.errors import GRADER_EXIT, InputError
+from autograder.graders.catalog import most_points
 from autograder.judge.results import GradeReport, write_atomic
 from autograder.outputs import UNFINISHED, Context, check_output, unfinished_report, write_outputs
 from autograder.reports.changes import changes, changes_csv, summary_line
@@ -49,6 +50,7 @@ REPORT_NAME = "report.json"  # our full report, grader errors and status include
 GRADEBOOK_NAME = "gradebook.csv"
 PARTIAL = "graded, not handed in:"  # the status of a submission that holds some of the parts (see workers.graded_status)
 CHANGES_NAME = "changes.csv"  # what a rerun changed, student by student
+OUT_OF = "out_of"  # the gradebook's column of the maximum its totals are out of (the course file may move it from 100)
 
 
 @dataclass
@@ -78,14 +80,16 @@ def row_from_report(student: str, report: GradeReport, status: str) -> Row:
     return Row(student, parts, report.score, status, "; ".join(report.needs_look))
 
 
-def gradebook_csv(rows: list[Row], parts: tuple[str, ...]) -> str:
-    """The gradebook: one row per student, a column per part of ``parts`` (the course's assigned ones), and last
+def gradebook_csv(rows: list[Row], parts: tuple[str, ...], out_of: float) -> str:
+    """The gradebook: one row per student, a column per part of ``parts`` (the course's assigned ones), the total,
+    ``out_of`` (the most a student could score: what ``export`` gives the LMS as points possible), and last
     ``needs_look`` (empty, or why a human should look although it was graded: "tampering: ...")."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["student", *parts, "total", "status", "needs_look"])
+    writer.writerow(["student", *parts, "total", OUT_OF, "status", "needs_look"])
     for row in rows:
-        writer.writerow([row.student, *(f"{row.parts.get(m, 0):g}" for m in parts), f"{row.total:g}", row.status, row.needs_look])
+        cells = [row.student, *(f"{row.parts.get(m, 0):g}" for m in parts), f"{row.total:g}", f"{out_of:g}", row.status, row.needs_look]
+        writer.writerow(cells)
     return out.getvalue()
 
 
@@ -156,9 +160,10 @@ def grade_class(
 
     columns = tuple(p for p in course.parts if p in parts) if parts else course.parts
     under = graded_under(course, parts)
+    out_of = most_points(course, columns)
 
     def write_gradebook() -> None:
-        write_atomic(out_dir / GRADEBOOK_NAME, gradebook_csv([rows[s] for s in submissions if s in rows], columns))
+        write_atomic(out_dir / GRADEBOOK_NAME, gradebook_csv([rows[s] for s in submissions if s in rows], columns, out_of))
 
     for student, _path, _options in todo:  # zero until graded: a run killed now leaves no stale or forged result
         save_student(out_dir / student, unfinished_report(), UNFINISHED, under)

@@ -173,6 +173,27 @@ def _negative_workers(tmp: Path) -> list[str]:
     return ["grade-class", str(tmp / "class"), "--workers", "-3", "--out", str(tmp / "out")]
 
 
+def _export_class(tmp: Path, out_of: str) -> list[str]:
+    """A gradebook out of ``out_of`` points with one graded student, and its roster: ``export``'s arguments but ``--to``."""
+    (tmp / "gradebook.csv").write_text(f"student,training_loop,total,out_of,status,needs_look\nada,12,12,{out_of},graded,\n")
+    (tmp / "roster.csv").write_text("student,path,name,lms,lms_id,submission_id,email,sis_id,late,submitted_at,files\nada,ada/,Ada,moodle,7,,,,,,\n")
+    return ["export", str(tmp / "gradebook.csv"), "--roster", str(tmp / "roster.csv"), "--out", str(tmp / "out")]
+
+
+def _export_other_course(tmp: Path) -> list[str]:
+    test = "training_loop.trainer: loss per epoch matches the reference"
+    (tmp / "course.toml").write_text(f'[tests."{test}"]\npoints = 8\n')  # 3 + 5: training_loop is worth 17, not the 12 graded
+    return [*_export_class(tmp, "12"), "--to", "canvas", "--course", str(tmp / "course.toml")]
+
+
+def _moodle_not_100(tmp: Path) -> list[str]:
+    return [*_export_class(tmp, "12"), "--to", "moodle"]
+
+
+def _zero_points(tmp: Path) -> list[str]:
+    return [*_export_class(tmp, "12"), "--to", "canvas", "--points", "0"]
+
+
 CASES = (
     Case("a path that does not exist", _missing, "does not exist"),
     Case("an empty folder", _empty, "holds no exercise file"),
@@ -198,6 +219,9 @@ CASES = (
     Case("a --server socket nobody listens on", _no_server, "no grading service answers there"),
     Case("0 after --workers", _zero_workers, "0 workers cannot grade anyone", one_line=False),
     Case("a negative number after --workers", _negative_workers, "-3 workers cannot grade anyone", one_line=False),
+    Case("a course file that disagrees with the gradebook's maximum", _export_other_course, "was graded out of 12 points, but the course file"),
+    Case("a Moodle export of a gradebook not out of 100", _moodle_not_100, "give --points with the assignment's maximum grade"),
+    Case("0 after --points", _zero_points, "0 points cannot hold a grade", one_line=False),
 )
 
 
@@ -230,4 +254,4 @@ def test_the_docs_table_lists_every_case() -> None:
         _, command, message, code = rows[case.label]
         assert re.fullmatch(r"\d", code) and int(code) == case.code, case.label
         assert case.says in message.replace("`", ""), (case.label, message)
-        assert command.strip("`").split()[0] in {"grade", "grade-class", "collect", "release"}, case.label
+        assert command.strip("`").split()[0] in {"grade", "grade-class", "collect", "release", "export"}, case.label

@@ -76,8 +76,8 @@ def test_the_gradebook_has_the_assigned_parts_only(course_file: Path, tmp_path: 
     assert process.returncode == 0, process.stderr[-2000:]
     with (tmp_path / "out" / "gradebook.csv").open() as stream:
         rows = list(csv.reader(stream))
-    assert rows[0] == ["student", "training_loop", "validation", "total", "status", "needs_look"]
-    assert rows[1][:4] == ["ada", "0", "12", "12"]
+    assert rows[0] == ["student", "training_loop", "validation", "total", "out_of", "status", "needs_look"]
+    assert rows[1][:5] == ["ada", "0", "12", "12", "26"]
 
 
 def test_call_seconds_bounds_each_call(tmp_path: Path):
@@ -148,8 +148,8 @@ def test_a_rerun_under_another_course_file_regrades_instead_of_mixing_grades(cou
     assert process.returncode == 0, process.stderr[-2000:]
     with (out / "gradebook.csv").open() as stream:
         header, row = list(csv.reader(stream))
-    assert header == ["student", "training_loop", "validation", "total", "status", "needs_look"]
-    assert row[:4] == ["ada", "14", "12", "26"]  # under this course: 12 - 3 + 7 - 2 and 12, not the 100-point grade
+    assert header == ["student", "training_loop", "validation", "total", "out_of", "status", "needs_look"]
+    assert row[:5] == ["ada", "14", "12", "26", "26"]  # under this course: 12 - 3 + 7 - 2 and 12, out of 26, not the 100-point grade
     again = run_cli("grade-class", str(klass), "--out", str(out), "--no-reports", "--workers", "1", "--course", str(course_file))
     assert again.returncode == 0 and "1 already graded (same course file) were kept" in again.stdout, again.stdout
 
@@ -162,11 +162,17 @@ def test_export_counts_the_points_the_course_gives(course_file: Path, tmp_path: 
         "student,path,name,lms,lms_id,submission_id,email,sis_id,late,submitted_at,files\n"
         "ada,ada/,Ada Lovelace,canvas,1001,,,,no,,training_loop.py\n"
     )
-    for course, possible in (([], "100"), (["--course", str(course_file)], "26")):
+    # a gradebook of an older grade-class, without out_of: the course's maximum for its two part columns, with a note
+    for course, possible in (([], "24"), (["--course", str(course_file)], "26")):
         out = tmp_path / "canvas.csv"
         process = run_cli("export", str(gradebook), "--to", "canvas", "--roster", str(roster), "--out", str(out), *course)
-        assert process.returncode == 0, process.stderr
+        assert process.returncode == 0 and "note: " in process.stderr, process.stderr
         assert out.read_text().splitlines()[1] == f"Points Possible,,,,,{possible}", out.read_text()
+    gradebook.write_text("student,training_loop,validation,total,out_of,status\nada,10,12,22,26,graded\n")
+    for course in ([], ["--course", str(course_file)]):  # the gradebook says its maximum: the course file may only agree
+        process = run_cli("export", str(gradebook), "--to", "canvas", "--roster", str(roster), "--out", str(out), *course)
+        assert process.returncode == 0 and process.stderr == "", process.stderr
+        assert out.read_text().splitlines()[1] == "Points Possible,,,,,26", out.read_text()
 
 
 def test_a_bundle_of_some_parts_checks_those_parts_only_and_one_without_checks_says_so(tmp_path: Path):

@@ -201,7 +201,8 @@ def test_grade_class_with_part_gives_each_layout_its_status(tmp_path: Path) -> N
     with (out / "gradebook.csv").open() as stream:
         reader = csv.DictReader(stream)
         rows = {row["student"]: row for row in reader}
-        assert reader.fieldnames == ["student", "training_loop", "validation", "total", "status", "needs_look"]
+        assert reader.fieldnames == ["student", "training_loop", "validation", "total", "out_of", "status", "needs_look"]
+    assert {row["out_of"] for row in rows.values()} == {"24"}  # the two parts' 12 + 12: what export gives the LMS
     assert rows["full"]["status"] == "graded"
     assert rows["nested"]["status"] == "graded, not handed in: training_loop"
     assert rows["nb_student"]["status"] == "graded, not handed in: validation"

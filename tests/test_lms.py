@@ -9,9 +9,13 @@ LMSs' downloads must give the same files per student, so their gradebooks are th
 from __future__ import annotations
 
 import csv
+import io
+import re
 import stat
 import struct
+import time
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -223,7 +227,8 @@ def test_canvas_download_is_collected_graded_and_exported(graded, tmp_path):
 
 
 def test_export_missing_students_and_strangers(graded, tmp_path):
-    """A roster student without a graded submission gets empty or 0; a graded student not in the roster is named and left out."""
+    """A roster student without a submission gets empty (exit 4, named in the one warning block) or, with --missing zero,
+    0; a graded student not in the roster is named and left out; the file is written either way."""
     rows = [row for student, row in graded["rows"].items() if student != "emptyed-1002"]
     rows.append({**rows[0], "student": "stranger"})
     gradebook = tmp_path / "gradebook.csv"
@@ -232,20 +237,25 @@ def test_export_missing_students_and_strangers(graded, tmp_path):
         writer.writeheader()
         writer.writerows(rows)
     roster = graded["class"] / "roster.csv"
-    for missing, grade in (("empty", ""), ("zero", "0")):
+    stranger = "warning: stranger is in the gradebook but not in the roster: left out"
+    for missing, grade, code in (("empty", "", 4), ("zero", "0", 0)):
         out = tmp_path / f"canvas-{missing}.csv"
         process = export(gradebook, "canvas", roster, out, "--missing", missing)
-        assert process.returncode == 0
-        assert process.stderr.splitlines() == ["warning: stranger is in the gradebook but not in the roster: left out"]
+        assert process.returncode == code, process.stderr
+        block = [f"warning: 1 student(s) have no grade in {out} (left empty, never 0: enter theirs by hand once settled; exit code 4 "
+                 "unless --allow-missing):", "  emptyed-1002: no submission"] if missing == "empty" else []
+        assert process.stderr.splitlines() == [stranger, *block]
         assert "Traceback" not in process.stderr
         assert f"emptyed,1002,,,,{grade}" in lines(out)
         assert not any(line.startswith("stranger") for line in lines(out))
+    allowed = export(gradebook, "canvas", roster, tmp_path / "allowed.csv", "--allow-missing")
+    assert allowed.returncode == 0 and "emptyed-1002: no submission" in allowed.stderr, allowed.stderr
     out = tmp_path / "plain.csv"
     assert export(gradebook, "csv", roster, out, "--missing", "zero").returncode == 0
     plain = list(csv.DictReader(out.open()))
     assert [row["student"] for row in plain] == sorted(ENTRIES["canvas"].values())
     empty = next(row for row in plain if row["student"] == "emptyed-1002")
-    assert (empty["total"], empty["status"], empty["late"]) == ("0", "no submission", "no")
+    assert (empty["total"], empty["out_of"], empty["status"], empty["late"]) == ("0", "100", "no submission", "no")
     late = next(row for row in plain if row["student"] == "latelou-1003")
     assert late["late"] == "yes" and late["total"] == graded["rows"]["latelou-1003"]["total"]
 
@@ -290,9 +300,11 @@ def test_other_lms_downloads_give_the_same_students_and_their_import_files(lms, 
         process = export(gradebook, "moodle", class_dir / "roster.csv", out)
         ids = {key: participant for key, _, _, _, participant, *_ in CLASS}
         names = {key: name for key, name, *_ in CLASS}
-        assert lines(out) == ["Identifier,Full name,Email address,Grade,Maximum Grade,Last modified (grade)"] + [
-            f"Participant {ids[key]},{names[key]},,{total[key]},100," for key in order
+        worksheet = list(csv.reader(out.open()))
+        assert [row[:-1] for row in worksheet] == [["Identifier", "Full name", "Email address", "Grade", "Maximum Grade"]] + [
+            [f"Participant {ids[key]}", names[key], "", total[key], "100"] for key in order
         ]
+        assert worksheet[0][-1] == "Last modified (grade)" and all(row[-1] for row in worksheet[1:])  # its format: see below
     elif lms == "gradescope":
         assert (jane["lms_id"], jane["sis_id"], jane["email"], jane["submission_id"]) == (
             "91001",
@@ -303,8 +315,8 @@ def test_other_lms_downloads_give_the_same_students_and_their_import_files(lms, 
         assert jane["submitted_at"].startswith("2026-11-30 23:50:00")
         process = export(gradebook, "gradescope", class_dir / "roster.csv", out)
         people = {key: (name, sid) for key, name, *_, sid, _, _ in CLASS}
-        assert lines(out) == ["Name,SID,Email,Total Score"] + [
-            f"{people[key][0]},{people[key][1]},{people[key][0].split()[0].lower()}.{people[key][1]}@example.edu,{total[key]}"
+        assert lines(out) == ["Name,SID,Email,Total Score,Max Points"] + [
+            f"{people[key][0]},{people[key][1]},{people[key][0].split()[0].lower()}.{people[key][1]}@example.edu,{total[key]},100"
             for key in order
         ]
     else:
@@ -312,7 +324,7 @@ def test_other_lms_downloads_give_the_same_students_and_their_import_files(lms, 
         process = export(gradebook, "csv", class_dir / "roster.csv", out)
         plain = list(csv.DictReader(out.open()))
         assert lines(out)[0] == ",".join(
-            ["student", "name", "lms", "lms_id", "email", "sis_id", "late", *GRADED_MODULES, "total", "status"]
+            ["student", "name", "lms", "lms_id", "email", "sis_id", "late", *GRADED_MODULES, "total", "out_of", "status"]
         )
         assert [(row["student"], row["total"]) for row in plain] == [(entries[key], total[key]) for key in order]
     assert process.returncode == 0 and process.stderr == "", process.stderr
@@ -653,16 +665,19 @@ def test_moodle_team_submissions_are_teams_and_their_grade_goes_to_each_member(t
     assert collected_files(tmp_path / "class")["team-red-42"] == {"training_loop.py": b"red"}
 
     gradebook = tmp_path / "gradebook.csv"
-    gradebook.write_text("student,total,status\nteam-red-42,80,graded\nblue-co-43,55,graded\ndefault-group,10,graded\n")
+    gradebook.write_text("student,total,out_of,status\nteam-red-42,80,100,graded\nblue-co-43,55,100,graded\ndefault-group,10,100,graded\n")
     out = tmp_path / "worksheet-upload.csv"
     process = export(gradebook, "moodle", tmp_path / "class" / "roster.csv", out)
-    assert process.returncode == 0 and lines(out) == ["Identifier,Full name,Email address,Grade,Maximum Grade,Last modified (grade)"]
-    assert [line[: line.index("':") + 1] for line in process.stderr.splitlines()] == [
-        "warning: blue-co-43 is the team 'Blue  Co'",
-        "warning: default-group is the team 'Default group'",
-        "warning: team-red-42 is the team 'Team Red'",
+    # without the worksheet no member is known: every team is without a grade, in the one block of missing students
+    assert process.returncode == 4 and lines(out) == ["Identifier,Full name,Email address,Grade,Maximum Grade,Last modified (grade)"]
+    block = process.stderr.splitlines()
+    assert block[0].startswith("warning: 3 student(s) have no grade in") and len(block) == 4, process.stderr
+    assert [line[: line.index("':") + 1] for line in block[1:]] == [
+        "  blue-co-43: the team 'Blue  Co'",
+        "  default-group: the team 'Default group'",
+        "  team-red-42: the team 'Team Red'",
     ]
-    assert all("give --worksheet" in line and line.endswith("left out (missing)") for line in process.stderr.splitlines())
+    assert all("give --worksheet" in line for line in block[1:])
 
     worksheet = worksheet_csv(
         tmp_path / "worksheet.csv",
@@ -675,12 +690,13 @@ def test_moodle_team_submissions_are_teams_and_their_grade_goes_to_each_member(t
     )
     process = export(gradebook, "moodle", tmp_path / "class" / "roster.csv", out, "--worksheet", str(worksheet))
     assert process.returncode == 0 and process.stderr == "", process.stderr
-    assert lines(out)[1:] == [
-        "Participant 3003,Lou Late,lou@example.edu,55,100,",
-        "Participant 3004,Ann Solo,ann@example.edu,10,100,",
-        "Participant 3001,Jane Doe,jane@example.edu,80,100,",
-        "Participant 3002,Ed Empty,ed@example.edu,80,100,",
+    assert [line[: line.rindex(",")] for line in lines(out)[1:]] == [
+        "Participant 3003,Lou Late,lou@example.edu,55,100",
+        "Participant 3004,Ann Solo,ann@example.edu,10,100",
+        "Participant 3001,Jane Doe,jane@example.edu,80,100",
+        "Participant 3002,Ed Empty,ed@example.edu,80,100",
     ]
+    assert all(line.endswith("+00:00") for line in lines(out)[1:])  # dated, so Moodle does not skip them
     process = export(gradebook, "canvas", tmp_path / "class" / "roster.csv", out, "--worksheet", str(worksheet))
     assert process.returncode == 2 and process.stderr.startswith("error: --worksheet") and len(process.stderr.splitlines()) == 1
 
@@ -758,3 +774,229 @@ def test_every_student_of_an_odd_download_is_in_the_roster_with_their_files(tmp_
     for student in students:
         entry = next(entry for entry, row in rows.items() if row["lms_id"] == student.canvas_id)
         assert files[entry] == dict(student.files), student.name  # the later of two uploads of one name
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Each export read as the platform's importer reads it (issue 24). Nothing is uploaded: each parser below follows
+# its importer's code, cited function by function, and the tests check what the platform would record.
+# ---------------------------------------------------------------------------------------------------------------
+
+# Every kind of gradebook row, out of 105 (a course file that moved the total): two with a grade, four without one.
+OUT_OF_105 = [
+    ("ada", "105", "graded"),
+    ("ben", "80.5", "graded, not handed in: validation"),
+    ("cy", "0", "not gradable: backprop.py is not UTF-8 text"),
+    ("dee", "0", "not graded: the worker was lost"),
+    ("eve", "37", "grader error in 2 test(s)"),
+    ("fay", "0", "not handed in"),
+]
+NO_SUBMISSION = "gus"  # in the roster, not in the gradebook
+WITH_GRADE = {"ada": "105", "ben": "80.5"}
+WITHOUT_GRADE = {"cy", "dee", "eve", "fay", NO_SUBMISSION}
+CANVAS_IDS = {key: str(5000 + number) for number, key in enumerate([*(row[0] for row in OUT_OF_105), NO_SUBMISSION])}
+
+
+def class_of_every_kind(tmp_path: Path, lms: str) -> tuple[Path, Path]:
+    """A gradebook (as grade-class writes it) of :data:`OUT_OF_105` and a roster of ``lms`` with the students' ids."""
+    gradebook = tmp_path / "gradebook.csv"
+    rows = [f"{key},{total},{total},105,\"{status}\"," for key, total, status in OUT_OF_105]
+    gradebook.write_text("\n".join(["student,training_loop,total,out_of,status,needs_look", *rows]) + "\n")
+    roster = tmp_path / f"roster-{lms}.csv"
+    lines_ = ["student,path,name,lms,lms_id,submission_id,email,sis_id,late,submitted_at,files"]
+    for key, canvas_id in CANVAS_IDS.items():
+        lines_.append(f"{key},{key}/,{key.title()} Doe,{lms},{canvas_id},,{key}@example.edu,9{canvas_id},,,")
+    roster.write_text("\n".join(lines_) + "\n")
+    return gradebook, roster
+
+
+def canvas_import(text: str) -> tuple[dict[str, str], dict[tuple[str, str], dict[str, str]]]:
+    """What Canvas's gradebook import reads: (points possible per assignment, {how the student was found: grades}).
+
+    instructure/canvas-lms ``app/models/gradebook_importer.rb``: ``csv_stream`` (``CSV.foreach``, blank lines skipped);
+    ``header?`` (``row.length > 3``, ``row[0] =~ /Student/``, ``row[1] =~ /ID/``; ``update_column_count``: ``SIS User ID``
+    and ``SIS Login ID`` in the third and fourth cells make 5 student columns; the last of them must match /Section/);
+    ``strip_non_assignment_columns``; ``check_for_non_student_row`` (a first cell matching /Points Possible/ is
+    ``process_pp``, an all-blank or "Muted" row is skipped); ``process_student`` (the user id in ``row[1]``, then the SIS
+    user id, then the name); ``process_submissions`` (the cell under each assignment, as text).
+    """
+    rows = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip(" ;,") for cell in row)]
+    header = rows[0]
+    assert len(header) > 3 and re.search("Student", header[0]) and re.search("ID", header[1]), header
+    student_columns, sis_user = 3, None
+    if re.search(r"SIS\s+Login\s+ID", header[2]):
+        student_columns += 1
+    elif re.search(r"SIS\s+User\s+ID", header[2]) and re.search(r"SIS\s+Login\s+ID", header[3]):
+        sis_user, student_columns = 2, student_columns + 2
+        if re.search(r"Root\s+Account", header[4]):
+            student_columns += 1
+    assert re.search("Section", header[student_columns - 1]), "Canvas: Invalid header row"
+    assignments = header[student_columns:]
+    while assignments and re.search("Current Score|Current Points|Current Grade|Final Score|Final Points|Final Grade", assignments[-1]):
+        assignments.pop()
+    points, students = {}, {}
+    for row in rows[1:]:
+        if re.search("Points Possible", row[0]):
+            points = dict(zip(assignments, row[student_columns:]))
+            continue
+        if all(re.fullmatch(r"(Muted|)", cell.strip(), re.IGNORECASE) for cell in row):
+            continue
+        found = ("id", row[1]) if row[1] else ("sis", row[sis_user]) if sis_user is not None and row[sis_user] else ("name", row[0])
+        students[found] = dict(zip(assignments, row[student_columns:]))
+    return points, students
+
+
+def strtotime(text: str) -> int | bool:
+    """PHP's ``strtotime`` for what a worksheet may hold: ``false`` for an empty cell; an ISO 8601 date with its UTC
+    offset (PHP's "ISO8601"/"ATOM" compound formats) as seconds since 1970. Any other form fails this test."""
+    if not text.strip():
+        return False
+    when = datetime.fromisoformat(text)
+    assert when.tzinfo is not None, f"{text!r} has no UTC offset: strtotime would read it in the server's time zone"
+    return int(when.timestamp())
+
+
+def moodle_import(text: str, earlier: dict[str, tuple[float, int]], maximum: float, ignore_modified: bool = False) -> dict[str, float]:
+    """The grades Moodle's "Upload grading worksheet" records: participant id -> grade; ``earlier``: participant id ->
+    (grade, timemodified) already in Moodle; ``maximum``: the assignment's maximum grade.
+
+    moodle/moodle ``mod/assign/feedback/offline/importgradeslib.php``: ``init`` finds the columns named exactly
+    ``get_string('grade')`` ("Grade"), ``get_string('recordid', 'assign')`` ("Identifier") and
+    ``get_string('lastmodifiedgrade', 'assign')`` ("Last modified (grade)"), and fails without all three; ``next``
+    takes the id after ``get_string('hiddenuser', 'assign')`` ("Participant ") and ``strtotime`` of the date.
+    ``locallib.php``, ``process_import_grades``: ``unformat_float``; skipped when the grade is the same, when it is
+    empty or negative, when not ``ignoremodified`` and ``$usergrade->timemodified > ($modified + 60)``, and when it is
+    above the assignment's grade.
+    """
+    rows = list(csv.reader(io.StringIO(text)))
+    header = rows[0]
+    assert {"Grade", "Identifier", "Last modified (grade)"} <= set(header), "Moodle: invalidgradeimport"
+    grade_at, id_at, modified_at = header.index("Grade"), header.index("Identifier"), header.index("Last modified (grade)")
+    recorded = {}
+    for row in rows[1:]:
+        participant = row[id_at][len("Participant ") :]
+        grade_text, modified = row[grade_at].strip(), strtotime(row[modified_at])
+        old = earlier.get(participant)
+        stale = old is not None and old[1] > int(modified) + 60  # PHP: false + 60 is 60
+        grade = float(grade_text) if grade_text else None
+        if old is not None and grade == old[0]:
+            continue
+        if grade is None or grade < 0 or (not ignore_modified and stale) or grade > maximum:
+            continue
+        recorded[participant] = grade
+    return recorded
+
+
+def gradescope_import(text: str) -> tuple[dict[str, str], set[str]]:
+    """{SID (else email): Total Score} and the Max Points stated, read by the column names of Gradescope's own
+    "Download Grades" CSV (``Name``/``First Name``, ``SID``, ``Email``, ``Total Score``, ``Max Points``); Gradescope's
+    upload code is not public, so this is the format as its exports write it."""
+    rows = list(csv.DictReader(io.StringIO(text)))
+    return {row["SID"] or row["Email"]: row["Total Score"] for row in rows}, {row["Max Points"] for row in rows}
+
+
+def warning_block(stderr: str) -> dict[str, str]:
+    """The one warning block naming the students without a grade: student -> reason (and nothing else like it)."""
+    found = stderr.splitlines()
+    headers = [number for number, line in enumerate(found) if "have no grade in" in line]
+    assert len(headers) == 1, stderr
+    block = found[headers[0] + 1 :]
+    assert all(line.startswith("  ") for line in block), stderr
+    return dict(line.strip().split(": ", 1) for line in block)
+
+
+def test_canvas_reads_every_graded_total_out_of_the_graded_maximum_and_no_grade_for_the_others(tmp_path):
+    gradebook, roster = class_of_every_kind(tmp_path, "canvas")
+    for extra, possible, expected in ((), "105", WITH_GRADE), (("--points", "100"), "100", {"ada": "100", "ben": "76.67"}):
+        out = tmp_path / "canvas.csv"
+        process = export(gradebook, "canvas", roster, out, "--assignment", ASSIGNMENT, "--missing", "zero", *extra)
+        assert process.returncode == 4 and out.is_file(), process.stderr  # written, and the exit code says someone has no grade
+        points, students = canvas_import(out.read_text())
+        assert points == {ASSIGNMENT: possible}
+        assert set(students) == {("id", canvas_id) for canvas_id in CANVAS_IDS.values()}  # every one found by their Canvas id
+        got = {key: students[("id", canvas_id)][ASSIGNMENT] for key, canvas_id in CANVAS_IDS.items()}
+        assert {key: grade for key, grade in got.items() if grade != "" and key != NO_SUBMISSION} == expected
+        # --missing zero is for no submission at all: the four in the gradebook without a grade stay empty, never 0
+        assert got[NO_SUBMISSION] == "0" and all(got[key] == "" for key in WITHOUT_GRADE - {NO_SUBMISSION})
+        assert warning_block(process.stderr) == {status_key: status for status_key, _, status in OUT_OF_105 if status_key in WITHOUT_GRADE}
+        assert ("note: totals rescaled from 105 to 100 points" in process.stderr) == bool(extra)
+    allowed = export(gradebook, "canvas", roster, tmp_path / "allowed.csv", "--allow-missing")
+    assert allowed.returncode == 0 and set(warning_block(allowed.stderr)) == WITHOUT_GRADE, allowed.stderr
+
+
+def test_moodle_records_each_grade_even_over_an_earlier_upload_and_needs_the_assignments_maximum(tmp_path):
+    gradebook, roster = class_of_every_kind(tmp_path, "moodle")
+    out = tmp_path / "worksheet.csv"
+    refused = export(gradebook, "moodle", roster, out)
+    assert refused.returncode == 2 and len(refused.stderr.splitlines()) == 1 and "--points" in refused.stderr, refused.stderr
+    assert not out.exists()  # out of 105, Moodle would skip 105 and read 80.5 out of its own 100
+    earlier_upload = int(time.time()) - 1  # the first, wrong upload, a moment before this export: a grade for everyone
+    earlier = {CANVAS_IDS[key]: (50.0, earlier_upload) for key in CANVAS_IDS}
+    process = export(gradebook, "moodle", roster, out, "--points", "100")
+    assert process.returncode == 4, process.stderr
+    recorded = moodle_import(out.read_text(), earlier, maximum=100)
+    assert recorded == {CANVAS_IDS["ada"]: 100.0, CANVAS_IDS["ben"]: 76.67}  # the others' earlier grades are left alone
+    assert {row[4] for row in list(csv.reader(out.open()))[1:]} == {"100"}
+    # a grade changed by hand in Moodle after the export is still protected, as Moodle means it to be
+    edited_later = {CANVAS_IDS["ada"]: (50.0, int(time.time()) + 3600)}
+    assert moodle_import(out.read_text(), edited_later, maximum=100) == {CANVAS_IDS["ben"]: 76.67}
+    # the worksheet without a date (as export wrote it before): every student with an earlier grade is skipped
+    header, *rows = csv.reader(out.open())
+    undated = "\n".join(",".join(row) for row in [header, *([*row[:-1], ""] for row in rows)])
+    assert moodle_import(undated, earlier, maximum=100) == {}
+
+
+def test_gradescope_reads_the_totals_and_the_maximum(tmp_path):
+    gradebook, roster = class_of_every_kind(tmp_path, "gradescope")
+    out = tmp_path / "scores.csv"
+    process = export(gradebook, "gradescope", roster, out)
+    assert process.returncode == 4, process.stderr
+    scores, maxima = gradescope_import(out.read_text())
+    assert maxima == {"105"}
+    assert {sid: score for sid, score in scores.items() if score} == {f"9{CANVAS_IDS[key]}": total for key, total in WITH_GRADE.items()}
+    assert set(warning_block(process.stderr)) == WITHOUT_GRADE
+    plain = tmp_path / "plain.csv"
+    assert export(gradebook, "csv", roster, plain).returncode == 4
+    table = {row["student"]: row for row in csv.DictReader(plain.open())}
+    assert {key: row["total"] for key, row in table.items() if row["total"]} == WITH_GRADE
+    assert {row["out_of"] for row in table.values()} == {"105"} and table["cy"]["training_loop"] == ""
+
+
+def test_a_course_that_moves_the_total_is_what_every_export_states(tmp_path):
+    """Issue 24: after a course file moved the total to 105, export without --course wrote Points Possible 100."""
+    klass = tmp_path / "class"
+    (klass / "ada").mkdir(parents=True)
+    for source in (ROOT / "solutions").glob("*.py"):
+        (klass / "ada" / source.name).write_bytes(source.read_bytes())
+    course = tmp_path / "course.toml"
+    course.write_text('[tests."training_loop.trainer: loss per epoch matches the reference"]\npoints = 8\n')  # 3 + 5: 105 in all
+    graded_dir = tmp_path / "graded"
+    process = run_cli("grade-class", str(klass), "--out", str(graded_dir), "--no-reports", "--workers", "1", "--course", str(course))
+    assert process.returncode == 0, process.stdout[-2000:] + process.stderr[-2000:]
+    (row,) = csv.DictReader((graded_dir / "gradebook.csv").open())
+    assert (row["total"], row["out_of"]) == ("105", "105")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student,path,name,lms,lms_id,submission_id,email,sis_id,late,submitted_at,files\nada,ada/,Ada,canvas,7,,,,,,\n")
+    out = tmp_path / "canvas.csv"
+    process = export(graded_dir / "gradebook.csv", "canvas", roster, out)  # no --course: the gradebook knows
+    assert process.returncode == 0 and process.stderr == "", process.stderr
+    assert canvas_import(out.read_text()) == ({"Training Neural Networks": "105"}, {("id", "7"): {"Training Neural Networks": "105"}})
+    other = tmp_path / "other.toml"
+    other.write_text("")
+    process = export(graded_dir / "gradebook.csv", "canvas", roster, tmp_path / "other.csv", "--course", str(other))
+    assert process.returncode == 2 and len(process.stderr.splitlines()) == 1, process.stderr
+    assert "graded out of 105 points, but the course file" in process.stderr and not (tmp_path / "other.csv").exists()
+    assert export(graded_dir / "gradebook.csv", "canvas", roster, out, "--course", str(course)).returncode == 0
+
+
+def test_an_older_gradebook_without_its_maximum_is_out_of_the_course_s_with_a_note(tmp_path):
+    gradebook = tmp_path / "gradebook.csv"
+    gradebook.write_text("student,training_loop,total,status\nada,12,12,graded\n")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student,path,name,lms,lms_id,submission_id,email,sis_id,late,submitted_at,files\nada,ada/,Ada,canvas,7,,,,,,\n")
+    out = tmp_path / "canvas.csv"
+    process = export(gradebook, "canvas", roster, out)
+    assert process.returncode == 0 and process.stderr.startswith("note: ") and "does not say what its totals are out of" in process.stderr
+    assert canvas_import(out.read_text())[0] == {"Training Neural Networks": "12"}  # training_loop's 12 points, the one part column
+    gradebook.write_text("student,training_loop,total,status\nada,17,17,graded\n")  # graded under a course that moved it
+    process = export(gradebook, "canvas", roster, tmp_path / "over.csv")
+    assert process.returncode == 2 and "is not within 0 to 12" in process.stderr and "--course" in process.stderr, process.stderr

@@ -60,9 +60,10 @@ def part_points(part_name: str, course: Course) -> float:
     return sum(test.points for test in graded_tests(part_name, course))
 
 
-def most_points(course: Course) -> float:
-    """The most a student can score under ``course``: its assigned parts' points."""
-    return sum(part_points(name, course) for name in course.parts)
+def most_points(course: Course, parts: tuple[str, ...] | None = None) -> float:
+    """The most a student can score under ``course``: its assigned parts' points, or only those of ``parts``
+    (``--part``: the gradebook's part columns)."""
+    return sum(part_points(name, course) for name in (course.parts if parts is None else parts))
 
 
 def check_course(course: Course) -> Course:
