@@ -28,6 +28,7 @@ import pytest
 
 from autograder.judge import results as judged  # its TestResult, imported by name, would be collected as a test class
 from autograder.judge.results import safe_text
+from autograder.outputs import ResultsFile
 from autograder.platforms import classroom, gradescope
 from autograder.platforms.classroom50 import autograder as classroom50_entry
 from tests.conftest import ROOT, check_gradescope, grade, run_cli
@@ -140,6 +141,10 @@ def test_results_json_of_a_solution_and_of_stubs_validate(tmp_path):
     solved, _ = grade(ROOT / "solutions", tmp_path)
     stubs, _ = grade(ROOT / "exercises", tmp_path)
     assert check_gradescope(solved)["score"] == 100 and check_gradescope(stubs)["score"] == 0
+    # what stands while a grade runs (zero, and the "not finished" entry), as grade --results writes it first
+    unfinished = tmp_path / "unfinished.json"
+    ResultsFile(unfinished)
+    assert check_gradescope(json.loads(unfinished.read_text()))["tests"][-1]["name"] == "grading: not finished"
 
 
 # --- Gradescope's scripts ---------------------------------------------------------------------------------------
@@ -185,13 +190,18 @@ def test_a_hung_submission_is_stopped_under_gradescopes_limit_with_a_valid_zero(
     root = gradescope_root(autograder_zip, tmp_path)
     (root / "submission" / "training_loop.py").write_text("import time\n\ntime.sleep(3600)\n")
     started = time.monotonic()
-    process = run_autograder(root, AUTOGRADER_TIMEOUT="5")
+    environment = dict(os.environ, AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=sys.executable, AUTOGRADER_TIMEOUT="5")
+    running = subprocess.Popen(["bash", str(root / "source" / "run_autograder")], env=environment, stdout=subprocess.PIPE, text=True)
+    while not (root / "results" / "results.json").exists() and running.poll() is None:
+        time.sleep(0.01)
+    check_gradescope(json.loads((root / "results" / "results.json").read_text()))  # the zero written before any student code
+    stdout, _ = running.communicate(timeout=120)
     assert time.monotonic() - started < 60
-    assert process.returncode == 0, process.stdout[-2000:] + process.stderr[-2000:]
+    assert running.returncode == 0, stdout[-2000:]
     results = check_gradescope(json.loads((root / "results" / "results.json").read_text()))
     assert results["score"] == 0 and results["tests"] == []
     assert results["output"].startswith("Grading stopped after 5 seconds, the autograder's time limit")
-    assert "grading stopped after 5 seconds" in process.stdout
+    assert "grading stopped after 5 seconds" in stdout
 
 
 def stub(folder: Path, name: str, body: str) -> None:
