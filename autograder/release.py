@@ -18,7 +18,8 @@ from autograder.course.config import Course
 from autograder.course.parts import NAMES, part
 from autograder.errors import InputError
 from autograder.outputs import check_output
-from autograder.platforms.classroom import CI_FILES
+from autograder.platforms.classroom import CI_FILES, GRADING_REQUIREMENTS
+from autograder.platforms.gradescope import pinned_requirements
 
 # The engine's files a student may have, besides the modules of the CLI's bundled commands (`check`, `hint`, `ci`:
 # each command's own module comes from commands.GROUPS, so the bundle and its command line cannot drift): what they import.
@@ -138,6 +139,11 @@ def public_files(course: Course) -> list[Path]:
     return [path.relative_to(PROJECT_ROOT) for path in dict.fromkeys(files)]  # once each (a command's module may be listed too)
 
 
+GRADING_HEADER = (
+    "# The exact versions grading uses (the instructor's pyproject.toml): the CI files install these, so CI grades as\n"
+    "# the instructor does. For your own machine, requirements.txt (ranges) is enough.\n"
+)
+
 # What a student's `git add .` must leave out: the virtual environment the README has them make (torch alone is
 # hundreds of MB), caches, notebook checkpoints and the metadata `pip install -e .` (requirements-notebooks.txt) writes.
 STUDENT_GITIGNORE = """\
@@ -182,10 +188,11 @@ def release(out: Path, course: Course) -> list[Path]:
         written.append(target)
     (out / "README.md").write_text(student_readme(course), encoding="utf-8")
     (out / "requirements.txt").write_text("\n".join(STUDENT_REQUIREMENTS) + "\n")
+    (out / GRADING_REQUIREMENTS).write_text(GRADING_HEADER + "\n".join(pinned_requirements()) + "\n")
     (out / "requirements-notebooks.txt").write_text("\n".join(environment.NOTEBOOK_REQUIREMENTS) + "\n")
     (out / "pyproject.toml").write_text(bundle_pyproject())
     (out / ".gitignore").write_text(STUDENT_GITIGNORE)
-    extra = ["README.md", "requirements.txt", "requirements-notebooks.txt", "pyproject.toml", ".gitignore"]
+    extra = ["README.md", "requirements.txt", str(GRADING_REQUIREMENTS), "requirements-notebooks.txt", "pyproject.toml", ".gitignore"]
     return [*written, *(Path(name) for name in extra)]
 
 

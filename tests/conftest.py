@@ -27,6 +27,16 @@ def grade(path: Path, tmp_path: Path, *extra: str) -> tuple[dict, subprocess.Com
     return json.loads(results.read_text()), process
 
 
+def check_gradescope(results: dict) -> dict:
+    """Validate ``results`` against the schema written from Gradescope's specification (no unknown key); returns it."""
+    import jsonschema  # the dev extra
+
+    from autograder.platforms.gradescope import RESULTS_SCHEMA
+
+    jsonschema.validate(results, json.loads(RESULTS_SCHEMA.read_text()), cls=jsonschema.Draft202012Validator)
+    return results
+
+
 @pytest.fixture
 def solution_copy(tmp_path: Path):
     """A fresh copy of solutions/ that a test may break on purpose."""

@@ -158,7 +158,7 @@ def test_the_ci_files_parse_and_use_no_github_classroom_action():
     assert "push" in document[True] and document["permissions"]["checks"] == "write"  # YAML reads `on` as True
     uses = [s.get("uses", "") for s in steps()]
     assert uses[0].startswith("actions/checkout@") and step("Set up Python")["with"]["python-version"] == "3.11"
-    assert "-r requirements.txt" in step("Install")["run"]
+    assert "-r requirements-grading.txt" in step("Install")["run"]  # the grading pins (issue 24)
     assert "python -m autograder ci " in step("Grade")["run"]
     upload, report = step("Upload"), step("Publish the JUnit report")
     assert upload["uses"].startswith("actions/upload-artifact@") and upload["with"]["path"] == "autograding/"
@@ -168,7 +168,7 @@ def test_the_ci_files_parse_and_use_no_github_classroom_action():
 
     job = yaml.safe_load(GITLAB_CI.read_text())["autograding"]
     assert job["artifacts"]["when"] == "always" and job["artifacts"]["reports"]["junit"] == "autograding/junit.xml"
-    assert job["image"] == "python:3.11" and "-r requirements.txt" in job["before_script"][0]
+    assert job["image"] == "python:3.11" and "-r requirements-grading.txt" in job["before_script"][0]
     assert re.search(job["coverage"].strip("/"), "Autograding score: 87 / 100 (87.0%)").group(1) == "87.0"
 
 

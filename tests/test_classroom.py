@@ -40,7 +40,7 @@ def test_workflow_grades_every_push_and_reports_the_score():
     assert uses[0].startswith("actions/checkout@") and any(use.startswith("actions/setup-python@") for use in uses)
     python = next(step for step in steps if step.get("uses", "").startswith("actions/setup-python@"))
     assert python["with"]["python-version"] == "3.11"
-    assert any("-r requirements.txt" in step.get("run", "") for step in steps)
+    assert any("-r requirements-grading.txt" in step.get("run", "") for step in steps)  # the grading pins (issue 24)
     assert "python -m autograder ci" in grade_step()["run"]
     assert not [use for use in uses if use.startswith(("classroom-resources/", "education/"))]  # GitHub Classroom is retired
     reporter = steps[-1]

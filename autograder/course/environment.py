@@ -28,6 +28,7 @@ STUDENT_REQUIREMENTS = (
     "matplotlib>=3.7",
     "jinja2>=3.1",  # the feedback report's templates (check --report)
     "nbformat>=5.9",  # reading a notebook handed to check, and check() inside one
+    "junitparser>=4.0",  # `ci --junit` (4.0.2 and 5.0.3 tried; grading pins 5.0.3)
 )
 # requirements-notebooks.txt: Jupyter, to open notebooks/ (not needed for `check`), and the bundle itself: `-e .`
 # installs this folder's checks in place (the bundle has a pyproject.toml), because a notebook's kernel starts in

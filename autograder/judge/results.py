@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from xml.etree import ElementTree
 
 from autograder.course.parts import NAMES
 
@@ -155,7 +155,8 @@ def gradescope_json(report: GradeReport) -> dict:
                 "score": test.points,
                 "max_score": test.max_points,
                 "status": status,
-                "output": test.message if not test.passed else "",
+                # safe_text: a lone surrogate (bytes that were not UTF-8) is not Unicode, and strict JSON readers refuse it
+                "output": safe_text(test.message) if not test.passed else "",
                 "output_format": "md",
                 "visibility": test.visibility,
             }
@@ -165,7 +166,7 @@ def gradescope_json(report: GradeReport) -> dict:
         "score": report.score,
         "execution_time": round(report.seconds, 3),
         # Gradescope shows this above the tests: a file that could not be loaded is said here once, its tests refer to it.
-        "output": "\n\n".join([output, *report.load_messages]),
+        "output": safe_text("\n\n".join([output, *report.load_messages])),
         "tests": tests,
         "visibility": "visible",
         # Gradescope's place for data of one's own (its specification has no other): for the instructor's tools.
@@ -203,24 +204,54 @@ def write_gradescope(report: GradeReport, path: Path) -> None:
     write_atomic(path, json.dumps(gradescope_json(report), indent=2))
 
 
+# What XML 1.0 forbids (its production Char): the C0 controls but tab, newline and carriage return; the UTF-16
+# surrogates (how Python keeps bytes that were not UTF-8, e.g. a student's output read with surrogateescape); U+FFFE
+# and U+FFFF. A terminal cannot print the surrogates either, and ESC starts its control sequences.
+_FORBIDDEN_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def safe_text(text: str) -> str:
+    """``text`` with every character XML 1.0 forbids replaced by U+FFFD (the replacement character), so that a JUnit
+    file stays XML and a terminal can print it; the rest is kept as it is.
+
+    Why here and not in the XML library: junitparser writes with ElementTree (or lxml), which escape ``<``, ``&`` and
+    quotes but pass these characters through (ElementTree) or refuse them (lxml).
+
+    Example:
+        >>> safe_text("boom" + chr(27) + chr(0) + chr(0xDCFF) + " and a tab:" + chr(9))
+        'boom��� and a tab:\\t'
+    """
+    return _FORBIDDEN_IN_XML.sub("\ufffd", text)
+
+
 def junit_xml(report: GradeReport) -> str:
-    """JUnit XML, one testcase per graded behaviour, for CI systems that display it."""
-    suite = ElementTree.Element(
-        "testsuite",
-        name="autograder",
-        tests=str(len(shown_tests(report))),
-        failures=str(sum(not t.passed and not t.grader_error for t in shown_tests(report))),
-        errors=str(len(report.grader_errors)),
-        time=f"{report.seconds:.3f}",
-    )
-    for test in shown_tests(report):
-        case = ElementTree.SubElement(suite, "testcase", classname=test.module, name=f"{test.name} [{test.max_points:g} points]")
+    """JUnit XML, one testcase per graded behaviour, for CI systems that display it (GitHub through a reporter
+    action, GitLab's test report, Classroom 50's Release). Written by junitparser, every text through :func:`safe_text`:
+    a student's message with control characters or bytes that were not UTF-8 cannot break the file.
+
+    Example: a report of one passed and one failed test gives ``<testsuite name="autograder" tests="2" failures="1" ...>``.
+    """
+    from junitparser import Error, Failure, SystemOut, TestCase, TestSuite  # only when a JUnit file is written
+
+    shown = shown_tests(report)
+    suite = TestSuite("autograder")  # the attributes in the order this file always had them (no diff for its readers)
+    suite.tests = len(shown)
+    suite.failures = sum(not t.passed and not t.grader_error for t in shown)
+    suite.errors = len(report.grader_errors)
+    suite.time = round(report.seconds, 3)
+    for test in shown:
+        case = TestCase()
+        case.classname = safe_text(test.module)
+        case.name = safe_text(f"{test.name} [{test.max_points:g} points]")
         if test.grader_error:
-            ElementTree.SubElement(case, "error", message="grader error").text = test.message
+            case.result = [Error("grader error")]
         elif not test.passed:
-            ElementTree.SubElement(case, "failure", message=test.message.splitlines()[0] if test.message else "failed").text = test.message
-    ElementTree.SubElement(suite, "system-out").text = "\n\n".join([f"score {report.score:g} / {report.max_score:g}", *report.load_messages])
-    return ElementTree.tostring(suite, encoding="unicode")
+            case.result = [Failure(safe_text(test.message.splitlines()[0]) if test.message else "failed")]
+        if case.result and test.message:
+            case.result[0].text = safe_text(test.message)
+        suite.append(case)  # not add_testcase: it recounts, and adds skipped="0" the file never had
+    suite.append(SystemOut(safe_text("\n\n".join([f"score {report.score:g} / {report.max_score:g}", *report.load_messages]))))
+    return suite.tostring().decode("utf-8")
 
 
 def render_table(report: GradeReport, title: str | None = None, points: bool = True) -> str:
@@ -236,7 +267,7 @@ def render_table(report: GradeReport, title: str | None = None, points: bool = T
     for test in shown_tests(report):
         mark = "ok" if test.passed else ("!!" if test.grader_error else ("--" if not test.handed_in else "x"))
         table.add_row(mark, test.name, *([f"{test.points:g}/{test.max_points:g}"] if points else []))
-    console = Console(width=110, record=True, file=open(os.devnull, "w"), color_system=None)
+    console = Console(width=110, record=True, file=open(os.devnull, "w", errors="replace"), color_system=None)
     console.print(table)
     for message in report.load_messages:  # once per file: its tests' rows above say the rest
         console.print(f"\n[x] {message}", markup=False, highlight=False)
@@ -250,4 +281,4 @@ def render_table(report: GradeReport, title: str | None = None, points: bool = T
         console.print(f"\nNEEDS A LOOK: {flag}", markup=False, highlight=False)
     for note in report.notes:
         console.print(f"\nnote: {note}", markup=False, highlight=False)
-    return console.export_text()
+    return safe_text(console.export_text())  # a student's message may hold what a terminal cannot print

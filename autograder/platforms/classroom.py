@@ -60,6 +60,9 @@ GITLAB_CI = HERE / "gitlab-ci.yml"
 GITLAB_CI_TARGET = Path(".gitlab-ci.yml")
 # What `release` writes into the student repository: (file here, path in the repository).
 CI_FILES = ((WORKFLOW, WORKFLOW_TARGET), (GITLAB_CI, GITLAB_CI_TARGET))
+# What those CI files (and Classroom 50's autograder.py) install in the student repository: the grading pins of
+# pyproject.toml, written by `release`; requirements.txt keeps the students' ranges.
+GRADING_REQUIREMENTS = Path("requirements-grading.txt")
 CLASSROOM50_SCHEMA = "classroom50/result/v1"
 SCORE_LINE = "Autograding score: {score:g} / {most:g} ({percent:.1f}%)"
 

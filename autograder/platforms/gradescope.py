@@ -37,39 +37,86 @@ from autograder.judge.results import gradescope_json, write_atomic
 from autograder.session import GradingSession
 
 CONFIG_NAME = "gradescope_config.json"
+# results.json as Gradescope's specification has it (every key it names, no other): tests/test_reports_valid.py checks
+# each results.json we write against it.
+RESULTS_SCHEMA = Path(__file__).with_name("gradescope_results.schema.json")
 PACKAGE_SUFFIXES = (".py", ".json", ".ini", ".yml", ".toml", ".md", ".tmpl", ".j2", ".js")
 TORCH_INDEX = "https://download.pytorch.org/whl/cpu"  # torch's CPU wheels: PyPI's default pulls GBs of CUDA
 FAILED_OUTPUT = "The autograder could not finish grading this submission, so it scores 0 for now. Please tell your instructor."
 
+# The Python the grader runs on, and where it comes from. Gradescope's base images are Ubuntu 22.04 and 24.04, and
+# only 22.04 has a python3.11 package (24.04 ships 3.12). So setup.sh does not use apt's: uv, a pinned wheel from
+# PyPI installed with the image's own python3 and pip (`pip install --target` touches nothing of the system, so 24.04's
+# "externally managed" rule does not apply), installs a standalone CPython (python-build-standalone: one build,
+# checked by uv, the same on both images) and makes the venv. Why not the others: deadsnakes' PPA is apt again and
+# depends on Launchpad; a python-build-standalone URL by hand breaks with each release; pyenv compiles for minutes.
+PYTHON_VERSION = "3.11"
+UV_PIN = "uv==0.13.8"
+# Gradescope stops a run at its own limit (10 minutes by default, 40 at most, set per assignment) and then keeps no
+# results.json of ours. run_autograder stops grading before that, so a hung submission still gets a 0 that says why.
+TIME_LIMIT_SECONDS = 8 * 60
+# What the student reads then ($LIMIT: the seconds, filled in by the shell; no quote or backslash: it goes into JSON).
+TIMED_OUT_OUTPUT = (
+    "Grading stopped after $LIMIT seconds, the autograder's time limit, so this submission scores 0 for now. "
+    "Something in it probably never finishes (an endless loop, or a wait at import): run the public checks on your "
+    "machine, fix what hangs, and submit again. If it does finish there, tell your instructor."
+)
+
 SETUP_SH = f"""\
 #!/usr/bin/env bash
-# Gradescope runs this once, as root, when it builds the autograder image.
+# Gradescope runs this once, as root, when it builds the autograder image (Ubuntu 22.04 or 24.04).
+# Python {PYTHON_VERSION} comes from uv (a standalone CPython), not from apt: 24.04 has no python{PYTHON_VERSION} package.
 set -euo pipefail
 ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update
-apt-get install -y python3.11 python3.11-venv
-python3.11 -m venv "$ROOT/venv"
+export UV_PYTHON_INSTALL_DIR="$ROOT/python"  # the CPython lives in the image, beside the venv
+export UV_PYTHON_PREFERENCE=only-managed      # never a python{PYTHON_VERSION} that happens to be on the system
+# uv: already on PATH, else pip-installed into $ROOT/uv with the image's python3 (its pip from apt if it has none).
+if command -v uv >/dev/null 2>&1; then
+  UV="$(command -v uv)"
+else
+  if ! python3 -m pip --version >/dev/null 2>&1; then
+    apt-get update
+    apt-get install -y python3 python3-pip
+  fi
+  python3 -m pip install --quiet --target "$ROOT/uv" "{UV_PIN}"
+  UV="$ROOT/uv/bin/uv"
+fi
+"$UV" python install {PYTHON_VERSION}
+"$UV" venv --seed --python {PYTHON_VERSION} "$ROOT/venv"
 "$ROOT/venv/bin/python" -m pip install --upgrade pip
 "$ROOT/venv/bin/python" -m pip install --extra-index-url {TORCH_INDEX} -r "$ROOT/source/requirements.txt"
 # Every submission starts a fresh container from this image: compile the grader's bytecode once, here.
 "$ROOT/venv/bin/python" -m compileall -q "$ROOT/source"
 """
 
-RUN_AUTOGRADER = """\
+RUN_AUTOGRADER = f"""\
 #!/usr/bin/env bash
-# Gradescope runs this for every submission. AUTOGRADER_ROOT and AUTOGRADER_PYTHON can point it elsewhere (for tests).
+# Gradescope runs this for every submission. AUTOGRADER_ROOT, AUTOGRADER_PYTHON and AUTOGRADER_TIMEOUT (seconds) can
+# point it elsewhere (for tests).
 set -u
-ROOT="${AUTOGRADER_ROOT:-/autograder}"
-PYTHON="${AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}"
+ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
+PYTHON="${{AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}}"
+LIMIT="${{AUTOGRADER_TIMEOUT:-{TIME_LIMIT_SECONDS}}}"  # under Gradescope's default limit of 10 minutes
 mkdir -p "$ROOT/results"
 # A zero score before any student code runs: whatever happens next, Gradescope has a result.
 cat > "$ROOT/results/.results.json.tmp" <<'JSON'
-{"score": 0, "output": "Grading did not finish, so this submission scores 0 for now.", "tests": [], "visibility": "visible"}
+{{"score": 0, "output": "Grading did not finish, so this submission scores 0 for now.", "tests": [], "visibility": "visible"}}
 JSON
 mv -f "$ROOT/results/.results.json.tmp" "$ROOT/results/results.json"  # whole or not at all, as every later write
 cd "$ROOT/source" || exit 1
-PYTHONPATH="$ROOT/source" timeout 3600 "$PYTHON" -m autograder.platforms.gradescope --root "$ROOT"
+PYTHONPATH="$ROOT/source" timeout --kill-after=10 "$LIMIT" "$PYTHON" -m autograder.platforms.gradescope --root "$ROOT"
+status=$?
+if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then  # timeout stopped it (TERM, or KILL 10 s later)
+  # In the shell, not Python: whatever hung must not stop this result too.
+  cat > "$ROOT/results/.results.json.tmp" <<JSON
+{{"score": 0, "execution_time": $LIMIT, "output": "{TIMED_OUT_OUTPUT}", "tests": [], "visibility": "visible"}}
+JSON
+  mv -f "$ROOT/results/.results.json.tmp" "$ROOT/results/results.json"
+  echo "grading stopped after $LIMIT seconds (the time limit): results.json says so, with a score of 0"
+  exit 0  # a result, written on purpose: Gradescope shows it
+fi
+exit "$status"
 """
 
 

@@ -24,7 +24,7 @@ import base64
 from pathlib import Path
 
 from autograder.course.parts import NAMES, part
-from autograder.judge.results import NOT_HANDED_IN, GradeReport, TestResult, write_atomic_bytes
+from autograder.judge.results import NOT_HANDED_IN, GradeReport, TestResult, safe_text, write_atomic_bytes
 from autograder.reports import plots
 from autograder.reports.templating import render
 
@@ -174,7 +174,8 @@ def report_files(report: GradeReport, student: str, show_hidden: bool = False, t
     """File name -> contents of a student's feedback: ``report.html``, ``report.md`` and its figures."""
     view = report_view(report, student, show_hidden, title)
     html, markdown = render("report.html.j2", **view), render("report.md.j2", **view)
-    return {"report.html": html.encode(), "report.md": markdown.encode(), **view["figures"]}
+    # safe_text: a student's message may carry bytes that were not UTF-8 (surrogates, which cannot be encoded) or controls
+    return {"report.html": safe_text(html).encode(), "report.md": safe_text(markdown).encode(), **view["figures"]}
 
 
 def write_files(folder: Path, files: dict[str, bytes]) -> list[Path]:
