@@ -26,9 +26,12 @@ variant over a download copy, then the highest copy number (the latest
 download); each such choice is one note. Files still tied after that (two
 copies of the repository side by side) are refused: the part is not graded, and
 one note names both. A file that cannot be Python source (binary data, not
-UTF-8, over :data:`MAX_SOURCE_BYTES`) or that is a symbolic link is skipped with
-one note. A folder with more than :data:`MAX_FILES` entries, or in which nothing
-is found, is an :class:`InputError` (one line, exit code 2).
+UTF-8, empty, unreadable, over :data:`MAX_SOURCE_BYTES`) or that is a symbolic
+link is skipped with one note when another file gives its part; when none does,
+the part is handed in but ``unloadable``: its tests score 0 and the reason is one
+load error, for the instructor's look. A folder with more than :data:`MAX_FILES`
+entries, or in which nothing is found, is an :class:`InputError` (one line, exit
+code 2). :func:`content_digest` fingerprints the files looked at, for a rerun.
 
 Example:
     >>> found = discover(Path("solutions"))
@@ -38,6 +41,7 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
@@ -70,11 +74,15 @@ class Found:
     ``("file", None)`` for ``S/<part>.py``, ``("file", "relative/path.py")`` for a file found
     elsewhere or under another name, ``("notebook", [cell sources])``. ``where``: part -> the path,
     relative to the submission, it was taken from. ``notes``: one line per choice made or file skipped.
+    ``unloadable``: part -> why its file cannot be Python source (:func:`source_problem`), for a part whose only
+    files are such: it was handed in, but is not in ``modules``; ``where`` names the file. Its tests score 0 and
+    the reason is said once, as a load error (:func:`autograder.judge.loading.unloadable`).
     """
 
     modules: Modules
     notes: list[str] = field(default_factory=list)
     where: dict[str, str] = field(default_factory=dict)
+    unloadable: dict[str, str] = field(default_factory=dict)
 
 
 def part_for_name(filename: str) -> tuple[str, int, int] | None:
@@ -97,21 +105,60 @@ def part_for_name(filename: str) -> tuple[str, int, int] | None:
     return None
 
 
+# The first bytes of binary files a student may hand in under a .py name, for a reason they recognise.
+_SIGNATURES = {
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"%PDF": "a PDF",
+    b"PK\x03\x04": "a zip archive",
+    b"\x7fELF": "a program",
+}
+
+
+def _binary_kind(data: bytes) -> str:
+    """What a binary file looks like: ``"a PNG image"``, ``"compiled Python (a .pyc file)"``, or ``"binary data"``."""
+    for signature, kind in _SIGNATURES.items():
+        if data.startswith(signature):
+            return kind
+    if data[2:4] == b"\r\n" and len(data) >= 16:  # a .pyc: two bytes of Python's version, then \r\n (PEP 552)
+        return "compiled Python (a .pyc file)"
+    return "binary data"
+
+
 def source_problem(path: Path) -> str | None:
-    """Why the file at ``path`` cannot be a Python module (in the student's terms), or None when it can."""
+    """Why the file at ``path`` cannot be a Python module (in the student's terms), or None when it can.
+
+    Example: a file saved as cp1252, ``b"# \\x93quote\\x94\\n"``, gives "it is not UTF-8 text (byte 0x93 at line 1), and
+    Python refuses to import such a file on any computer: save it as UTF-8 (...) and try again"; an empty file, "it is
+    empty: ...".
+    """
     if path.is_symlink():
         return "it is a symbolic link, and only files themselves are graded: hand in the file itself"
-    size = path.stat().st_size
-    if size > MAX_SOURCE_BYTES:
-        return f"it is {size / 2**20:.1f} MB, more than the {MAX_SOURCE_BYTES // 2**20} MB an exercise file may be: hand in only your code"
-    data = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            return (
+                f"it is {size / 2**20:.1f} MB, more than the {MAX_SOURCE_BYTES // 2**20} MB an exercise file may be: hand in only your code"
+            )
+        data = path.read_bytes()
+    except OSError as error:
+        return f"it cannot be read ({(error.strerror or str(error)).lower()}): make it readable (chmod a+r) and grade again"
     if b"\0" in data:
-        return "it holds binary data, not Python source: hand in the .py file your editor saved"
-    try:  # Python reads UTF-8 unless the file declares another encoding (PEP 263): do the same
+        return f"it is a binary file ({_binary_kind(data)}), not Python source: hand in the .py file your editor saved"
+    try:  # Python reads UTF-8 (a BOM allowed) unless the file declares another encoding (PEP 263): do the same
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError:  # a first or second line that is not UTF-8, or an encoding Python does not know: the child says which
+        encoding = "utf-8"
+    try:
         data.decode(encoding)
-    except (SyntaxError, UnicodeDecodeError, LookupError):
-        return "it is not UTF-8 text: save it again as UTF-8 (your editor's 'save with encoding')"
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return (
+            f"it is not UTF-8 text (byte 0x{data[error.start]:02x} at line {line}), and Python refuses to import such a file "
+            "on any computer: save it as UTF-8 (the editor's 'save with encoding') and try again"
+        )
+    if not data.strip():
+        return "it is empty: hand in the file with your code"
     return None
 
 
@@ -160,6 +207,7 @@ def _folder(folder: Path) -> Found:
     found = Found({})
     files = _walk(folder)
     sources: dict[str, list[tuple[tuple, Path]]] = {}
+    skipped: dict[str, list[tuple[tuple, Path, str]]] = {}  # part -> its files that cannot be source, and why
     for relative in files:
         if relative.suffix.lower() != ".py":
             continue
@@ -167,11 +215,11 @@ def _folder(folder: Path) -> Found:
         depth = len(relative.parts) - 1
         if match is None or depth > PY_DEPTH + (relative.parent.name == "exercises"):
             continue
+        part, how, copy = match
         problem = source_problem(folder / relative)
         if problem:
-            found.notes.append(f"skipped {relative.as_posix()}: {problem}")
+            skipped.setdefault(part, []).append((_rank(relative, "exercises", how, copy), relative, problem))
             continue
-        part, how, copy = match
         sources.setdefault(part, []).append((_rank(relative, "exercises", how, copy), relative))
     for part in NAMES:
         chosen = _choose(part, sources.get(part, []), found)
@@ -179,6 +227,13 @@ def _folder(folder: Path) -> Found:
             found.modules[part] = ("file", None if chosen.as_posix() == f"{part}.py" else chosen.as_posix())
             found.where[part] = chosen.as_posix()
     refused = {part for part in sources if part not in found.modules}
+    for part, bad in skipped.items():
+        bad.sort(key=lambda b: (b[0], str(b[1])))
+        for index, (_, relative, problem) in enumerate(bad):
+            if index == 0 and part not in sources:  # handed in, but nothing of it can be loaded: a load error, not a note
+                found.unloadable[part], found.where[part] = problem, relative.as_posix()
+            else:
+                found.notes.append(f"skipped {relative.as_posix()}: {problem}")
     notebooks: dict[str, list[tuple[tuple, Path]]] = {}
     loaded: dict[Path, Modules] = {}
     for relative in files:
@@ -200,8 +255,10 @@ def _folder(folder: Path) -> Found:
         chosen = _choose(part, notebooks.get(part, []), found)
         if chosen is not None:
             found.modules[part] = loaded[chosen][part]
+            if part in found.unloadable:  # the notebook is graded instead: the file that cannot be source is a note
+                found.notes.append(f"skipped {found.where[part]}: {found.unloadable.pop(part)}")
             found.where[part] = chosen.as_posix()
-    if not found.modules:
+    if not found.modules and not found.unloadable:
         skipped = f" ({'; '.join(found.notes)})" if found.notes else ""
         raise InputError(
             f"{folder} holds no exercise file{skipped}: a submission holds {', '.join(m + '.py' for m in NAMES)} "
@@ -230,6 +287,37 @@ def _file(path: Path) -> Found:
         raise InputError(f"{path.name} cannot be graded: {problem}")
     part = match[0]
     return Found({part: ("file", None if path.name == f"{part}.py" else path.name)}, where={part: path.name})
+
+
+def content_digest(path: Path) -> str:
+    """A fingerprint of what grading reads from the submission at ``path``: each ``.py`` and ``.ipynb`` file that
+    discovery looks at (the same folders, depths and hidden names), by its path and its bytes, never its dates. A
+    rerun of ``grade-class`` regrades a student whose fingerprint moved (a file changed, a zip extracted).
+
+    Example: ``content_digest(Path("class/ann"))`` gives a SHA-256 in hex; touching a file leaves it as it was.
+    """
+    path = Path(path)
+    digest = hashlib.sha256()
+    try:
+        files = [Path(path.name)] if path.is_file() else _walk(path)
+    except (InputError, OSError) as error:  # more than MAX_FILES, or not a folder any more: grading says so
+        return hashlib.sha256(f"not walked: {error}".encode()).hexdigest()
+    base = path.parent if path.is_file() else path
+    for relative in files:
+        if relative.suffix.lower() not in (".py", ".ipynb"):
+            continue
+        file = base / relative
+        digest.update(relative.as_posix().encode() + b"\0")
+        try:  # a link by where it points (discovery does not follow it), a file by its bytes
+            if file.is_symlink():
+                digest.update(b"link " + os.readlink(file).encode())
+            else:
+                with file.open("rb") as stream:
+                    digest.update(hashlib.file_digest(stream, "sha256").digest())
+        except OSError as error:  # unreadable now: when it is readable again, the fingerprint moves
+            digest.update(f"unreadable: {error.strerror}".encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
 
 
 def discover(path: Path) -> Found:

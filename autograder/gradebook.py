@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 import os
 import time
 from collections.abc import Callable
@@ -25,13 +24,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from autograder.course.config import Course
 from autograder.course.parts import NAMES
+from autograder.discovery import content_digest
 from autograder.errors import GRADER_EXIT, InputError
 from autograder.graders.catalog import most_points
 from autograder.judge.results import GradeReport, write_atomic
 from autograder.outputs import UNFINISHED, Context, check_output, unfinished_report, write_outputs
 from autograder.reports.changes import changes, changes_csv, summary_line
-from autograder.reports.dashboard import class_data, count_files, read_reports
+from autograder.reports.dashboard import class_data, count_files, load_looks, read_reports
 from autograder.reports.dashboard_page import dashboard_html
+from autograder.resume import read_report, why_grade
 from autograder.workers import Pool
 
 
@@ -61,7 +62,7 @@ class Row:
     status: (
         str  # "graded", "graded, not handed in: <parts>", "not handed in", "grader error in ...", "not gradable: ...", "not graded: ..."
     )
-    needs_look: str = ""  # graded, but a human should look: "tampering: ..." (from the report's needs_look)
+    needs_look: str = ""  # graded, but a human should look: a file that could not be loaded, "tampering: ..." (the report's flags)
 
 
 def find_submissions(class_dir: Path) -> dict[str, Path]:
@@ -77,13 +78,14 @@ def find_submissions(class_dir: Path) -> dict[str, Path]:
 
 def row_from_report(student: str, report: GradeReport, status: str) -> Row:
     parts = {module: points for module, (points, _) in report.by_module().items()}
-    return Row(student, parts, report.score, status, "; ".join(report.needs_look))
+    return Row(student, parts, report.score, status, "; ".join([*load_looks(report.load_errors), *report.needs_look]))
 
 
 def gradebook_csv(rows: list[Row], parts: tuple[str, ...], out_of: float) -> str:
     """The gradebook: one row per student, a column per part of ``parts`` (the course's assigned ones), the total,
     ``out_of`` (the most a student could score: what ``export`` gives the LMS as points possible), and last
-    ``needs_look`` (empty, or why a human should look although it was graded: "tampering: ...")."""
+    ``needs_look`` (empty, or why a human should look although it was graded: a file that could not be loaded,
+    "tampering: ...")."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["student", *parts, "total", OUT_OF, "status", "needs_look"])
@@ -101,26 +103,27 @@ def graded_under(course: Course, parts: tuple[str, ...] | None = None) -> str:
     return course.digest + (f"; parts {','.join(parts)}" if parts else "")
 
 
-def load_row(student: str, folder: Path, course: Course, parts: tuple[str, ...] | None = None) -> Row | None:
+def load_row(student: str, folder: Path, course: Course, parts: tuple[str, ...] | None = None, content: str = "") -> Row | None:
     """A student's row from results already on disk (for resuming), or None when they must be graded: absent,
-    damaged, lost by the grader, or graded under another course file (other points or parts)."""
+    damaged, lost by the grader, graded under another course file (other points or parts), or from other files
+    than ``content`` fingerprints now (:func:`autograder.resume.why_grade`)."""
+    data = read_report(folder / REPORT_NAME)
+    if data is None or why_grade(data, graded_under(course, parts), content) is not None:
+        return None
     try:
-        data = json.loads((folder / REPORT_NAME).read_text())
-        status = str(data["status"])
-        if status.startswith("not graded"):
-            return None  # the grader lost this one: grade it again
-        if data.get("course", "default") != graded_under(course, parts):
-            return None  # graded under another course file: its points and parts would not add up with this one
-        return row_from_report(student, GradeReport.from_dict(data), status)
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # absent or damaged: grade it (again)
+        return row_from_report(student, GradeReport.from_dict(data), str(data["status"]))
+    except (ValueError, KeyError, TypeError):
+        return None  # damaged: grade it again
 
 
-def save_student(folder: Path, report: GradeReport, status: str, under: str, rendered: dict[str, bytes] | None = None) -> None:
-    """The student's files: our full report (with its status, ``not_handed_in``, ``found`` and what it was graded
-    ``under``), Gradescope's results.json and, when drawn, the feedback report."""
+def save_student(
+    folder: Path, report: GradeReport, status: str, under: str, rendered: dict[str, bytes] | None = None, content: str | None = None
+) -> None:
+    """The student's files: our full report (with its status, ``not_handed_in``, ``found``, what it was graded
+    ``under`` and the ``content`` fingerprint of the files it was graded from), Gradescope's results.json and, when
+    drawn, the feedback report."""
     targets = {"json": folder / REPORT_NAME, "results": folder / RESULTS_NAME, "report": folder if rendered is not None else None}
-    write_outputs(report, targets, Context(student=folder.name, status=status, rendered=rendered, course=under))
+    write_outputs(report, targets, Context(student=folder.name, status=status, rendered=rendered, course=under, content=content))
 
 
 def grade_class(
@@ -141,7 +144,9 @@ def grade_class(
     ``reports``, each student's ``report.html`` / ``report.md`` and the class overview
     ``out_dir/index.html``. Returns the rows in the order of the class folder.
     ``progress(student, row, result)`` is called as each one finishes (``result`` holds the worker's
-    timing and memory figures; it is empty for students skipped on resume).
+    timing and memory figures, and ``why`` a regrade; it is empty for students kept on resume). A rerun
+    without ``regrade`` grades again exactly the students whose files or course changed since their results
+    were written (:mod:`autograder.resume`).
     """
     submissions = find_submissions(class_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -149,9 +154,14 @@ def grade_class(
         out_dir.chmod(out_dir.stat().st_mode & ~0o007)
     rows: dict[str, Row] = {}
     todo = []
+    contents = {student: content_digest(path) for student, path in submissions.items()}
+    under = graded_under(course, parts)
+    why: dict[str, str] = {}  # student -> why graded again ("" when never graded, or --regrade)
     for student, path in submissions.items():
-        row = None if regrade else load_row(student, out_dir / student, course, parts)
+        row = None if regrade else load_row(student, out_dir / student, course, parts, contents[student])
         if row is None:
+            earlier = None if regrade else read_report(out_dir / student / REPORT_NAME)
+            why[student] = (why_grade(earlier, under, contents[student]) or "") if earlier else ""
             todo.append((student, str(path), {"reports": reports, "show_hidden": show_hidden, "parts": parts}))
         else:
             rows[student] = row
@@ -159,7 +169,6 @@ def grade_class(
                 progress(student, row, {})
 
     columns = tuple(p for p in course.parts if p in parts) if parts else course.parts
-    under = graded_under(course, parts)
     out_of = most_points(course, columns)
 
     def write_gradebook() -> None:
@@ -172,11 +181,12 @@ def grade_class(
         with Pool(min(workers or os.cpu_count() or 1, len(todo)), course) as pool:
             for student, result in pool.grade(todo):
                 report = GradeReport.from_dict(result["report"])
-                save_student(out_dir / student, report, result["status"], under, result.get("files") if reports else None)
+                rendered = result.get("files") if reports else None
+                save_student(out_dir / student, report, result["status"], under, rendered, contents[student])
                 rows[student] = row_from_report(student, report, result["status"])
                 write_gradebook()
                 if progress:
-                    progress(student, rows[student], result)
+                    progress(student, rows[student], {**result, "why": why[student]})
     ordered = [rows[s] for s in submissions]
     if reports:
         write_overview(out_dir, [row.student for row in ordered], submissions)
@@ -296,8 +306,10 @@ def main(args: argparse.Namespace, course: Course) -> int:
         kept: list[str] = []
 
         def progress(student: str, row: Row, result: dict) -> None:
-            if not result:  # graded before, under the same course file: kept as it was
+            if not result:  # graded before, from the same files under the same course file: kept as it was
                 kept.append(student)
+            if result.get("why"):  # one line per student graded again, and why
+                bar.console.print(f"{student}: {result['why']}", markup=False, highlight=False)
             bar.update(task, advance=1, last=f"{student}: {row.total:g}")
             if not console.is_terminal:
                 flag = f"  needs a look: {row.needs_look}" if row.needs_look else ""
@@ -317,7 +329,7 @@ def main(args: argparse.Namespace, course: Course) -> int:
     looks = class_looks(out, rows, find_submissions(class_dir))  # the same list as the class overview's
     print("\n" + summary(rows, time.monotonic() - started, looks))
     if kept:
-        print(f"{len(kept)} already graded (same course file) were kept as they were; --regrade grades them again")
+        print(f"{len(kept)} already graded (same files, same course file) were kept as they were; --regrade grades them again")
     if earlier:
         print(write_changes(out, earlier, [row.student for row in rows]))
     else:

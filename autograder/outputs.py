@@ -32,6 +32,7 @@ class Context:
     title: str | None = None  # the table's title (default: the score)
     status: str | None = None  # the class gradebook's status, kept in the JSON report
     course: str | None = None  # the course file's fingerprint the class was graded under, kept in the JSON report
+    content: str | None = None  # the fingerprint of the files graded (discovery.content_digest), kept in the JSON report
     report_title: str = "Feedback"
     points: bool = True  # whether the table shows points (the public checks have none)
     rendered: dict[str, bytes] | None = None  # feedback files already drawn (by a class's worker)
@@ -59,6 +60,8 @@ def _json(report: GradeReport, target: Path, context: Context) -> None:
     data = report.to_dict() if context.status is None else {"status": context.status, **report.to_dict()}
     if context.course is not None:
         data["course"] = context.course
+    if context.content is not None:
+        data["content"] = context.content
     write_atomic(target, json.dumps(data, indent=2))
 
 

@@ -182,6 +182,7 @@ def main(args: argparse.Namespace) -> int:
     for line in versions_lines():
         print(line)
     status = part_status(path, found.modules, parts)
+    status.update({name: "started" for name in parts if name in found.unloadable})  # its file is there: the check says why it cannot load
     started = tuple(name for name in parts if status[name] == "started")
     report = GradeReport(tests=[])
     if started:

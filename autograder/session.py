@@ -152,10 +152,12 @@ class GradingSession:
             # Feedback that follows from the whole grade: a file that could not be loaded is said once, and a test
             # whose function calls a failing one points there first (points unchanged).
             loading.apply(report, loading.load_errors(submission, found.where, hidden=self.hidden))
+            for name in [name for name in course.parts if name in found.unloadable]:  # handed in, but cannot be source
+                loading.unloadable(report, name, found.where[name], found.unloadable[name])
             dependencies.apply(report, {name: source_cells(Path(path), name, how) for name, how in modules.items()})
         finally:
             submission.close()
-        report.found = {name: where for name, where in found.where.items() if name in modules}
+        report.found = {name: where for name, where in found.where.items() if name in modules or name in report.load_errors}
         for note in [*found.notes, *screen_notes, *self.server.notes]:
             if note not in report.notes:
                 report.notes.append(note)

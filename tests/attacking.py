@@ -53,6 +53,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.reports.dashboard import load_looks
 from autograder.sandbox import isolation
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -236,14 +237,16 @@ def tampering_problems(attack: Attack, out: Path, results: dict, lost: set[str],
 
 
 def gradebook_problems(out: Path) -> list[str]:
-    """The gradebook must be the judge's own: each row's total equal to that student's results.json."""
+    """The gradebook must be the judge's own: each row's total equal to that student's results.json, its needs_look
+    the files that could not be loaded (report.json's load_errors) and then results.json's flags."""
     found = []
     rows = list(csv.DictReader((out / "gradebook.csv").open()))
     if not rows:
         return ["the gradebook is empty"]
     for row in rows:
         results = json.loads((out / row["student"] / "results.json").read_text())
-        flags = "; ".join(flags_of(results))
+        report = json.loads((out / row["student"] / "report.json").read_text())
+        flags = "; ".join([*load_looks(report.get("load_errors") or {}), *flags_of(results)])
         if abs(float(row["total"]) - results["score"]) > 1e-9 or row["status"] != "graded" or row["needs_look"] != flags:
             found.append(f"gradebook row {row} does not match results.json (score {results['score']:g})")
     return found

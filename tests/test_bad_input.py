@@ -77,7 +77,7 @@ def _nbformat3(tmp: Path) -> list[str]:
 def _binary(tmp: Path) -> list[str]:
     (tmp / "sub").mkdir()
     (tmp / "sub" / "backprop.py").write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00" * 50)
-    return ["grade", str(tmp / "sub")]
+    return ["grade", str(tmp / "sub" / "backprop.py")]  # in a folder it is no error: its part scores 0 and needs a look
 
 
 def _latin1(tmp: Path) -> list[str]:
@@ -88,14 +88,14 @@ def _latin1(tmp: Path) -> list[str]:
 def _too_big(tmp: Path) -> list[str]:
     (tmp / "sub").mkdir()
     (tmp / "sub" / "backprop.py").write_text("# padding\n" * (MAX_SOURCE_BYTES // 10 + 10))
-    return ["grade", str(tmp / "sub")]
+    return ["grade", str(tmp / "sub" / "backprop.py")]
 
 
 def _symlink_out(tmp: Path) -> list[str]:
     (tmp / "elsewhere.py").write_text((SOLUTIONS_DIR / "backprop.py").read_text())
     (tmp / "sub").mkdir()
     (tmp / "sub" / "backprop.py").symlink_to(tmp / "elsewhere.py")
-    return ["grade", str(tmp / "sub")]
+    return ["grade", str(tmp / "sub" / "backprop.py")]
 
 
 def _many_files(tmp: Path) -> list[str]:
@@ -200,7 +200,7 @@ CASES = (
     Case("a folder with no exercise file", _no_exercise, "holds no exercise file"),
     Case("a notebook that is not valid JSON", _broken_notebook, "is not a readable notebook"),
     Case("a notebook of format version 3", _nbformat3, "format version 3"),
-    Case("a binary file named backprop.py", _binary, "it holds binary data"),
+    Case("a binary file named backprop.py", _binary, "it is a binary file (a program)"),
     Case("a source file that is not UTF-8", _latin1, "is not UTF-8"),
     Case("a file over the size limit (1 MB)", _too_big, "more than the 1 MB"),
     Case("a symbolic link out of the submission", _symlink_out, "it is a symbolic link"),

@@ -151,7 +151,7 @@ def test_a_rerun_under_another_course_file_regrades_instead_of_mixing_grades(cou
     assert header == ["student", "training_loop", "validation", "total", "out_of", "status", "needs_look"]
     assert row[:5] == ["ada", "14", "12", "26", "26"]  # under this course: 12 - 3 + 7 - 2 and 12, out of 26, not the 100-point grade
     again = run_cli("grade-class", str(klass), "--out", str(out), "--no-reports", "--workers", "1", "--course", str(course_file))
-    assert again.returncode == 0 and "1 already graded (same course file) were kept" in again.stdout, again.stdout
+    assert again.returncode == 0 and "1 already graded (same files, same course file) were kept" in again.stdout, again.stdout
 
 
 def test_export_counts_the_points_the_course_gives(course_file: Path, tmp_path: Path):

@@ -11,6 +11,11 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import py_compile
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,7 +28,7 @@ from autograder.graders.catalog import part_points
 from autograder.judge.results import NOT_HANDED_IN, GradeReport, gradescope_json, junit_xml, render_table
 from autograder.judge.results import TestResult as Result
 from autograder.reports.render import html_report, markdown_report
-from tests.conftest import run_cli
+from tests.conftest import ROOT, run_cli
 
 
 def _solution(name: str) -> str:
@@ -214,3 +219,129 @@ def test_grade_class_with_part_gives_each_layout_its_status(tmp_path: Path) -> N
     notebook = json.loads((out / "nb_student" / "report.json").read_text())
     assert notebook["not_handed_in"] == ["validation"] and notebook["found"] == {"training_loop": "nb_student.ipynb"}
     assert "2 handed in only some parts:" in process.stdout and "nested: not handed in: training_loop" in process.stdout
+
+
+# -- files that cannot be loaded: handed in, 0 for their part, and a look with the reason (issue 24)
+
+_BACKPROP_POINTS = part_points("backprop", Course())
+
+
+def _odd_backprop(klass: Path) -> dict[str, str | None]:
+    """One student per kind of file a backprop.py can be, each beside a right validation.py; student -> the reason their
+    needs_look must give (None: graded as any right file, no look)."""
+    source = _solution("backprop")
+    lines = source.splitlines(keepends=True)
+    compiled = klass.parent / "backprop.pyc"
+    py_compile.compile(str(SOLUTIONS_DIR / "backprop.py"), cfile=str(compiled), doraise=True)
+    files = {
+        "png": (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(256)), "it is a binary file (a PNG image), not Python source"),
+        "pyc": (compiled.read_bytes(), "it is a binary file (compiled Python (a .pyc file))"),
+        # a student on Windows: cp1252's curly quotes in a comment on line 3
+        "cp1252": (
+            ("".join(lines[:2]) + "# \u201cquote\u201d\n" + "".join(lines[2:])).encode("cp1252"),
+            "it is not UTF-8 text (byte 0x93 at line 3)",
+        ),
+        # Latin-1 on line 1, where Python looks for a coding line
+        "latin1": (("# la d\u00e9riv\u00e9e\n" + source).encode("latin-1"), "it is not UTF-8 text (byte 0xe9 at line 1)"),
+        "bom": (b"\xef\xbb\xbf" + source.encode(), None),
+        "crlf": (source.replace("\n", "\r\n").encode(), None),
+        "syntax": (source.replace("def sigmoid(", "def sigmoid((", 1).encode(), "SyntaxError"),
+        "empty": (b"", "it is empty: hand in the file with your code"),
+    }
+    expected = {}
+    for student, (data, reason) in files.items():
+        (klass / student).mkdir(parents=True)
+        (klass / student / "backprop.py").write_bytes(data)
+        (klass / student / "validation.py").write_text(_solution("validation"))
+        expected[student] = reason
+    return expected
+
+
+def test_files_that_cannot_be_loaded_need_a_look_with_their_reason_and_are_not_missing(tmp_path: Path) -> None:
+    klass, out = tmp_path / "class", tmp_path / "out"
+    expected = _odd_backprop(klass)
+    process = run_cli("grade-class", str(klass), "--out", str(out), "--part", "backprop", "validation", "--workers", "2")
+    assert process.returncode == 0, process.stdout[-3000:] + process.stderr[-3000:]
+    with (out / "gradebook.csv").open() as stream:
+        rows = {row["student"]: row for row in csv.DictReader(stream)}
+    looks = process.stdout.partition(" need a look:\n")[2]  # the summary's block, the class overview's own list
+    for student, reason in expected.items():
+        row, report = rows[student], json.loads((out / student / "report.json").read_text())
+        assert row["status"] == "graded", (student, row)  # never "not handed in", never "not gradable"
+        assert report["not_handed_in"] == [] and report["found"]["backprop"] == "backprop.py", student
+        assert float(row["validation"]) == part_points("validation", Course()), student
+        if reason is None:  # a UTF-8 BOM and CRLF line endings are Python source like any other
+            assert float(row["backprop"]) == _BACKPROP_POINTS and row["needs_look"] == "" and f"  {student}:" not in looks
+            continue
+        assert float(row["backprop"]) == 0, student  # no grade invented for a file that cannot be loaded
+        assert row["needs_look"].startswith("backprop: backprop.py could not be loaded: ") and reason in row["needs_look"], row
+        assert f"  {student}: " in looks and reason in looks.partition(f"  {student}: ")[2].splitlines()[0], looks
+        assert report["load_errors"]["backprop"][0].startswith("backprop.py could not be loaded")
+        assert all(
+            t["message"].startswith("not graded: backprop.py could not be loaded")
+            for t in report["tests"]
+            if t["name"].startswith("backprop")
+        )
+    assert "save it as UTF-8" in rows["cp1252"]["needs_look"]  # what to do, in the reason itself
+    assert "line 33" in rows["syntax"]["needs_look"]
+    page = (out / "index.html").read_text().partition('<h2 id="look">')[2].partition("</table>")[0]  # the dashboard's list
+    odd = [student for student, reason in expected.items() if reason]
+    assert page.startswith(f"Needs a look ({len(odd)})</h2>"), page[:200]
+    for student in odd:
+        line = page.partition(f'<a href="{student}/report.html">')[2].partition("</tr>")[0]
+        assert expected[student] in line, (student, line)
+
+
+def test_a_file_the_grader_cannot_read_needs_a_look(tmp_path: Path) -> None:
+    """chmod 000: an ordinary user cannot read it. Root reads any file, so as root grade-class runs without the
+    capabilities that let it (setpriv drops CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH), as an ordinary user would;
+    the student holds only that file, so no sandboxed child (which needs them) loads anything."""
+    klass, out = tmp_path / "class", tmp_path / "out"
+    _put(klass, "locked/backprop.py", _solution("backprop")).chmod(0)
+    command = ["grade-class", str(klass), "--out", str(out), "--part", "backprop", "--no-reports", "--workers", "1"]
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root, which reads a chmod 000 file, and setpriv (util-linux) is not here to drop that")
+        process = subprocess.run(
+            ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", sys.executable, "-m", "autograder", *command],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    else:
+        process = run_cli(*command)
+    assert process.returncode == 0, process.stdout[-3000:] + process.stderr[-3000:]
+    row = next(csv.DictReader((out / "gradebook.csv").open()))
+    assert (row["status"], row["backprop"]) == ("graded", "0"), row
+    assert row["needs_look"] == (
+        "backprop: backprop.py could not be loaded: it cannot be read (permission denied): make it readable (chmod a+r) and grade again"
+    )
+    assert "  locked: " in process.stdout.partition(" need a look:\n")[2]
+
+
+def test_a_file_that_cannot_be_source_is_the_part_only_when_nothing_else_gives_it(tmp_path: Path) -> None:
+    (tmp_path / "alone").mkdir()
+    (tmp_path / "alone" / "backprop.py").write_bytes("# \u201cquote\u201d\n".encode("cp1252"))
+    found = discover(tmp_path / "alone")  # not "holds no exercise file": the part was handed in
+    assert found.modules == {} and found.where == {"backprop": "backprop.py"} and found.notes == []
+    assert found.unloadable["backprop"].startswith("it is not UTF-8 text (byte 0x93 at line 1)")
+    _put(tmp_path, "beside/backprop.py", "")  # empty, nearest the top, and a right one in exercises/
+    _put(tmp_path, "beside/exercises/backprop.py", _solution("backprop"))
+    found = discover(tmp_path / "beside")
+    assert found.where == {"backprop": "exercises/backprop.py"} and found.unloadable == {}
+    assert found.notes == ["skipped backprop.py: it is empty: hand in the file with your code"]
+    _put(tmp_path, "notebook/backprop.py", "").write_bytes(b"\x89PNG\r\n\x1a\n\0\0")  # a notebook gives the part instead
+    _notebook(tmp_path / "notebook" / "backprop.ipynb", [_solution("backprop")])
+    found = discover(tmp_path / "notebook")
+    assert found.where["backprop"] == "backprop.ipynb" and found.unloadable == {}
+    assert found.notes == ["skipped backprop.py: it is a binary file (a PNG image), not Python source: hand in the .py file your editor saved"]
+
+
+def test_the_students_check_says_why_a_file_cannot_load_not_that_it_is_missing(tmp_path: Path) -> None:
+    (tmp_path / "work").mkdir()
+    (tmp_path / "work" / "backprop.py").write_bytes(("# \u201cquote\u201d\n" + _solution("backprop")).encode("cp1252"))
+    process = run_cli("check", str(tmp_path / "work"), "backprop", timeout=300)
+    said = " ".join(process.stdout.split())  # the table wraps its lines
+    assert "backprop.py could not be loaded: it is not UTF-8 text (byte 0x93 at line 1)" in said, process.stdout + process.stderr
+    assert "save it as UTF-8" in said and "its file is not there" not in said

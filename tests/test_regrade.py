@@ -1,12 +1,16 @@
-"""A regrade says what it changed (issue 15, point 5): changes.csv and a one-line summary, and nothing when nothing changed."""
+"""A regrade says what it changed (issue 15, point 5): changes.csv and a one-line summary, and nothing when nothing changed;
+a rerun regrades exactly the submissions whose files changed since (issue 24)."""
 
 from __future__ import annotations
 
 import csv
+import os
 import shutil
+import zipfile
 from pathlib import Path
 
 from autograder.reports.changes import changes, changes_csv, summary_line
+from autograder.resume import CHANGED, DAMAGED, NO_FINGERPRINT, OTHER_COURSE, UNFINISHED, why_grade
 from tests.conftest import ROOT, run_cli
 
 STEP_ZEROED = "training_loop.train_step: gradients are zeroed before every step"  # declared 2 points
@@ -74,3 +78,59 @@ def test_a_regrade_under_new_points_writes_changes_csv(tmp_path: Path):
     assert new == old - 1 and rows["no_zero_grad"]["tests_changed"] == f"{STEP_FLOAT} (1 -> 0)"
     gradebook = {row["student"]: row for row in csv.DictReader((out / "gradebook.csv").open())}
     assert {s: float(r["total"]) for s, r in gradebook.items()} == {"right": 14, "no_zero_grad": new}
+
+
+def test_a_rerun_regrades_exactly_the_submissions_whose_files_changed(tmp_path: Path):
+    """Issue 24: a changed file and a zip extracted in place (as collect advises) are graded again by a plain rerun;
+    a file only touched is not. Each regrade is one line of output; the others' results are not rewritten."""
+    klass, out = tmp_path / "class", tmp_path / "out"
+    for student in ("ann", "bob", "cat"):
+        (klass / student).mkdir(parents=True)
+    shutil.copy2(ROOT / "exercises" / "backprop.py", klass / "ann" / "backprop.py")  # the stubs: 0
+    with zipfile.ZipFile(klass / "bob" / "submission.zip", "w") as archive:  # as the student uploaded it
+        archive.write(ROOT / "solutions" / "backprop.py", "backprop.py")
+    shutil.copy2(ROOT / "solutions" / "backprop.py", klass / "cat" / "backprop.py")
+
+    def grade() -> str:
+        process = run_cli("grade-class", str(klass), "--out", str(out), "--no-reports", "--workers", "2", "--part", "backprop")
+        assert process.returncode == 0, process.stdout[-2000:] + process.stderr[-2000:]
+        return process.stdout
+
+    def gradebook() -> dict[str, dict[str, str]]:
+        return {row["student"]: row for row in csv.DictReader((out / "gradebook.csv").open())}
+
+    def written() -> dict[str, int]:
+        return {s: (out / s / "report.json").stat().st_mtime_ns for s in ("ann", "bob", "cat")}
+
+    first = grade()
+    assert "regraded" not in first
+    before, stamps = gradebook(), written()
+    full = before["cat"]["total"]
+    assert before["ann"]["total"] == "0" and before["bob"]["status"].startswith("not gradable") and float(full) > 0
+
+    (klass / "ann" / "backprop.py").write_text((ROOT / "solutions" / "backprop.py").read_text())  # ann finished her work
+    with zipfile.ZipFile(klass / "bob" / "submission.zip") as archive:  # the instructor extracts bob's upload
+        archive.extractall(klass / "bob")
+    later = (klass / "cat" / "backprop.py").stat().st_mtime + 3600
+    os.utime(klass / "cat" / "backprop.py", (later, later))  # touched: the same bytes
+    second = grade()
+    assert "ann: changed since last grading: regraded" in second and "bob: changed since last grading: regraded" in second
+    assert "cat:" not in second and "1 already graded (same files, same course file) were kept" in second, second
+    now = written()
+    assert now["cat"] == stamps["cat"] and now["ann"] != stamps["ann"] and now["bob"] != stamps["bob"]
+    after = gradebook()
+    assert [(after[s]["total"], after[s]["status"]) for s in ("ann", "bob", "cat")] == [(full, "graded")] * 3
+    assert "2 students changed: 2 up" in second  # changes.csv compares with the results before this run
+
+    third = grade()  # nothing changed since: everyone is kept
+    assert "regraded" not in third and "3 already graded" in third and written() == now
+
+
+def test_why_grade_names_each_reason_to_grade_again():
+    graded = {"status": "graded", "course": "c", "content": "f", "tests": []}
+    assert why_grade(graded, "c", "f") is None
+    assert why_grade(graded, "c", "g") == CHANGED
+    assert why_grade(graded, "other", "f") == OTHER_COURSE
+    assert why_grade({**graded, "status": "not graded: grading did not finish"}, "c", "f") == UNFINISHED
+    assert why_grade({k: v for k, v in graded.items() if k != "content"}, "c", "f") == NO_FINGERPRINT  # results of an earlier version
+    assert why_grade(None, "c", "f") == "" and why_grade({"status": "graded"}, "c", "f") == DAMAGED

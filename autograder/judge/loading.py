@@ -103,6 +103,20 @@ def load_errors(submission: Submission, found: dict[str, str], hidden: bool) -> 
     return errors
 
 
+def unloadable(report: GradeReport, module: str, where: str, reason: str) -> None:
+    """A part whose file discovery could not take as source (binary, not UTF-8, empty, unreadable): handed in, not
+    loaded. Each of its tests scores 0, as with a syntax error, and refers to the one message that says why.
+
+    Example: ``unloadable(report, "backprop", "backprop.py", "it is a binary file (a PNG image), ...")`` gives
+    ``report.load_errors["backprop"] == ["backprop.py could not be loaded: it is a binary file (a PNG image), ..."]``.
+    """
+    reference = f"{NOT_GRADED}{where} could not be loaded (see above)."
+    report.load_errors.setdefault(module, []).append(f"{where} could not be loaded: {reason}")
+    for test in report.tests:
+        if test.module == module:  # discovery left it out, so the runner said "not handed in": it was, and is 0
+            test.handed_in, test.passed, test.points, test.message, test.details = True, False, 0.0, reference, []
+
+
 def apply(report: GradeReport, errors: list[LoadError]) -> None:
     """Say each error once in ``report`` and make its tests refer to it: no hint, no diagnosis, no data; same points."""
     for error in errors:

@@ -140,6 +140,16 @@ def grading_failed(status: str) -> bool:
     return not status.startswith(GRADED_STATUSES)
 
 
+def load_looks(load_errors: dict) -> list[str]:
+    """One reason per file (or notebook cell) that could not be loaded, its message's first line (``load_errors``:
+    part -> messages, as a report keeps them). The dashboard and the gradebook's ``needs_look`` column both say these.
+
+    >>> load_looks({"backprop": ["backprop.py could not be loaded: it is empty: ..."]})
+    ['backprop: backprop.py could not be loaded: it is empty: ...']
+    """
+    return [f"{module}: {str(message).splitlines()[0]}" for module, messages in (load_errors or {}).items() for message in messages]
+
+
 def needs_look(report: dict | None, total: float, files: int | None) -> list[str]:
     """Why a human should look at this student: grading failures, a 0 although files were there, files found in
     unexpected places, files that could not be loaded, and the grader's own flags (``needs_look``, e.g. tampering). ``files``: how many files the
@@ -160,8 +170,7 @@ def needs_look(report: dict | None, total: float, files: int | None) -> list[str
     odd = unexpected_places(found)
     if odd:
         reasons.append("files taken from unexpected places: " + "; ".join(odd))
-    for module, messages in (report.get("load_errors") or {}).items():
-        reasons += [f"{module}: {str(message).splitlines()[0]}" for message in messages]
+    reasons += load_looks(report.get("load_errors") or {})
     reasons += [str(flag) for flag in report.get("needs_look") or []]
     return reasons
 
