@@ -55,6 +55,7 @@ from autograder.notebooks import notebook_modules
 
 Modules = dict[str, tuple[str, object]]
 
+ARCHIVES = (".zip", ".7z", ".rar", ".tar", ".gz", ".tgz")  # what students upload instead of their files; never opened here
 MAX_FILES = 2000  # entries looked at in one submission: a class folder or a home folder is not a submission
 MAX_SOURCE_BYTES = 1024 * 1024  # an exercise file is a few kB; a bigger one is data or an accident
 PY_DEPTH = 2  # folders between the submission and a .py file; one more when the last one is exercises/
@@ -260,6 +261,12 @@ def _folder(folder: Path) -> Found:
             found.where[part] = chosen.as_posix()
     if not found.modules and not found.unloadable:
         skipped = f" ({'; '.join(found.notes)})" if found.notes else ""
+        archives = sorted(relative.as_posix() for relative in files if relative.suffix.lower() in ARCHIVES)
+        if archives:  # an LMS keeps a zip the student uploaded as it is: say what to do with it
+            raise InputError(
+                f"{folder} holds {', '.join(archives)} but no exercise file{skipped}: extract it into {folder.name}/ "
+                "and grade again (grade-class regrades just the submissions whose files changed)"
+            )
         raise InputError(
             f"{folder} holds no exercise file{skipped}: a submission holds {', '.join(m + '.py' for m in NAMES)} "
             "(or some of them), at its top or in exercises/, or their notebooks"

@@ -94,6 +94,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.api import GRADED_MODULES
+from autograder.discovery import ARCHIVES
 from autograder.judge.results import write_atomic
 
 LMS_CHOICES = ("canvas", "moodle", "blackboard", "gradescope", "folders")
@@ -827,8 +828,8 @@ def notes(students: list[Student]) -> list[str]:
                 f"note: {student.entry} submitted notebooks among other files; grade-class grades a folder's .py files,"
                 " so grade that notebook on its own (grade PATH)"
             )
-        if any(name.lower().endswith(".zip") for name in names):
-            lines.append(f"note: {student.entry} uploaded a zip, left as it is: extract it into {student.entry}/ before grading")
+        if any(name.lower().endswith(ARCHIVES) for name in names):
+            lines.append(f"note: {student.entry} uploaded an archive, left as it is: extract it into {student.entry}/ before grading")
     return lines
 
 
