@@ -46,6 +46,8 @@ import io
 import os
 import re
 import tokenize
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,13 +79,19 @@ class Found:
     relative to the submission, it was taken from. ``notes``: one line per choice made or file skipped.
     ``unloadable``: part -> why its file cannot be Python source (:func:`source_problem`), for a part whose only
     files are such: it was handed in, but is not in ``modules``; ``where`` names the file. Its tests score 0 and
-    the reason is said once, as a load error (:func:`autograder.judge.loading.unloadable`).
+    the reason is said once, as a load error (:func:`autograder.judge.loading.unloadable`). ``archives``: the
+    archives (``.zip``...) beside the files, never opened: work in one is not graded until someone extracts it.
     """
 
     modules: Modules
     notes: list[str] = field(default_factory=list)
     where: dict[str, str] = field(default_factory=dict)
     unloadable: dict[str, str] = field(default_factory=dict)
+    archives: list[str] = field(default_factory=list)
+
+    def unopened(self) -> list[str]:
+        """One "needs a look" reason per archive beside the graded files: it may hold parts graded as missing."""
+        return [f"{name} was not opened: if it holds work, extract it into the submission and grade again" for name in self.archives]
 
 
 def part_for_name(filename: str) -> tuple[str, int, int] | None:
@@ -181,6 +189,33 @@ def _walk(folder: Path) -> list[Path]:
     return files
 
 
+def _extracted(folder: Path, archive: Path) -> bool:
+    """Whether every .py and .ipynb of the zip ``archive`` is already beside it, the same bytes (its own folder, or
+    that folder without the zip's top folder): then it holds nothing still to extract. Read from the zip's
+    directory (sizes and CRCs): nothing is decompressed. Another archive, or a zip that cannot be read: False."""
+    if archive.suffix.lower() != ".zip":
+        return False
+    try:
+        with zipfile.ZipFile(folder / archive) as opened:
+            members = [info for info in opened.infolist() if Path(info.filename).suffix.lower() in (".py", ".ipynb")]
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    here = (folder / archive).parent
+
+    def beside(info: zipfile.ZipInfo) -> bool:
+        inner = Path(info.filename)
+        for candidate in {here / inner, here / Path(*inner.parts[1:]) if len(inner.parts) > 1 else here / inner}:
+            try:
+                if candidate.is_file() and candidate.stat().st_size == info.file_size:
+                    if zlib.crc32(candidate.read_bytes()) == info.CRC:
+                        return True
+            except OSError:
+                continue
+        return False
+
+    return all(beside(info) for info in members if ".." not in Path(info.filename).parts)
+
+
 def _rank(relative: Path, favoured: str, how: int = EXACT, copy: int = 0) -> tuple:
     """Smaller is better: nearer the top, in the favoured folder, a better name, a later copy."""
     return (len(relative.parts), relative.parent.name != favoured, how, -copy)
@@ -259,12 +294,14 @@ def _folder(folder: Path) -> Found:
             if part in found.unloadable:  # the notebook is graded instead: the file that cannot be source is a note
                 found.notes.append(f"skipped {found.where[part]}: {found.unloadable.pop(part)}")
             found.where[part] = chosen.as_posix()
+    found.archives = [
+        relative.as_posix() for relative in files if relative.suffix.lower() in ARCHIVES and not _extracted(folder, relative)
+    ]
     if not found.modules and not found.unloadable:
         skipped = f" ({'; '.join(found.notes)})" if found.notes else ""
-        archives = sorted(relative.as_posix() for relative in files if relative.suffix.lower() in ARCHIVES)
-        if archives:  # an LMS keeps a zip the student uploaded as it is: say what to do with it
+        if found.archives:  # an LMS keeps a zip the student uploaded as it is: say what to do with it
             raise InputError(
-                f"{folder} holds {', '.join(archives)} but no exercise file{skipped}: extract it into {folder.name}/ "
+                f"{folder} holds {', '.join(found.archives)} but no exercise file{skipped}: extract it into {folder.name}/ "
                 "and grade again (grade-class regrades just the submissions whose files changed)"
             )
         raise InputError(

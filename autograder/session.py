@@ -148,7 +148,7 @@ class GradingSession:
         try:
             submission.start_children()
             report = run_suite(submission, self.suite, select, on_result, course, only)
-            report.needs_look = [*submission.needs_look, *flags]
+            report.needs_look = [*submission.needs_look, *flags, *(found.unopened() if self.hidden else [])]
             # Feedback that follows from the whole grade: a file that could not be loaded is said once, and a test
             # whose function calls a failing one points there first (points unchanged).
             loading.apply(report, loading.load_errors(submission, found.where, hidden=self.hidden))

@@ -41,8 +41,10 @@ CANVAS = [
     Student("Carl Codepage", [("backprop.py", CP1252)], canvas_id="1005"),
     Student("Sam Syntax", [("backprop.py", SYNTAX)], canvas_id="1006"),
     Student("Zoë Zip", [("submission.zip", zipped("backprop.py", SOLUTION))], canvas_id="1007"),
+    Student("Amy Archive", [("backprop.py", SOLUTION), ("more.zip", zipped("validation.py", b"x = 1\n"))], canvas_id="1008"),
 ]
-ODD = {"Bea Binary", "Carl Codepage", "Sam Syntax"}  # the files a human must look at
+UNLOADABLE = {"Bea Binary", "Carl Codepage", "Sam Syntax"}  # graded 0 for a file that does not load
+ODD = {*UNLOADABLE, "Amy Archive"}  # what a human must look at: those, and a zip beside the files that nobody opened
 BLACKBOARD = [
     Student("Jane Doe", [("backprop.py", SOLUTION)], username="j_doe"),
     Student("Émile Zola", [("backprop.py", SOLUTION)], username="e_zola_2"),
@@ -66,7 +68,7 @@ def test_a_messy_canvas_class_in_one_go(tmp_path):
     collected = run_ok("collect", str(download), "--from", "canvas", "--out", str(klass))
     warnings = [line for line in collected.stderr.splitlines() if line.startswith("warning:")]
     assert len(warnings) == 1 and "againben-1003" in warnings[0] and "kept the later" in warnings[0], collected.stderr  # the re-upload
-    assert "zipzoe-1007 uploaded an archive" in collected.stderr  # and the advice to extract it
+    assert "zipzoe-1007 uploaded an archive" in collected.stderr and "archiveamy-1008 uploaded an archive" in collected.stderr
 
     roster = {row["name"]: row for row in rows_of(klass / "roster.csv")}
     assert sorted(roster) == sorted(canvas_user_name(student.sortable_name()) for student in CANVAS)  # núñezjosé, not nãºã±ezjosã©
@@ -93,13 +95,14 @@ def test_a_messy_canvas_class_in_one_go(tmp_path):
     book = {row["student"]: row for row in rows_of(graded / "gradebook.csv")}
     assert set(book) == set(entry.values())  # everyone graded, nobody invented
     full = float(book[entry["José Núñez"]]["out_of"])
-    for name in ("José Núñez", "Ana Uuid", "Ben Again", "Zoë Zip"):
+    for name in ("José Núñez", "Ana Uuid", "Ben Again", "Zoë Zip", "Amy Archive"):
         assert float(book[entry[name]]["total"]) == full, (name, book[entry[name]])
-        assert not book[entry[name]]["needs_look"], (name, book[entry[name]])
+        assert not book[entry[name]]["needs_look"] or name in ODD, (name, book[entry[name]])
     looks = {name for name in entry if book[entry[name]]["needs_look"]}
     assert looks == ODD, {name: book[entry[name]]["needs_look"] for name in entry}
     assert "UTF-8" in book[entry["Carl Codepage"]]["needs_look"] and "syntax" in book[entry["Sam Syntax"]]["needs_look"].lower()
-    for name in ODD:
+    assert "more.zip was not opened" in book[entry["Amy Archive"]]["needs_look"]
+    for name in UNLOADABLE:
         assert float(book[entry[name]]["total"]) == 0, book[entry[name]]  # no grade invented for a file that does not load
 
     out = tmp_path / "canvas.csv"
@@ -150,3 +153,17 @@ def test_a_blackboard_class_with_underscores_from_windows_zipper(tmp_path):
     run_ok("export", str(graded / "gradebook.csv"), "--to", "csv", "--roster", str(klass / "roster.csv"), "--out", str(out))
     exported = {row["name"]: (row["lms_id"], row["total"]) for row in rows_of(out)}
     assert exported == {"Jane Doe": ("j_doe", book[0]["out_of"]), "Émile Zola": ("e_zola_2", book[0]["out_of"])}, exported
+
+
+def test_collecting_again_says_it_undid_the_extraction(tmp_path):
+    """Late submissions make an instructor collect again: the class folder starts over from the download, and says so."""
+    download = write_zip(tmp_path / "submissions.zip", canvas_download(CANVAS[-2:]))
+    klass = tmp_path / "class"
+    first = run_ok("collect", str(download), "--from", "canvas", "--out", str(klass))
+    assert "replaced" not in first.stderr
+    with zipfile.ZipFile(klass / "zipzoe-1007" / "submission.zip") as archive:
+        archive.extractall(klass / "zipzoe-1007")
+    again = run_ok("collect", str(download), "--from", "canvas", "--out", str(klass))
+    assert f"note: {klass} was replaced by what the download holds" in again.stderr, again.stderr
+    assert not (klass / "zipzoe-1007" / "backprop.py").exists()  # undone, as the note says
+    assert "collected 2 students" in again.stdout

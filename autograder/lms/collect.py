@@ -849,6 +849,7 @@ def options(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Run ``collect``: 0 when the class folder is written, 2 (one line on stderr, nothing written) otherwise."""
+    replaced = Path(args.out).is_dir() and any(Path(args.out).iterdir())
     try:
         students, warnings = collect(Path(args.source), args.lms, Path(args.out), args.pattern, args.teams)
     except CollectError as error:
@@ -860,9 +861,14 @@ def main(args: argparse.Namespace) -> int:
     except Exception as error:  # noqa: BLE001 - the last resort: one line, never a traceback
         print(f"error: collect failed on {args.source}: {type(error).__name__}: {one_line(error)}", file=sys.stderr)
         return 2
+    if replaced:  # collecting again (late submissions) starts from the download: say what that undid
+        warnings.append(
+            f"note: {args.out} was replaced by what the download holds: what was changed in it since the last collect "
+            "(archives extracted, files fixed) is undone; do it again before grading"
+        )
     for line in [*warnings, *notes(students)]:
         print(line, file=sys.stderr)
     late = sum(s.late == "yes" for s in students)
-    print(f"collected {len(students)} students ({late} late) from the {args.lms} download {args.source} into {args.out}")
+    print(f"collected {len(students)} student{'' if len(students) == 1 else 's'} ({late} late) from the {args.lms} download {args.source} into {args.out}")
     print(f"roster: {Path(args.out) / ROSTER_NAME}; next: python -m autograder grade-class {args.out} --out GRADED")
     return 0
