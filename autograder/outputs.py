@@ -90,11 +90,12 @@ WRITERS: tuple[Writer, ...] = (
 FILE_WRITERS = tuple(writer for writer in WRITERS if writer.option != "table")
 
 
-def check_output(option: str, target: str | Path, folder: bool) -> None:
+def check_output(option: str, target: str | Path, folder: bool, suffix: str = ".json") -> None:
     """Refuse an output path that cannot be written, before any work: a file where a folder is asked, a folder where
     a file is, or a path below an existing file (``results.txt/r.json``).
 
-    ``option`` names the option in the message ("" for a positional argument). Example:
+    ``option`` names the option in the message ("" for a positional argument); ``suffix`` is the file name's ending
+    the message suggests for a file. Example:
     ``check_output("out", Path("notes.txt"), folder=True)`` raises InputError when notes.txt is a file.
     """
     path = Path(target)
@@ -106,7 +107,7 @@ def check_output(option: str, target: str | Path, folder: bool) -> None:
         noun = option if option not in ("", "out") else "output"
         raise InputError(f"{named}: that is a file, and the {noun} is a folder of files: give a folder's name")
     if not folder and path.is_dir():
-        raise InputError(f"{named}: that is a folder: give a file's name, such as {path / ((option or 'output') + '.json')}")
+        raise InputError(f"{named}: that is a folder: give a file's name, such as {path / ((option or 'output') + suffix)}")
 
 
 def check_targets(targets: dict[str, object]) -> None:

@@ -194,6 +194,25 @@ def _zero_points(tmp: Path) -> list[str]:
     return [*_export_class(tmp, "12"), "--to", "canvas", "--points", "0"]
 
 
+def _export_out_on_a_folder(tmp: Path) -> list[str]:
+    args = _export_class(tmp, "12")
+    (tmp / "grades").mkdir()
+    return [*args[:-1], str(tmp / "grades"), "--to", "canvas"]
+
+
+def _export_out_below_a_file(tmp: Path) -> list[str]:
+    args = _export_class(tmp, "12")
+    (tmp / "canvas.csv").write_text("Student,ID\n")
+    return [*args[:-1], str(tmp / "canvas.csv" / "x.csv"), "--to", "canvas"]
+
+
+def _export_canvas_roster_to_moodle(tmp: Path) -> list[str]:
+    args = _export_class(tmp, "100")
+    roster = tmp / "roster.csv"
+    roster.write_text(roster.read_text().replace(",moodle,", ",canvas,"))
+    return [*args, "--to", "moodle"]
+
+
 CASES = (
     Case("a path that does not exist", _missing, "does not exist"),
     Case("an empty folder", _empty, "holds no exercise file"),
@@ -222,6 +241,9 @@ CASES = (
     Case("a course file that disagrees with the gradebook's maximum", _export_other_course, "was graded out of 12 points, but the course file"),
     Case("a Moodle export of a gradebook not out of 100", _moodle_not_100, "give --points with the assignment's maximum grade"),
     Case("0 after --points", _zero_points, "0 points cannot hold a grade", one_line=False),
+    Case("an existing folder after export --out", _export_out_on_a_folder, "that is a folder: give a file's name"),
+    Case("a path below a file after export --out", _export_out_below_a_file, "is a file, so nothing can be written inside it"),
+    Case("a roster without Moodle participant ids given to a Moodle export", _export_canvas_roster_to_moodle, "holds no Moodle participant id"),
 )
 
 

@@ -1000,3 +1000,93 @@ def test_an_older_gradebook_without_its_maximum_is_out_of_the_course_s_with_a_no
     gradebook.write_text("student,training_loop,total,status\nada,17,17,graded\n")  # graded under a course that moved it
     process = export(gradebook, "canvas", roster, tmp_path / "over.csv")
     assert process.returncode == 2 and "is not within 0 to 12" in process.stderr and "--course" in process.stderr, process.stderr
+
+
+TEAM_ROSTER = "student,path,name,lms,lms_id,submission_id,email,sis_id,late,submitted_at,files,team,team_id\n"
+
+
+def test_moodle_worksheet_participants_without_a_team_row_are_named_and_take_missing_zero(tmp_path):
+    """Issue 24 walkthrough: a worksheet participant whose group handed nothing in, or whose group's name does not
+    match (R&amp;D), was in no row and no warning. Each is now named in the one block and has a row (blank, which
+    Moodle's process_import_grades skips, or 0 with --missing zero when no team's members are unknown)."""
+    gradebook = tmp_path / "gradebook.csv"
+    gradebook.write_text("student,total,out_of,status\nteam-red-42,80,100,graded\nrd-44,60,100,graded\n")
+    roster = tmp_path / "roster.csv"
+    roster.write_text(TEAM_ROSTER + "team-red-42,team-red-42/,Team Red,moodle,,,,,,,,Team Red,42\nrd-44,rd-44/,RD,moodle,,,,,,,,RD,44\n")
+    worksheet = worksheet_csv(
+        tmp_path / "worksheet.csv",
+        [("3001", "Jane Doe", "Team_Red"), ("3005", "Zed Nobody", "Team Green"), ("3006", "Rita Amp", "R&amp;D")],
+    )
+    out = tmp_path / "upload.csv"
+    for extra in ((), ("--missing", "zero")):
+        process = export(gradebook, "moodle", roster, out, "--worksheet", str(worksheet), *extra)
+        assert process.returncode == 4, process.stderr
+        block = warning_block(process.stderr)
+        assert set(block) == {"rd-44", "Zed Nobody, Participant 3005", "Rita Amp, Participant 3006"}, block
+        assert block["Zed Nobody, Participant 3005"].startswith(
+            "in Moodle's worksheet (group 'Team Green'), but no submission of theirs or their group's was collected"
+        )
+        # the R&amp;D team may be Rita's: no 0 for anyone while a team's members are unknown
+        assert ("(not 0: rd-44 has no members found, and may be theirs)" in block["Rita Amp, Participant 3006"]) == bool(extra)
+        rows = {row[0]: row[3] for row in list(csv.reader(out.open()))[1:]}
+        assert rows == {"Participant 3001": "80", "Participant 3005": "", "Participant 3006": ""}
+        assert moodle_import(out.read_text(), {}, maximum=100) == {"3001": 80.0}
+
+    # every team matched: the participant whose group handed nothing in gets 0 with --missing zero, and Moodle takes it
+    roster.write_text(TEAM_ROSTER + "team-red-42,team-red-42/,Team Red,moodle,,,,,,,,Team Red,42\n")
+    worksheet_csv(worksheet, [("3001", "Jane Doe", "Team_Red"), ("3005", "Zed Nobody", "Team Green")])
+    process = export(gradebook, "moodle", roster, out, "--worksheet", str(worksheet), "--missing", "zero")
+    assert process.returncode == 0 and "have no grade" not in process.stderr, process.stderr
+    assert moodle_import(out.read_text(), {}, maximum=100) == {"3001": 80.0, "3005": 0.0}
+    process = export(gradebook, "moodle", roster, out, "--worksheet", str(worksheet))
+    assert process.returncode == 4 and set(warning_block(process.stderr)) == {"Zed Nobody, Participant 3005"}
+    allowed = export(gradebook, "moodle", roster, out, "--worksheet", str(worksheet), "--allow-missing")
+    assert allowed.returncode == 0 and set(warning_block(allowed.stderr)) == {"Zed Nobody, Participant 3005"}
+
+
+def test_a_moodle_export_of_a_roster_without_participant_ids_is_refused(tmp_path):
+    """A Canvas roster exported --to moodle wrote every row without an Identifier (Moodle skips them all) and exit 0."""
+    gradebook, roster = class_of_every_kind(tmp_path, "canvas")
+    out = tmp_path / "worksheet.csv"
+    process = export(gradebook, "moodle", roster, out, "--points", "100")
+    assert process.returncode == 2 and len(process.stderr.splitlines()) == 1, process.stderr
+    assert process.stderr.startswith("error: ") and "holds no Moodle participant id" in process.stderr
+    assert "collect --from moodle" in process.stderr and not out.exists()
+    # a Moodle roster with one row lacking its id keeps the row's own warning
+    moodle_roster = tmp_path / "roster-moodle.csv"
+    moodle_roster.write_text(roster.read_text().replace(",canvas,", ",moodle,").replace(",moodle,5000,", ",moodle,,"))
+    process = export(gradebook, "moodle", moodle_roster, out, "--points", "100", "--allow-missing")
+    assert process.returncode == 0, process.stderr
+    assert "warning: ada has no Moodle participant id: Moodle will skip this row" in process.stderr
+
+
+def test_a_canvas_export_of_an_anonymous_download_is_refused_and_csv_keeps_the_anonymous_ids(tmp_path):
+    """gradebook_importer.rb process_student matches a user id, SIS id or name, never an anonymous id; the export used
+    to warn that Canvas would match the name 'anon_...'."""
+    gradebook = tmp_path / "gradebook.csv"
+    gradebook.write_text("student,total,out_of,status\nanon-qz7p1,90,100,graded\n")
+    roster = tmp_path / "roster.csv"
+    roster.write_text(TEAM_ROSTER + "anon-qz7p1,anon-qz7p1/,anon_Qz7p1,canvas,anon_Qz7p1,,,,no,,,,\n")
+    out = tmp_path / "canvas.csv"
+    process = export(gradebook, "canvas", roster, out)
+    assert process.returncode == 2 and len(process.stderr.splitlines()) == 1 and not out.exists(), process.stderr
+    assert "is an anonymous Canvas download (anon-qz7p1)" in process.stderr and "SpeedGrader" in process.stderr
+    plain = tmp_path / "plain.csv"
+    assert export(gradebook, "csv", roster, plain).returncode == 0
+    assert [(row["lms_id"], row["total"]) for row in csv.DictReader(plain.open())] == [("anon_Qz7p1", "90")]
+
+
+def test_the_csv_export_has_the_graded_parts_only_on_the_stated_scale(tmp_path):
+    """After grade-class --part backprop, the csv export listed every part (empty) and, under --points 7.5, backprop 30
+    beside a total of 7.5."""
+    gradebook = tmp_path / "gradebook.csv"
+    gradebook.write_text("student,backprop,total,out_of,status,needs_look\nada,30,30,30,graded,\nben,12,12,30,graded,\n")
+    roster = tmp_path / "roster.csv"
+    roster.write_text(TEAM_ROSTER + "ada,ada/,Ada,canvas,7,,,,,,,,\nben,ben/,Ben,canvas,8,,,,,,,,\n")
+    out = tmp_path / "plain.csv"
+    for extra, expected in (((), [("30", "30", "30"), ("12", "12", "30")]), (("--points", "7.5"), [("7.5", "7.5", "7.5"), ("3", "3", "7.5")])):
+        process = export(gradebook, "csv", roster, out, *extra)
+        assert process.returncode == 0, process.stderr
+        table = list(csv.DictReader(out.open()))
+        assert list(table[0]) == ["student", "name", "lms", "lms_id", "email", "sis_id", "late", "backprop", "total", "out_of", "status"]
+        assert [(row["backprop"], row["total"], row["out_of"]) for row in table] == expected

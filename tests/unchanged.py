@@ -73,19 +73,23 @@ def grade_everything(work: Path) -> Path:
     checked(cli("collect", str(download(work / "download")), "--from", "folders", "--out", str(work / "class")))
     checked(cli("grade-class", str(work / "class"), "--out", str(work / "graded"), "--no-reports"))
     for fmt in EXPORT_FORMATS:
-        checked(
-            cli(
-                "export",
-                str(work / "graded" / "gradebook.csv"),
-                "--to",
-                fmt,
-                "--roster",
-                str(work / "class" / "roster.csv"),
-                "--out",
-                str(work / "exports" / f"{fmt}.csv"),
-                "--allow-missing",  # the corpus has students without a grade: left empty, named, and this exits 0
-            )
+        process = cli(
+            "export",
+            str(work / "graded" / "gradebook.csv"),
+            "--to",
+            fmt,
+            "--roster",
+            str(work / "class" / "roster.csv"),
+            "--out",
+            str(work / "exports" / f"{fmt}.csv"),
+            "--allow-missing",  # the corpus has students without a grade: left empty, named, and this exits 0
         )
+        if fmt == "moodle":  # a folders roster has no Moodle participant id: refused in one line, nothing written
+            assert process.returncode == 2 and not (work / "exports" / "moodle.csv").exists(), process.stderr
+            (work / "exports").mkdir(exist_ok=True)
+            (work / "exports" / "moodle.refused.txt").write_text(process.stderr.replace(str(work), "<work>"))
+        else:
+            checked(process)
     for example in (EXAMPLES / name for name in ONE_BY_ONE):
         out = work / "one" / example.name
         out.mkdir(parents=True)
@@ -210,6 +214,12 @@ def _score_line(path: Path) -> str:
     return next((line for line in path.read_text().splitlines() if line.startswith("Autograding score")), "")
 
 
+def _export_or_refusal(exports: Path, fmt: str) -> list[list[str]] | dict[str, str]:
+    """The rows :func:`_export` reads, or ``{"refused": <its one line on stderr>}`` when export refused the format."""
+    refused = exports / f"{fmt}.refused.txt"
+    return {"refused": refused.read_text().strip()} if refused.exists() else _export(exports / f"{fmt}.csv")
+
+
 def snapshot(work: Path) -> dict:
     """Everything :func:`grade_everything` left under ``work``, as plain data to compare (long texts in "texts")."""
     texts = Texts()
@@ -224,7 +234,7 @@ def snapshot(work: Path) -> dict:
             name: {"results": _results(graded / name / "results.json", texts), "report": _report(graded / name / "report.json", texts)}
             for name in students
         },
-        "exports": {fmt: _export(work / "exports" / f"{fmt}.csv") for fmt in EXPORT_FORMATS},
+        "exports": {fmt: _export_or_refusal(work / "exports", fmt) for fmt in EXPORT_FORMATS},
         "one_by_one": {
             folder.name: {
                 "results": _results(folder / "results.json", texts),

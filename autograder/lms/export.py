@@ -24,7 +24,9 @@ The formats, and where each was read (see docs/instructors/lms.md, "From the LMS
   a header whose first cells contain ``Student`` and ``ID`` and a ``Section`` column before the assignments;
   it finds the student by ``ID`` (the Canvas user id, from a Canvas download), then ``SIS User ID``, then
   ``SIS Login ID``, then the name; it finds the assignment by ``Name (id)`` or by its exact title and
-  otherwise creates one, whose points come from the row whose first cell contains ``Points Possible``.
+  otherwise creates one, whose points come from the row whose first cell contains ``Points Possible``. It has no
+  anonymous id column, and takes no grade of an anonymous assignment before its grades are posted, so the roster
+  of an anonymous download (``anon_<id>``) is refused (:func:`check_matchable`).
 - moodle: the assignment's offline grading worksheet, ``Identifier,Full name,Email address,Grade,Maximum
   Grade,Last modified (grade)``, with ``Participant <id>`` as identifier. Moodle's "Upload grading worksheet"
   (moodle/moodle ``mod/assign/feedback/offline/importgradeslib.php``, ``next()``, and ``locallib.php``,
@@ -36,10 +38,13 @@ The formats, and where each was read (see docs/instructors/lms.md, "From the LMS
   a maximum other than 100 (a new Moodle assignment's) needs ``--points`` with the assignment's maximum grade.
   ``Maximum Grade`` is not read by Moodle. The participant id comes from a Moodle download's folder names.
   A team (``collect --teams``) is one row per member, found with ``--worksheet`` (see :func:`team_members`);
-  without it the team has no grade in the file and counts as missing.
+  without it the team has no grade in the file and counts as missing. With it, a worksheet participant no roster
+  row covers (:func:`worksheet_others`) has a row too, blank (Moodle skips it) or 0 under ``--missing zero``, and
+  a blank one counts as missing. A roster without any participant id (another LMS's) is refused.
 - gradescope: ``Name,SID,Email,Total Score,Max Points``: the column names of Gradescope's own grade exports
   (read by third-party tools; Gradescope's upload page was not available to confirm what it maps).
-- csv: everything we know, ``student,name,lms,lms_id,email,sis_id,late,<parts>,total,out_of,status``.
+- csv: everything we know, ``student,name,lms,lms_id,email,sis_id,late,<parts>,total,out_of,status``; the parts are
+  the gradebook's own part columns, on the file's scale as the total is (:func:`part_points`).
 """
 
 from __future__ import annotations
@@ -50,18 +55,19 @@ import io
 import math
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from autograder.api import GRADED_MODULES
 from autograder.course.config import Course
 from autograder.course.parts import NAMES
-from autograder.errors import MISSING_EXIT
+from autograder.errors import MISSING_EXIT, InputError
 from autograder.gradebook import OUT_OF, PARTIAL
 from autograder.graders.catalog import most_points
 from autograder.judge.results import write_atomic
+from autograder.outputs import check_output
 
 FORMATS = ("canvas", "moodle", "gradescope", "csv")
 DEFAULT_ASSIGNMENT = "Training Neural Networks"
@@ -154,6 +160,15 @@ def number(text: str | None, what: str) -> float:
     return value
 
 
+def part_columns(gradebook: dict[str, dict[str, str]]) -> tuple[str, ...]:
+    """The part columns the gradebook has, in the course's order: all of them, or those ``grade-class --part`` graded.
+
+    Example: a gradebook ``student,backprop,total,out_of,status`` gives ``("backprop",)``.
+    """
+    rows = list(gradebook.values())
+    return tuple(name for name in NAMES if rows and name in rows[0])
+
+
 def graded_maximum(gradebook: dict[str, dict[str, str]], path: Path, course: Course, course_given: bool) -> tuple[float, list[str]]:
     """The most a student of the gradebook could score, and a note when it had to come from the course file.
 
@@ -162,7 +177,7 @@ def graded_maximum(gradebook: dict[str, dict[str, str]], path: Path, course: Cou
     column existed is out of ``course``'s maximum for its part columns, which a note says.
     """
     rows = list(gradebook.values())
-    parts = tuple(name for name in NAMES if rows and name in rows[0])
+    parts = part_columns(gradebook)
     of_course = most_points(course, parts or None)
     if rows and OUT_OF in rows[0]:
         stated = sorted({row[OUT_OF] or "" for row in rows})
@@ -253,17 +268,20 @@ def export_rows(
     roster: list[dict[str, str]],
     assignment: str,
     grade: dict[str, str],
-    points: float,
+    scale: Scale,
     now: datetime,
     worksheet: list[dict[str, str]] | None = None,
+    others: Sequence[tuple[str, str, str, str]] = (),
 ) -> tuple[list[list[str]], list[str]]:
     """The rows of the file (header first) and the warnings, one line each; ``grade`` is each roster student's grade
-    (:func:`grades`), ``points`` the points possible, ``worksheet`` the rows of Moodle's offline grading worksheet,
-    which name a team's members (:func:`team_members`; a team without members has no row).
+    (:func:`grades`), ``scale`` the points possible (the csv format's part columns are rescaled with it as the total
+    is), ``worksheet`` the rows of Moodle's offline grading worksheet, which name a team's members
+    (:func:`team_members`; a team without members has no row), ``others`` the worksheet's participants no roster row
+    covers (:func:`worksheet_others`), each ``(identifier, full name, email, grade)``: one more Moodle row each.
 
     Example: ``export_rows("gradescope", {"jane-doe-1": {"total": "100", ...}}, [{"student": "jane-doe-1", "name": "Jane
-    Doe", "sis_id": "1", ...}], "HW", {"jane-doe-1": "100"}, 100, now)`` gives ``[["Name", "SID", "Email", "Total Score",
-    "Max Points"], ["Jane Doe", "1", "", "100", "100"]]``.
+    Doe", "sis_id": "1", ...}], "HW", {"jane-doe-1": "100"}, Scale(100, 100), now)`` gives ``[["Name", "SID", "Email", "Total
+    Score", "Max Points"], ["Jane Doe", "1", "", "100", "100"]]``.
     """
     warnings = []
     listed = {row["student"] for row in roster}
@@ -274,7 +292,7 @@ def export_rows(
         graded = gradebook.get(row["student"])
         if graded is not None and graded.get("needs_look"):
             warnings.append(f"warning: {row['student']} needs a look: {graded['needs_look']}")
-    possible = f"{points:g}"
+    possible = f"{scale.points:g}"
     if fmt == "canvas":
         rows = [
             ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment],
@@ -292,12 +310,15 @@ def export_rows(
             if row.get("team"):
                 people = team_members(row, worksheet)[0]
             else:
-                participant = f"Participant {row['lms_id']}" if row["lms"] == "moodle" and row["lms_id"].isdigit() else ""
+                participant = moodle_participant(row)
                 if not participant:
                     warnings.append(f"warning: {row['student']} has no Moodle participant id: Moodle will skip this row")
                 people = [(participant, row["name"], row["email"])]
             for participant, name, email in people:
                 rows.append([participant, name, email, grade[row["student"]], possible, modified])
+        # Moodle skips an empty grade without a word (process_import_grades), so a blank row changes nothing there,
+        # and it shows the instructor who is still to be graded, where the grade goes once settled.
+        rows += [[participant, name, email, given, possible, modified] for participant, name, email, given in others]
     elif fmt == "gradescope":
         rows = [["Name", "SID", "Email", "Total Score", "Max Points"]]
         for row in roster:
@@ -305,17 +326,98 @@ def export_rows(
                 warnings.append(f"warning: {row['student']} has no SID or email: Gradescope can only match the name {row['name']!r}")
             rows.append([row["name"], row["sis_id"], row["email"], grade[row["student"]], possible])
     elif fmt == "csv":
-        rows = [["student", "name", "lms", "lms_id", "email", "sis_id", "late", *GRADED_MODULES, "total", OUT_OF, "status"]]
+        graded_parts = part_columns(gradebook)  # only the parts grade-class graded (--part): no empty columns for the rest
+        rows = [["student", "name", "lms", "lms_id", "email", "sis_id", "late", *graded_parts, "total", OUT_OF, "status"]]
         for row in roster:
             graded = graded_row(gradebook, row)
             given = grade[row["student"]] != ""  # no part points beside a blank total either
-            parts = [graded.get(module, "") if graded and given else "" for module in GRADED_MODULES]
+            parts = [part_points(graded, part, scale) if graded and given else "" for part in graded_parts]
             status = graded["status"] if graded else NO_SUBMISSION
             fields = [row["student"], row["name"], row["lms"], row["lms_id"], row["email"], row["sis_id"], row["late"]]
             rows.append([*fields, *parts, grade[row["student"]], possible, status])
     else:
         raise ExportError(f"unknown --to {fmt!r}: choose one of {', '.join(FORMATS)}")
     return rows, warnings
+
+
+def part_points(graded: dict[str, str], part: str, scale: Scale) -> str:
+    """A part's points in the gradebook row ``graded``, on the file's scale as the total is (``--points``: each part
+    rescaled and rounded by itself, so the parts may add up to the total give or take a cent each)."""
+    cell = (graded.get(part) or "").strip()
+    if not cell:
+        return ""
+    number(cell, f"{graded['student']}'s {part} points")
+    return scale.grade(cell)
+
+
+def check_matchable(fmt: str, roster: list[dict[str, str]], roster_path: Path) -> None:
+    """Refuse a roster the LMS cannot match a single row of: a Moodle export without any participant id (the
+    roster of another LMS's download), a Canvas export of an anonymous download (``anon_<id>``).
+
+    Moodle's worksheet upload (importgradeslib.php ``next``) finds each student by the id after "Participant " alone.
+    Canvas's gradebook import (gradebook_importer.rb ``process_student``) finds a student by user id, SIS user or
+    login id, then by name; it has no anonymous id column, and while an anonymous assignment's grades are not posted
+    it takes none of them (``gradeable?``: ``unposted_anonymous_submissions?``).
+    """
+    if fmt == "moodle" and roster and not any(row.get("team") or moodle_participant(row) for row in roster):
+        came = sorted({row["lms"] or "no LMS" for row in roster})
+        raise ExportError(
+            f"{roster_path} holds no Moodle participant id (it is the roster of a {' and '.join(came)} download), and Moodle's "
+            "worksheet upload finds each student by that id alone: export from the roster.csv that collect --from moodle "
+            "wrote for a Moodle download, or give --to for the LMS this roster came from"
+        )
+    anonymous = [row["student"] for row in roster if row["lms"] == "canvas" and row["lms_id"].startswith("anon_")]
+    if fmt == "canvas" and anonymous:
+        raise ExportError(
+            f"{roster_path} is an anonymous Canvas download ({anonymous[0]}{' ...' if len(anonymous) > 1 else ''}): Canvas's "
+            "grade import finds students by user id, SIS id or name, never by anonymous id, and takes no grade for an "
+            "anonymous assignment before its grades are posted: enter the grades in SpeedGrader (export --to csv lists "
+            "them by anonymous id)"
+        )
+
+
+def moodle_participant(row: dict[str, str]) -> str:
+    """A roster row's Moodle worksheet identifier, ``Participant <id>``, or "" when it has none."""
+    return f"Participant {row['lms_id']}" if row["lms"] == "moodle" and row["lms_id"].isdigit() else ""
+
+
+def worksheet_others(roster: list[dict[str, str]], worksheet: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The worksheet's participants no row of the roster gives a grade: neither a student row with their participant
+    id nor a team row of their group (:func:`team_members`). Their group handed nothing in, or its name does not match.
+
+    Example: a worksheet row ``Participant 3005,Zed Nobody,...,Team Green`` and a roster of the team ``Team Red`` alone
+    give that row.
+    """
+    covered = {moodle_participant(row) for row in roster if not row.get("team")}
+    for row in roster:
+        if row.get("team"):
+            covered.update(participant for participant, _, _ in team_members(row, worksheet)[0])
+    return [row for row in worksheet if row["Identifier"].startswith("Participant ") and row["Identifier"] not in covered]
+
+
+def others_grades(
+    others: list[dict[str, str]], missing: str, unknown_teams: list[str]
+) -> tuple[list[tuple[str, str, str, str]], list[tuple[str, str]]]:
+    """The worksheet rows no roster row covers (:func:`worksheet_others`) as ``(identifier, full name, email, grade)``,
+    and those left blank, each with why (for the warning block).
+
+    ``missing`` "zero" gives them 0, as it does a roster student without a submission, unless a team of the roster
+    has no members found (``unknown_teams``): that team may be theirs, and 0 would replace the grade it earned.
+    Example: ``others_grades([{"Identifier": "Participant 5", "Full name": "Zed", "Group": "Green"}], "zero", [])``
+    gives ``([("Participant 5", "Zed", "", "0")], [])``.
+    """
+    found, blank = [], []
+    for row in others:
+        person = (row["Identifier"], row["Full name"], row.get("Email address", "") or "")
+        if missing == "zero" and not unknown_teams:
+            found.append((*person, "0"))
+            continue
+        why = f"in Moodle's worksheet (group {row.get(WORKSHEET_GROUP) or 'none'!r}), but no submission of theirs or their group's was collected"
+        if missing == "zero":
+            why += f" (not 0: {', '.join(unknown_teams)} has no members found, and may be theirs)"
+        found.append((*person, ""))
+        blank.append((f"{row['Full name']}, {row['Identifier']}", why))
+    return found, blank
 
 
 def team_name(text: str) -> str:
@@ -391,6 +493,7 @@ def export(
     if worksheet_path is not None and fmt != "moodle":
         raise ExportError("--worksheet is Moodle's offline grading worksheet: it goes with --to moodle")
     worksheet = None if worksheet_path is None else read_csv(worksheet_path, WORKSHEET_COLUMNS, "grading worksheet from Moodle")
+    check_matchable(fmt, roster, roster_path)
     if gradebook and roster and all(graded_row(gradebook, row) is None for row in roster):
         # Every grade would be blank: the roster is another class's (or the gradebook another assignment's).
         raise ExportError(
@@ -406,9 +509,12 @@ def export(
             f"{scale.maximum:g}, rounded half up to 2 decimals"
         )
     grade, blank = grades(gradebook, roster, missing, scale)
+    others: list[tuple[str, str, str, str]] = []
     if fmt == "moodle":
-        blank += team_blanks(roster, worksheet, blank)
-    rows, warnings = export_rows(fmt, gradebook, roster, assignment, grade, scale.points, now or datetime.now(UTC), worksheet)
+        unknown_teams = team_blanks(roster, worksheet, blank)
+        others, not_covered = others_grades(worksheet_others(roster, worksheet or []), missing, [team for team, _ in unknown_teams])
+        blank += unknown_teams + not_covered
+    rows, warnings = export_rows(fmt, gradebook, roster, assignment, grade, scale, now or datetime.now(UTC), worksheet, others)
     text = io.StringIO()
     csv.writer(text, lineterminator="\n").writerows(rows)
     write_atomic(out, text.getvalue())
@@ -453,6 +559,7 @@ def main(args: argparse.Namespace, course: Course) -> int:
     stderr), 4 when it is written but some students have no grade (unless ``--allow-missing``), 2 with one line on
     stderr and nothing written otherwise."""
     try:
+        check_output("out", args.out, folder=False, suffix=".csv")
         exported = export(
             Path(args.gradebook),
             args.fmt,
@@ -465,7 +572,7 @@ def main(args: argparse.Namespace, course: Course) -> int:
             points=args.points,
             worksheet_path=Path(args.worksheet) if args.worksheet else None,
         )
-    except ExportError as error:
+    except (ExportError, InputError) as error:
         print(f"error: {' '.join(str(error).split())}", file=sys.stderr)
         return 2
     except OSError as error:
