@@ -183,6 +183,33 @@ def test_not_gradable_submission_gets_a_valid_zero(autograder_zip, tmp_path):
     assert results["score"] == 0 and results["output"].startswith("Nothing was graded")
 
 
+def test_relative_paths_are_the_callers_and_a_python_that_cannot_run_says_so(autograder_zip, tmp_path):
+    """The docs' "Trying it locally" as typed: AUTOGRADER_ROOT and AUTOGRADER_PYTHON relative to the folder the command
+    runs in (run_autograder cds into source/ first), and a bare command name looked up on PATH. A Python that is not
+    there: one error line, and a results.json saying the autograder could not start, not "did not finish"."""
+    root = gradescope_root(autograder_zip, tmp_path)
+    (root / "submission" / "notes.txt").write_text("I could not do it")
+    script = str(root / "source" / "run_autograder")
+
+    def run_here(python: str) -> subprocess.CompletedProcess:
+        environment = dict(os.environ, AUTOGRADER_ROOT=root.name, AUTOGRADER_PYTHON=python, PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}")
+        return subprocess.run(["bash", script], cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=300)
+
+    for python in (os.path.relpath(sys.executable, tmp_path), Path(sys.executable).name):
+        process = run_here(python)
+        assert process.returncode == 0, python + process.stdout[-2000:] + process.stderr[-2000:]
+        results = check_gradescope(json.loads((root / "results" / "results.json").read_text()))
+        assert results["output"].startswith("Nothing was graded"), results["output"]
+    process = run_here("venv/bin/python")  # a venv that was never made
+    assert process.returncode == 1
+    assert process.stderr.splitlines() == [
+        f"error: the autograder could not start: cannot run {tmp_path}/venv/bin/python (set AUTOGRADER_PYTHON to a Python "
+        f"that exists, or run setup.sh to make {root}/venv)"
+    ], process.stderr
+    results = check_gradescope(json.loads((root / "results" / "results.json").read_text()))
+    assert results["score"] == 0 and results["output"] == gradescope.NOT_STARTED_OUTPUT
+
+
 def test_a_hung_submission_is_stopped_under_gradescopes_limit_with_a_valid_zero(autograder_zip, tmp_path):
     """run_autograder's own limit fires (for real, here after 5 s) and results.json says why; the default is under
     Gradescope's default limit of 10 minutes."""
