@@ -116,7 +116,7 @@ def classroom50_result(report: GradeReport, env: dict[str, str] | None = None) -
     """Classroom 50's ``result.json`` (``classroom50/result/v1``): the identity from the runner's
     environment, integer scores (scaled by :func:`integer_scale` when the points have fractions).
 
-    Example: 16 public checks with 3 passed give ``{"score": 3, "max-score": 16, "tests": [...16 rows]}``.
+    Example: 5 public checks with 3 passed give ``{"score": 3, "max-score": 5, "tests": [...5 rows]}``.
     """
     env = dict(os.environ if env is None else env)
     factor = integer_scale(report)
