@@ -210,6 +210,25 @@ def test_relative_paths_are_the_callers_and_a_python_that_cannot_run_says_so(aut
     assert results["score"] == 0 and results["output"] == gradescope.NOT_STARTED_OUTPUT
 
 
+def test_the_docs_try_it_locally_commands_run_as_written(tmp_path):
+    """docs/platforms/gradescope.md's "Trying it locally" block, line by line with bash, in a folder laid out as this
+    project (its .venv, solutions/), with /tmp/gs moved into tmp_path: the solution's part gets its points."""
+    from autograder.course.config import Course
+    from autograder.graders.catalog import part_points
+
+    page = (ROOT / "docs" / "platforms" / "gradescope.md").read_text().split("## Trying it locally", 1)[1]
+    block = page.split("```sh\n", 1)[1].split("```", 1)[0].replace("/tmp/gs", str(tmp_path / "gs"))
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / ".venv").symlink_to(Path(sys.executable).parent.parent)
+    (project / "solutions").symlink_to(ROOT / "solutions")
+    environment = dict(os.environ, PYTHONPATH=str(ROOT))  # the first command imports this project, as from its folder
+    process = subprocess.run(["bash", "-e", "-c", block], cwd=project, env=environment, capture_output=True, text=True, timeout=300)
+    assert process.returncode == 0, process.stdout[-2000:] + process.stderr[-2000:]
+    results = check_gradescope(json.loads((tmp_path / "gs" / "results" / "results.json").read_text()))
+    assert results["score"] == part_points("training_loop", Course()), results["output"]
+
+
 def test_a_hung_submission_is_stopped_under_gradescopes_limit_with_a_valid_zero(autograder_zip, tmp_path):
     """run_autograder's own limit fires (for real, here after 5 s) and results.json says why; the default is under
     Gradescope's default limit of 10 minutes."""
