@@ -56,8 +56,8 @@ BUNDLE_PACKAGE = "training-nn-checks"  # the name `pip` knows the installed bund
 STUDENT_REQUIREMENTS = environment.STUDENT_REQUIREMENTS  # ranges; the grading environment (pyproject.toml) keeps exact pins
 TESTED = (
     "These commands were run as written (macOS and Linux) on Linux with Python 3.11, torch 2.13.0 CPU and "
-    "NumPy 2.4.6; macOS, Windows and Colab follow the same steps but were not tried by us: tell your "
-    "instructor if a step fails."
+    "NumPy 2.4.6; macOS and Windows follow the same steps (Colab has its own line, below) but were not tried by "
+    "us: tell your instructor if a step fails."
 )
 
 
@@ -71,9 +71,10 @@ def parts_table(course: Course) -> str:
     return "\n".join(["| file | what you write | chapter |", "| --- | --- | --- |", *rows])
 
 
-def student_readme(course: Course) -> str:
-    """The bundle's README.md: ``student_readme.md`` with the parts ``course`` releases, and the versions and each
-    shell's commands from :mod:`autograder.course.environment` (one place for them)."""
+def student_readme(course: Course, zip_name: str) -> str:
+    """The bundle's README.md: ``student_readme.md`` with the parts ``course`` releases, the versions and each
+    shell's commands from :mod:`autograder.course.environment` (one place for them), and ``zip_name``, the zip's name
+    in its Colab line (``release OUT --zip`` writes ``OUT.zip``)."""
     setup = "\n\n".join(f"{shell}:\n\n{_block(commands)}" for shell, commands in environment.SETUP.items())
     check = "\n\n".join(f"{shell}:\n\n{_block(commands[-1:])}" for shell, commands in environment.SETUP.items())
     notebooks = "\n\n".join(
@@ -81,7 +82,6 @@ def student_readme(course: Course) -> str:
         + _block([f"{_python(commands)} -m pip install -r requirements-notebooks.txt", f"{_python(commands)} -m jupyter lab"])
         for shell, commands in environment.SETUP.items()
     )
-    colab = ["!pip install " + " ".join(f'"{extra}"' for extra in environment.COLAB_EXTRAS), "!python -m autograder check"]
     pins = environment.GRADING_PINS
     replacements = {
         "{{PYTHON}}": " to ".join((environment.SUPPORTED_PYTHON[0], environment.SUPPORTED_PYTHON[-1])),
@@ -89,7 +89,7 @@ def student_readme(course: Course) -> str:
         "{{PINS}}": f"Python {pins['python']}, torch {pins['torch']} CPU, NumPy {pins['numpy']}",
         "{{SETUP}}": setup,
         "{{CHECK}}": check,
-        "{{COLAB}}": _block(colab),
+        "{{ZIP}}": zip_name,
         "{{NOTEBOOKS}}": notebooks,
         "{{TESTED}}": TESTED,
     }
@@ -186,7 +186,7 @@ def release(out: Path, course: Course) -> list[Path]:
         (out / target).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, out / target)
         written.append(target)
-    (out / "README.md").write_text(student_readme(course), encoding="utf-8")
+    (out / "README.md").write_text(student_readme(course, zipped_name(out)), encoding="utf-8")
     (out / "requirements.txt").write_text("\n".join(STUDENT_REQUIREMENTS) + "\n")
     (out / GRADING_REQUIREMENTS).write_text(GRADING_HEADER + "\n".join(pinned_requirements()) + "\n")
     (out / "requirements-notebooks.txt").write_text("\n".join(environment.NOTEBOOK_REQUIREMENTS) + "\n")
@@ -196,10 +196,15 @@ def release(out: Path, course: Course) -> list[Path]:
     return [*written, *(Path(name) for name in extra)]
 
 
+def zipped_name(folder: Path) -> str:
+    """The name of :func:`zipped`'s zip of ``folder``: ``student.zip`` for ``build/student``."""
+    return f"{Path(folder).name}.zip"
+
+
 def zipped(folder: Path) -> Path:
     """``folder`` as ``<folder>.zip`` beside it (what an instructor uploads; ``pip install`` takes it as it is)."""
     folder = Path(folder)
-    return Path(shutil.make_archive(str(folder), "zip", root_dir=folder.parent, base_dir=folder.name))
+    return Path(shutil.make_archive(str(folder), "zip", root_dir=folder.parent, base_dir=folder.name))  # adds ".zip"
 
 
 def options(parser: argparse.ArgumentParser) -> None:

@@ -27,7 +27,7 @@ from autograder import EXERCISES_DIR
 from autograder.checks import hints
 from autograder.course import environment
 from autograder.course.parts import NAMES, part
-from autograder.discovery import discover, source_cells
+from autograder.discovery import Found, discover, source_cells
 from autograder.errors import InputError
 from autograder.judge.results import NOT_GRADED, GradeReport, TestResult
 from autograder.outputs import Context, check_targets, write_outputs
@@ -113,6 +113,17 @@ def part_status(path: Path, modules: dict[str, tuple[str, object]], parts: tuple
     return status
 
 
+def not_started(path: Path, found: Found, parts: tuple[str, ...]) -> dict[str, str]:
+    """Of ``parts``, each not started yet, with its one line (what ``check`` and ``ci`` print instead of its failures).
+
+    A part whose file is there but cannot be loaded counts as started: its checks say why it cannot load.
+    Example: ``{"training_loop": "training_loop: not started yet (every function still raises NotImplementedError)"}``.
+    """
+    status = part_status(path, found.modules, parts)
+    status.update({name: "started" for name in parts if name in found.unloadable})
+    return {name: NOT_STARTED.format(name, WHY_NOT_STARTED[status[name]]) for name in parts if status[name] != "started"}
+
+
 def to_fix(report: GradeReport) -> list[str]:
     """The ``part.function`` names whose hints to offer, in the report's order: each that fails a check, or, where its
     check's message points first to a function it calls that fails its own, that function; none for a file that could
@@ -181,9 +192,8 @@ def main(args: argparse.Namespace) -> int:
         parts = tuple(name for name in checked_parts() if name in found.modules)  # one file or notebook: the parts it holds
     for line in versions_lines():
         print(line)
-    status = part_status(path, found.modules, parts)
-    status.update({name: "started" for name in parts if name in found.unloadable})  # its file is there: the check says why it cannot load
-    started = tuple(name for name in parts if status[name] == "started")
+    untouched = not_started(path, found, parts)
+    started = tuple(name for name in parts if name not in untouched)
     report = GradeReport(tests=[])
     if started:
         with GradingSession.public_checks() as session:
@@ -192,23 +202,15 @@ def main(args: argparse.Namespace) -> int:
     title = f"Public checks on {path}: {passed} of {len(report.tests)} pass"
     context = Context(student=path.name, show_hidden=True, title=title, points=False)
     context.report_title = "Public checks"
-    lines = [NOT_STARTED.format(name, WHY_NOT_STARTED[status[name]]) for name in parts if status[name] != "started"]
+    lines = list(untouched.values())
     if report.tests:
         write_outputs(report, {"table": sys.stdout}, context)
     for line in lines:
         print(line)
     if args.report:
         placeholders = [
-            TestResult(
-                name=NOT_STARTED.format(name, WHY_NOT_STARTED[status[name]]).partition(" (")[0],
-                points=0.0,
-                max_points=0.0,
-                passed=False,
-                message=f"({WHY_NOT_STARTED[status[name]]})",
-                hidden=False,
-            )
-            for name in parts
-            if status[name] != "started"
+            TestResult(name=name, points=0.0, max_points=0.0, passed=False, message=f"({why}", hidden=False)
+            for name, _, why in (line.partition(" (") for line in lines)
         ]
         full = GradeReport(
             tests=[*report.tests, *placeholders], notes=report.notes, seconds=report.seconds, load_errors=report.load_errors

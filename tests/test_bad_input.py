@@ -159,6 +159,11 @@ def _results_below_a_file(tmp: Path) -> list[str]:
     return ["grade", "solutions", "--results", str(tmp / "results.txt" / "r.json")]
 
 
+def _ci_results_on_a_folder(tmp: Path) -> list[str]:
+    (tmp / "autograding").mkdir()
+    return ["ci", "solutions", "--results", str(tmp / "autograding")]
+
+
 def _no_server(tmp: Path) -> list[str]:
     return ["grade", "solutions", "--server", str(tmp / "nobody.sock")]
 
@@ -235,6 +240,7 @@ CASES = (
     Case("an existing file after grade-class --out", _class_out_on_a_file, "that is a file, and the output is a folder"),
     Case("an existing file given to release", _release_on_a_file, "that is a file, and the output is a folder"),
     Case("a path below a file after --results", _results_below_a_file, "is a file, so nothing can be written inside it"),
+    Case("an existing folder after ci --results", _ci_results_on_a_folder, "that is a folder: give a file's name"),
     Case("a --server socket nobody listens on", _no_server, "no grading service answers there"),
     Case("0 after --workers", _zero_workers, "0 workers cannot grade anyone", one_line=False),
     Case("a negative number after --workers", _negative_workers, "-3 workers cannot grade anyone", one_line=False),
@@ -276,4 +282,4 @@ def test_the_docs_table_lists_every_case() -> None:
         _, command, message, code = rows[case.label]
         assert re.fullmatch(r"\d", code) and int(code) == case.code, case.label
         assert case.says in message.replace("`", ""), (case.label, message)
-        assert command.strip("`").split()[0] in {"grade", "grade-class", "collect", "release", "export"}, case.label
+        assert command.strip("`").split()[0] in {"grade", "grade-class", "collect", "release", "export", "ci"}, case.label

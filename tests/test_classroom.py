@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -104,3 +105,30 @@ def test_without_the_hidden_graders_the_workflow_runs_the_public_checks(tmp_path
     assert result["status"] == "fail" and result["max_score"] == len(result["tests"]) > 0
     assert sum(test["score"] for test in result["tests"]) == 0
     assert "public checks only" in summary and "Autograding (public checks only): 0 /" in process.stdout
+
+
+def test_ci_says_each_part_not_started_in_one_line_and_still_reports_every_test(tmp_path):
+    """`ci` on a student who solved backprop and left the rest untouched: one line per untouched part, as `check` says
+    it, instead of a failure block per test; the score line, the JUnit XML and results.json keep every test."""
+    from autograder.selfcheck import NOT_STARTED, WHY_NOT_STARTED
+
+    work = tmp_path / "exercises"
+    shutil.copytree(ROOT / "exercises", work, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copyfile(ROOT / "solutions" / "backprop.py", work / "backprop.py")
+    junit, results_path = tmp_path / "junit.xml", tmp_path / "results.json"
+    process = run_cli("ci", str(work), "--junit", str(junit), "--results", str(results_path))
+    assert process.returncode == 0, process.stdout[-2000:] + process.stderr[-2000:]
+    untouched = [part for part in GRADED_MODULES if part != "backprop"]
+    lines = process.stdout.splitlines()
+    assert [line for line in lines if "not started yet" in line] == [NOT_STARTED.format(p, WHY_NOT_STARTED["stubs"]) for p in untouched]
+    assert not [line for line in lines if line.startswith(tuple(f"[x] {part}." for part in untouched))], process.stdout
+    assert any("backprop.sigmoid" in line for line in lines)  # the started part's table rows are there
+    results = json.loads(results_path.read_text())
+    assert {test["name"].partition(".")[0] for test in results["tests"]} >= set(GRADED_MODULES)
+    assert f"Autograding score: {results['score']:g} / 100 " in process.stdout
+    from xml.etree import ElementTree
+
+    cases = ElementTree.parse(junit).getroot().iter("testcase")
+    failed = [case for case in cases if case.find("failure") is not None]
+    assert len(list(ElementTree.parse(junit).getroot().iter("testcase"))) == len(results["tests"])
+    assert len(failed) == sum(test["score"] < test["max_score"] for test in results["tests"]) > 0

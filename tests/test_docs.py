@@ -89,3 +89,25 @@ def test_no_page_types_a_dated_figure():
             continue
         dates = set(ISO_DATE.findall(page.read_text()))
         assert dates <= DATES_ALLOWED.get(name, set()), f"docs/{name} types {sorted(dates)}: put measurements in RESULTS.json"
+
+
+# Where the documentation states how many public checks there are: (page, the phrase with {n} for the count).
+PUBLIC_CHECK_COUNTS = (
+    ("students.md", "`check` runs {n} public checks"),
+    ("proving.md", "solutions pass {n} of {n} checks and the untouched exercises fail {n} of {n}"),
+    ("platforms/ci.md", "| empty student, bundle alone | 0 / {n} public checks"),
+    ("platforms/ci.md", "| right student, bundle alone | {n} / {n}, coverage"),
+    ("platforms/ci.md", "| right student, `--public-only` | {n} / {n}"),
+)
+
+
+def test_the_docs_state_the_real_number_of_public_checks():
+    """The count the docs give is the count the parts' tables hold (``ci`` in the bundle alone prints ``0 / N``)."""
+    from autograder.judge.table import tables
+
+    count = len(tables("public"))
+    for page, phrase in PUBLIC_CHECK_COUNTS:
+        assert phrase.format(n=count) in (DOCS / page).read_text(), f"docs/{page} should say: {phrase.format(n=count)}"
+    for page in DOCS.rglob("*.md"):  # any other "N public checks" too
+        stated = {int(n) for n in re.findall(r"\b(\d+) public checks", page.read_text())}
+        assert stated <= {count}, f"docs/{page.relative_to(DOCS).as_posix()} gives {sorted(stated)} public checks; there are {count}"

@@ -183,6 +183,52 @@ def test_not_gradable_submission_gets_a_valid_zero(autograder_zip, tmp_path):
     assert results["score"] == 0 and results["output"].startswith("Nothing was graded")
 
 
+def test_relative_paths_are_the_callers_and_a_python_that_cannot_run_says_so(autograder_zip, tmp_path):
+    """The docs' "Trying it locally" as typed: AUTOGRADER_ROOT and AUTOGRADER_PYTHON relative to the folder the command
+    runs in (run_autograder cds into source/ first), and a bare command name looked up on PATH. A Python that is not
+    there: one error line, and a results.json saying the autograder could not start, not "did not finish"."""
+    root = gradescope_root(autograder_zip, tmp_path)
+    (root / "submission" / "notes.txt").write_text("I could not do it")
+    script = str(root / "source" / "run_autograder")
+
+    def run_here(python: str) -> subprocess.CompletedProcess:
+        environment = dict(os.environ, AUTOGRADER_ROOT=root.name, AUTOGRADER_PYTHON=python, PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}")
+        return subprocess.run(["bash", script], cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=300)
+
+    for python in (os.path.relpath(sys.executable, tmp_path), Path(sys.executable).name):
+        process = run_here(python)
+        assert process.returncode == 0, python + process.stdout[-2000:] + process.stderr[-2000:]
+        results = check_gradescope(json.loads((root / "results" / "results.json").read_text()))
+        assert results["output"].startswith("Nothing was graded"), results["output"]
+    process = run_here("venv/bin/python")  # a venv that was never made
+    assert process.returncode == 1
+    assert process.stderr.splitlines() == [
+        f"error: the autograder could not start: cannot run {tmp_path}/venv/bin/python (set AUTOGRADER_PYTHON to a Python "
+        f"that exists, or run setup.sh to make {root}/venv)"
+    ], process.stderr
+    results = check_gradescope(json.loads((root / "results" / "results.json").read_text()))
+    assert results["score"] == 0 and results["output"] == gradescope.NOT_STARTED_OUTPUT
+
+
+def test_the_docs_try_it_locally_commands_run_as_written(tmp_path):
+    """docs/platforms/gradescope.md's "Trying it locally" block, line by line with bash, in a folder laid out as this
+    project (its .venv, solutions/), with /tmp/gs moved into tmp_path: the solution's part gets its points."""
+    from autograder.course.config import Course
+    from autograder.graders.catalog import part_points
+
+    page = (ROOT / "docs" / "platforms" / "gradescope.md").read_text().split("## Trying it locally", 1)[1]
+    block = page.split("```sh\n", 1)[1].split("```", 1)[0].replace("/tmp/gs", str(tmp_path / "gs"))
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / ".venv").symlink_to(Path(sys.executable).parent.parent)
+    (project / "solutions").symlink_to(ROOT / "solutions")
+    environment = dict(os.environ, PYTHONPATH=str(ROOT))  # the first command imports this project, as from its folder
+    process = subprocess.run(["bash", "-e", "-c", block], cwd=project, env=environment, capture_output=True, text=True, timeout=300)
+    assert process.returncode == 0, process.stdout[-2000:] + process.stderr[-2000:]
+    results = check_gradescope(json.loads((tmp_path / "gs" / "results" / "results.json").read_text()))
+    assert results["score"] == part_points("training_loop", Course()), results["output"]
+
+
 def test_a_hung_submission_is_stopped_under_gradescopes_limit_with_a_valid_zero(autograder_zip, tmp_path):
     """run_autograder's own limit fires (for real, here after 5 s) and results.json says why; the default is under
     Gradescope's default limit of 10 minutes."""

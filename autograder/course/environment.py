@@ -36,9 +36,6 @@ STUDENT_REQUIREMENTS = (
 # so the checks a notebook imports are the very files `python -m autograder check` runs. pip reads `.` from the
 # folder it runs in: the README runs it in the bundle's folder.
 NOTEBOOK_REQUIREMENTS = ("-r requirements.txt", "jupyterlab>=4.0", "-e .")
-# On Colab torch, NumPy, scikit-learn and matplotlib are there already: only these, and never torch again (Jinja2
-# and nbformat are there too; their ranges only upgrade a copy older than the checks need).
-COLAB_EXTRAS = ("pytest>=8.0", "rich>=13.0", "jinja2>=3.1", "nbformat>=5.9")
 
 # The commands a student types, per shell; the bundle README shows them and the test runs the first one.
 SETUP: dict[str, tuple[str, ...]] = {

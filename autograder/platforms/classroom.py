@@ -2,9 +2,9 @@
 
 It grades ``PATH`` (``exercises/``, a folder of notebooks, or one file) with the hidden graders when
 they are present (the instructor's project, fetched by the CI job), else runs the public checks
-(one point each), as in the student bundle alone. It prints the table and the line
-``Autograding score: S / M (P%)`` (GitLab's ``coverage`` keyword reads the percentage from the job
-log), then writes what the CI asked for:
+(one point each), as in the student bundle alone. It prints the table (a part not started yet: one
+line, as ``check`` says it) and the line ``Autograding score: S / M (P%)`` (GitLab's ``coverage``
+keyword reads the percentage from the job log), then writes what the CI asked for (every test):
 
 - ``--summary FILE``: the score and a table of parts in Markdown, appended (``$GITHUB_STEP_SUMMARY``
   is shown on the run's summary page; Classroom 50 publishes ``release-body.md`` as the Release body);
@@ -21,7 +21,8 @@ log), then writes what the CI asked for:
   (how the runner calls ``autograder.py`` and validates the result: scores are non-negative integers).
 
 Exit code: 0 whenever grading completed, whatever the score; 3 when a grader itself broke on some test
-(the CI job then fails: the score is not trustworthy); 2 for a path that does not exist.
+(the CI job then fails: the score is not trustworthy); 2 for a path that does not exist or an output path that
+cannot be written.
 
 The CI files that call it sit beside this module: ``github-actions.yml`` (the student bundle carries it
 as ``.github/workflows/autograding.yml``), ``gitlab-ci.yml`` (``.gitlab-ci.yml``) and
@@ -38,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import dataclasses
 import json
 import math
 import os
@@ -47,10 +49,12 @@ from pathlib import Path
 
 from autograder import EXERCISES_DIR, graders_present
 from autograder.course.config import Course
+from autograder.discovery import discover
 from autograder.errors import GRADER_EXIT, InputError
 from autograder.judge.results import GradeReport, render_table, write_atomic
-from autograder.outputs import Context
+from autograder.outputs import Context, check_targets
 from autograder.outputs import write_outputs as write_files
+from autograder.selfcheck import not_started
 from autograder.session import GradingSession, checked_parts
 
 HERE = Path(__file__).parent
@@ -116,7 +120,7 @@ def classroom50_result(report: GradeReport, env: dict[str, str] | None = None) -
     """Classroom 50's ``result.json`` (``classroom50/result/v1``): the identity from the runner's
     environment, integer scores (scaled by :func:`integer_scale` when the points have fractions).
 
-    Example: 16 public checks with 3 passed give ``{"score": 3, "max-score": 16, "tests": [...16 rows]}``.
+    Example: 5 public checks with 3 passed give ``{"score": 3, "max-score": 5, "tests": [...5 rows]}``.
     """
     env = dict(os.environ if env is None else env)
     factor = integer_scale(report)
@@ -209,9 +213,16 @@ def main(args: argparse.Namespace, course: Course) -> int:
     path = Path(args.path)
     if not path.exists():
         raise InputError(f"{path} does not exist: give the folder with the student's work (exercises/ or notebooks/)")
+    check_targets({option: getattr(args, option, None) for option in ("junit", "results")})  # before grading, in one line
     report, hidden = grade(path, course)
     what = "hidden graders" if hidden else "public checks only"
-    print(render_table(report, title=f"Autograding ({what}): {report.score:g} / {report.max_score:g}"))
+    # A part not started yet is one line, as `check` says it, not a failure per test; the files written keep every test.
+    untouched = not_started(path, discover(path), tuple(dict.fromkeys(test.module for test in report.tests)))
+    shown = dataclasses.replace(report, tests=[test for test in report.tests if test.module not in untouched])
+    title = f"Autograding ({what}): {report.score:g} / {report.max_score:g}"
+    print(render_table(shown, title=title) if shown.tests else title)  # no empty table when no part is started
+    for line in untouched.values():
+        print(line)
     print(score_line(report))
     targets = {option: Path(value) for option in ("junit", "results") if (value := getattr(args, option, None))}
     for target in targets.values():

@@ -62,6 +62,13 @@ TIMED_OUT_OUTPUT = (
     "machine, fix what hangs, and submit again. If it does finish there, tell your instructor."
 )
 
+# What the student reads when the grader cannot even start (no Python at AUTOGRADER_PYTHON, no source/): the
+# instructor's set-up is wrong, not the submission (no quote or backslash: it goes into JSON).
+NOT_STARTED_OUTPUT = (
+    "The autograder could not start, so this submission was not graded and scores 0 for now. This is a problem with "
+    "the autograder's set-up, not with your submission: please tell your instructor."
+)
+
 SETUP_SH = f"""\
 #!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image (Ubuntu 22.04 or 24.04).
@@ -96,7 +103,9 @@ RUN_AUTOGRADER = f"""\
 # point it elsewhere (for tests).
 set -u
 ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
+case "$ROOT" in /*) ;; *) ROOT="$PWD/$ROOT" ;; esac  # relative: the caller's folder, before the cd below
 PYTHON="${{AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}}"
+case "$PYTHON" in /*) ;; */*) PYTHON="$PWD/$PYTHON" ;; esac  # a bare name (python3) stays a PATH lookup
 LIMIT="${{AUTOGRADER_TIMEOUT:-{TIME_LIMIT_SECONDS}}}"  # under Gradescope's default limit of 10 minutes
 mkdir -p "$ROOT/results"
 # A zero score before any student code runs: whatever happens next, Gradescope has a result.
@@ -104,9 +113,22 @@ cat > "$ROOT/results/.results.json.tmp" <<'JSON'
 {{"score": 0, "output": "Grading did not finish, so this submission scores 0 for now.", "tests": [], "visibility": "visible"}}
 JSON
 mv -f "$ROOT/results/.results.json.tmp" "$ROOT/results/results.json"  # whole or not at all, as every later write
-cd "$ROOT/source" || exit 1
+not_started() {{  # the grader cannot run at all: the instructor's set-up, said in one line and in results.json
+  cat > "$ROOT/results/.results.json.tmp" <<'JSON'
+{{"score": 0, "output": "{NOT_STARTED_OUTPUT}", "tests": [], "visibility": "visible"}}
+JSON
+  mv -f "$ROOT/results/.results.json.tmp" "$ROOT/results/results.json"
+  echo "error: the autograder could not start: $1" >&2
+  exit 1
+}}
+cd "$ROOT/source" 2>/dev/null || not_started "$ROOT/source is not a folder (unzip the autograder zip there, or set AUTOGRADER_ROOT)"
+NO_PYTHON="cannot run $PYTHON (set AUTOGRADER_PYTHON to a Python that exists, or run setup.sh to make $ROOT/venv)"
+command -v "$PYTHON" >/dev/null || not_started "$NO_PYTHON"
 PYTHONPATH="$ROOT/source" timeout --kill-after=10 "$LIMIT" "$PYTHON" -m autograder.platforms.gradescope --root "$ROOT"
 status=$?
+if [ "$status" -eq 126 ] || [ "$status" -eq 127 ]; then  # timeout could not run $PYTHON after all (e.g. not a program)
+  not_started "$NO_PYTHON"
+fi
 if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then  # timeout stopped it (TERM, or KILL 10 s later)
   # In the shell, not Python: whatever hung must not stop this result too.
   cat > "$ROOT/results/.results.json.tmp" <<JSON
