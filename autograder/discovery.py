@@ -58,6 +58,7 @@ from autograder.notebooks import notebook_modules
 Modules = dict[str, tuple[str, object]]
 
 ARCHIVES = (".zip", ".7z", ".rar", ".tar", ".gz", ".tgz")  # what students upload instead of their files; never opened here
+MAX_ARCHIVE_BYTES = 50 * 1024 * 1024  # a zip looked into (its directory only) to see whether it was extracted
 MAX_FILES = 2000  # entries looked at in one submission: a class folder or a home folder is not a submission
 MAX_SOURCE_BYTES = 1024 * 1024  # an exercise file is a few kB; a bigger one is data or an accident
 PY_DEPTH = 2  # folders between the submission and a .py file; one more when the last one is exercises/
@@ -192,28 +193,38 @@ def _walk(folder: Path) -> list[Path]:
 def _extracted(folder: Path, archive: Path) -> bool:
     """Whether every .py and .ipynb of the zip ``archive`` is already beside it, the same bytes (its own folder, or
     that folder without the zip's top folder): then it holds nothing still to extract. Read from the zip's
-    directory (sizes and CRCs): nothing is decompressed. Another archive, or a zip that cannot be read: False."""
-    if archive.suffix.lower() != ".zip":
+    directory (sizes and CRCs): nothing is decompressed. Another archive, a zip that cannot be read, one with no
+    .py or .ipynb, over :data:`MAX_FILES` entries or a member named outside its folder (absolute, ``..``): False,
+    so it stays a look."""
+    if archive.suffix.lower() != ".zip" or (folder / archive).is_symlink():
         return False
     try:
+        if (folder / archive).stat().st_size > MAX_ARCHIVE_BYTES:
+            return False
         with zipfile.ZipFile(folder / archive) as opened:
+            if len(opened.filelist) > MAX_FILES:
+                return False
             members = [info for info in opened.infolist() if Path(info.filename).suffix.lower() in (".py", ".ipynb")]
     except (zipfile.BadZipFile, OSError, ValueError):
         return False
+    root = folder.resolve()
     here = (folder / archive).parent
 
     def beside(info: zipfile.ZipInfo) -> bool:
         inner = Path(info.filename)
+        if inner.is_absolute() or ".." in inner.parts or info.file_size > MAX_SOURCE_BYTES:
+            return False  # never a file outside the submission, never a big read
         for candidate in {here / inner, here / Path(*inner.parts[1:]) if len(inner.parts) > 1 else here / inner}:
             try:
-                if candidate.is_file() and candidate.stat().st_size == info.file_size:
-                    if zlib.crc32(candidate.read_bytes()) == info.CRC:
-                        return True
+                if not candidate.resolve().is_relative_to(root) or candidate.is_symlink() or not candidate.is_file():
+                    continue
+                if candidate.stat().st_size == info.file_size and zlib.crc32(candidate.read_bytes()) == info.CRC:
+                    return True
             except OSError:
                 continue
         return False
 
-    return all(beside(info) for info in members if ".." not in Path(info.filename).parts)
+    return bool(members) and all(beside(info) for info in members)
 
 
 def _rank(relative: Path, favoured: str, how: int = EXACT, copy: int = 0) -> tuple:
@@ -335,7 +346,8 @@ def _file(path: Path) -> Found:
 
 def content_digest(path: Path) -> str:
     """A fingerprint of what grading reads from the submission at ``path``: each ``.py`` and ``.ipynb`` file that
-    discovery looks at (the same folders, depths and hidden names), by its path and its bytes, never its dates. A
+    discovery looks at, and each archive (its "needs a look"), in the same folders, depths and hidden names, by its
+    path and its bytes, never its dates. A
     rerun of ``grade-class`` regrades a student whose fingerprint moved (a file changed, a zip extracted).
 
     Example: ``content_digest(Path("class/ann"))`` gives a SHA-256 in hex; touching a file leaves it as it was.
@@ -348,7 +360,7 @@ def content_digest(path: Path) -> str:
         return hashlib.sha256(f"not walked: {error}".encode()).hexdigest()
     base = path.parent if path.is_file() else path
     for relative in files:
-        if relative.suffix.lower() not in (".py", ".ipynb"):
+        if relative.suffix.lower() not in (".py", ".ipynb", *ARCHIVES):  # an archive added or removed moves it too
             continue
         file = base / relative
         digest.update(relative.as_posix().encode() + b"\0")

@@ -21,7 +21,7 @@ from pathlib import Path
 CHANGED = "changed since last grading: regraded"
 OTHER_COURSE = "graded under another course file or other --part parts: regraded"
 NO_FINGERPRINT = "its results keep no fingerprint of the files they were graded from (an earlier version): regraded"
-UNFINISHED = "its last grading did not finish: graded again"
+WHY_UNFINISHED = "its last grading did not finish: graded again"
 DAMAGED = "its results on disk are damaged: graded again"
 
 
@@ -43,7 +43,7 @@ def why_grade(data: dict | None, under: str, content: str) -> str | None:
     if not isinstance(data.get("tests"), list) or not isinstance(data.get("status"), str):
         return DAMAGED
     if data["status"].startswith("not graded"):
-        return UNFINISHED  # the grader lost this one, or was stopped before it finished
+        return WHY_UNFINISHED  # the grader lost this one, or was stopped before it finished
     if data.get("course", "default") != under:
         return OTHER_COURSE  # its points and parts would not add up with this course's
     if "content" not in data:

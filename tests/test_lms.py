@@ -1090,3 +1090,29 @@ def test_the_csv_export_has_the_graded_parts_only_on_the_stated_scale(tmp_path):
         table = list(csv.DictReader(out.open()))
         assert list(table[0]) == ["student", "name", "lms", "lms_id", "email", "sis_id", "late", "backprop", "total", "out_of", "status"]
         assert [(row["backprop"], row["total"], row["out_of"]) for row in table] == expected
+
+
+def test_groups_that_read_alike_in_the_download_give_their_grade_to_nobody():
+    """Lab 1, Lab_1 and Lab: 1 are three Moodle groups, one folder name in the download: no member gets a guess."""
+    from autograder.lms.export import team_members
+
+    worksheet = [
+        {"Identifier": f"Participant {n}", "Full name": f"P{n}", "Group": group} for n, group in enumerate(["Lab 1", "Lab_1", "Lab: 1"], 1)
+    ]
+    people, why = team_members({"team": "Lab 1"}, worksheet)
+    assert people == [] and "'Lab 1', 'Lab: 1', 'Lab_1'" in why, why
+    assert team_members({"team": "Lab 1"}, worksheet[:1]) == ([("Participant 1", "P1", "")], "")
+
+
+def test_a_course_of_fractional_points_agrees_with_its_own_gradebook(tmp_path):
+    """most_points sums floats (0.1 per test is not exactly its text); the gradebook writes it with :g: still equal."""
+    from autograder.course.config import Course, TestSetting
+    from autograder.graders.catalog import all_tests, most_points
+    from autograder.lms.export import graded_maximum
+
+    names = [t.name for t in all_tests(Course())]
+    courses = [Course(source=tmp_path / "course.toml", tests={name: TestSetting(points, None) for name in names}) for points in (0.1, 1.1, 0.3, 0.7)]
+    course = next(c for c in courses if f"{most_points(c):g}" != repr(most_points(c)))  # the sum's float is not its text
+    maximum = most_points(course)
+    gradebook = {"ann": {"student": "ann", "total": "1", "out_of": f"{maximum:g}", "status": "graded"}}
+    assert graded_maximum(gradebook, tmp_path / "gradebook.csv", course, course_given=True) == (float(f"{maximum:g}"), [])

@@ -167,3 +167,53 @@ def test_collecting_again_says_it_undid_the_extraction(tmp_path):
     assert f"note: {klass} was replaced by what the download holds" in again.stderr, again.stderr
     assert not (klass / "zipzoe-1007" / "backprop.py").exists()  # undone, as the note says
     assert "collected 2 students" in again.stdout
+
+
+def zip_of(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_a_zip_counts_as_extracted_only_when_its_work_is_all_beside_it(tmp_path):
+    """discover's archives: what needs a look. Read from the zip's directory: never a file outside the submission."""
+    from autograder.discovery import content_digest, discover
+
+    student = tmp_path / "amy"
+    student.mkdir()
+    (student / "backprop.py").write_bytes(SOLUTION)
+    cases = {
+        "same.zip": ({"backprop.py": SOLUTION}, False),  # extracted: nothing to look at
+        "topfolder.zip": ({"hw3/backprop.py": SOLUTION}, False),  # extracted without its top folder
+        "other.zip": ({"backprop.py": STUB}, True),  # other bytes: not what is graded
+        "more.zip": ({"backprop.py": SOLUTION, "validation.py": b"x = 1\n"}, True),  # partly extracted
+        "nothing.zip": ({"notes.pdf": b"%PDF"}, True),  # no code to compare: a look, not a pass
+        "outside.zip": ({str(tmp_path / "secret.py"): b"secret\n"}, True),  # an absolute name: never read
+        "up.zip": ({"../secret.py": b"secret\n"}, True),
+    }
+    (tmp_path / "secret.py").write_bytes(b"secret\n")  # same size and CRC as outside.zip's and up.zip's member
+    for name, (members, _) in cases.items():
+        zip_of(student / name, members)
+    (student / "data.tar.gz").write_bytes(b"\x1f\x8b")  # another archive: never opened, a look
+    flagged = set(discover(student).archives)
+    assert flagged == {name for name, (_, look) in cases.items() if look} | {"data.tar.gz"}, flagged
+
+    before = content_digest(student)
+    (student / "nothing.zip").unlink()  # an archive removed (or added) moves the fingerprint: a rerun regrades
+    assert content_digest(student) != before
+
+
+def test_an_export_of_a_hand_edited_gradebook_is_one_line_or_a_blank_never_a_traceback(tmp_path):
+    klass = tmp_path / "class"
+    run_ok("collect", str(write_zip(tmp_path / "s.zip", canvas_download(CANVAS[:2]))), "--from", "canvas", "--out", str(klass))
+    gradebook = tmp_path / "gradebook.csv"
+    header = "student,backprop,total,out_of,status,needs_look\nnunezjose-1001,30,30,30,graded,\n"
+    gradebook.write_text(header + "uuidana-1002,30,30,30\n")  # no status: that student has no grade
+    out = tmp_path / "canvas.csv"
+    exported = run_ok("export", str(gradebook), "--to", "canvas", "--roster", str(klass / "roster.csv"), "--out", str(out), codes=(4,))
+    assert "uuidana-1002: no status in the gradebook" in exported.stderr, exported.stderr  # blank, and named
+    assert [line[-1] for line in csv.reader(out.open())][2:] == ["30", ""]
+    gradebook.write_text(header + "uuidana-1002,30\n")  # cut before its maximum: refused, in one line
+    refused = run_ok("export", str(gradebook), "--to", "canvas", "--roster", str(klass / "roster.csv"), "--out", str(out), codes=(2,))
+    assert refused.stderr.count("\n") == 1 and "uuidana-1002's row has no out_of" in refused.stderr, refused.stderr

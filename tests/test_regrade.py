@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 from autograder.reports.changes import changes, changes_csv, summary_line
-from autograder.resume import CHANGED, DAMAGED, NO_FINGERPRINT, OTHER_COURSE, UNFINISHED, why_grade
+from autograder.resume import CHANGED, DAMAGED, NO_FINGERPRINT, OTHER_COURSE, WHY_UNFINISHED, why_grade
 from tests.conftest import ROOT, run_cli
 
 STEP_ZEROED = "training_loop.train_step: gradients are zeroed before every step"  # declared 2 points
@@ -131,6 +131,6 @@ def test_why_grade_names_each_reason_to_grade_again():
     assert why_grade(graded, "c", "f") is None
     assert why_grade(graded, "c", "g") == CHANGED
     assert why_grade(graded, "other", "f") == OTHER_COURSE
-    assert why_grade({**graded, "status": "not graded: grading did not finish"}, "c", "f") == UNFINISHED
+    assert why_grade({**graded, "status": "not graded: grading did not finish"}, "c", "f") == WHY_UNFINISHED
     assert why_grade({k: v for k, v in graded.items() if k != "content"}, "c", "f") == NO_FINGERPRINT  # results of an earlier version
     assert why_grade(None, "c", "f") == "" and why_grade({"status": "graded"}, "c", "f") == DAMAGED

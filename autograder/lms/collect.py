@@ -849,8 +849,8 @@ def options(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Run ``collect``: 0 when the class folder is written, 2 (one line on stderr, nothing written) otherwise."""
-    replaced = Path(args.out).is_dir() and any(Path(args.out).iterdir())
     try:
+        replaced = Path(args.out).is_dir() and any(Path(args.out).iterdir())
         students, warnings = collect(Path(args.source), args.lms, Path(args.out), args.pattern, args.teams)
     except CollectError as error:
         print(f"error: {one_line(error)}", file=sys.stderr)

@@ -133,7 +133,7 @@ def read_csv(path: Path, needed: tuple[str, ...], what: str) -> list[dict[str, s
     except (OSError, UnicodeDecodeError) as error:
         raise ExportError(f"{path} cannot be read as the {what} ({' '.join(str(error).split())})") from None
     try:
-        reader = csv.DictReader(io.StringIO(text))
+        reader = csv.DictReader(io.StringIO(text), restval="")  # a short row (edited by hand): empty cells, not None
         rows = list(reader)
     except csv.Error as error:
         raise ExportError(f"{path} is not a readable CSV file ({error})") from None
@@ -180,13 +180,20 @@ def graded_maximum(gradebook: dict[str, dict[str, str]], path: Path, course: Cou
     parts = part_columns(gradebook)
     of_course = most_points(course, parts or None)
     if rows and OUT_OF in rows[0]:
-        stated = sorted({row[OUT_OF] or "" for row in rows})
+        short = [student for student, row in gradebook.items() if not row[OUT_OF]]
+        if short:
+            raise ExportError(
+                f"{path}: {short[0]}'s row has no {OUT_OF} (cut short, or edited by hand): export the gradebook.csv that "
+                "grade-class wrote, or run grade-class again"
+            )
+        stated = sorted({row[OUT_OF] for row in rows})
         if len(stated) > 1:
             raise ExportError(f"{path} mixes totals out of {' and '.join(stated)} points: export each grade-class run's own gradebook.csv")
         maximum = number(stated[0], f"{path}'s {OUT_OF}")
         if maximum <= 0:
             raise ExportError(f"{path} says its totals are out of {stated[0]} points: grade the class again with grade-class")
-        if course_given and (maximum != of_course or not set(parts) <= set(course.parts)):
+        # compared as written (:g), as the gradebook holds it: a sum of fractional points is not exactly its text
+        if course_given and (f"{maximum:g}" != f"{of_course:g}" or not set(parts) <= set(course.parts)):
             raise ExportError(
                 f"{path} was graded out of {maximum:g} points, but the course file {course.source} gives its parts {of_course:g}: "
                 "export without --course (the gradebook knows its maximum), or grade-class again under that course file"
@@ -439,10 +446,14 @@ def team_members(roster_row: dict[str, str], worksheet: list[dict[str, str]] | N
     if worksheet is None:
         return [], "Moodle's download does not name its members: give --worksheet (the assignment's offline grading worksheet)"
     wanted = team_name(roster_row["team"])
+    rows = [row for row in worksheet if team_name(row.get(WORKSHEET_GROUP) or "") == wanted]
+    groups = sorted({row.get(WORKSHEET_GROUP) or "" for row in rows})
+    if len(groups) > 1:  # the download's folder name cannot tell them apart: no guess, nobody gets another group's grade
+        return [], f"the worksheet's groups {', '.join(map(repr, groups))} all read {wanted!r} in the download: enter its members' grade by hand"
     people = [
         (row["Identifier"], row["Full name"], row.get("Email address", "") or "")
-        for row in worksheet
-        if team_name(row.get(WORKSHEET_GROUP) or "") == wanted and row["Identifier"].startswith("Participant ")
+        for row in rows
+        if row["Identifier"].startswith("Participant ")
     ]
     return people, "" if people else f"no row of the worksheet has {WORKSHEET_GROUP} {roster_row['team']!r}"
 
@@ -577,6 +588,9 @@ def main(args: argparse.Namespace, course: Course) -> int:
         return 2
     except OSError as error:
         print(f"error: {error.filename or args.out}: {error.strerror or error}", file=sys.stderr)
+        return 2
+    except Exception as error:  # noqa: BLE001 - the last resort: one line, never a traceback
+        print(f"error: export failed on {args.gradebook}: {type(error).__name__}: {' '.join(str(error).split())}", file=sys.stderr)
         return 2
     for line in exported.lines(Path(args.out)):
         print(line, file=sys.stderr)

@@ -129,7 +129,9 @@ status=$?
 if [ "$status" -eq 126 ] || [ "$status" -eq 127 ]; then  # timeout could not run $PYTHON after all (e.g. not a program)
   not_started "$NO_PYTHON"
 fi
-if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then  # timeout stopped it (TERM, or KILL 10 s later)
+# timeout stopped it: TERM (124), or KILL 10 s later (137, which the kernel's out-of-memory killer also gives: so only
+# when the limit has passed)
+if [ "$status" -eq 124 ] || {{ [ "$status" -eq 137 ] && [ "$SECONDS" -ge "$LIMIT" ]; }}; then
   # In the shell, not Python: whatever hung must not stop this result too.
   cat > "$ROOT/results/.results.json.tmp" <<JSON
 {{"score": 0, "execution_time": $LIMIT, "output": "{TIMED_OUT_OUTPUT}", "tests": [], "visibility": "visible"}}
