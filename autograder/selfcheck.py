@@ -37,7 +37,8 @@ CAVEAT = (
     "\nPassing these checks does not promise full marks: the grader's hidden tests try many more inputs "
     "and situations. Test your functions on examples of your own too."
 )
-NOT_STARTED = "{}: not started yet ({})"
+NOT_STARTED_NAME = "{}: not started yet"  # a part not started, as check names it (and its --report placeholder)
+NOT_STARTED = NOT_STARTED_NAME + " ({})"
 WHY_NOT_STARTED = {
     "absent": "its file is not there",
     "stubs": "every function still raises NotImplementedError",
@@ -114,14 +115,19 @@ def part_status(path: Path, modules: dict[str, tuple[str, object]], parts: tuple
 
 
 def not_started(path: Path, found: Found, parts: tuple[str, ...]) -> dict[str, str]:
-    """Of ``parts``, each not started yet, with its one line (what ``check`` and ``ci`` print instead of its failures).
+    """Of ``parts``, each not started yet, with why (``check`` and ``ci`` print :func:`not_started_line` instead of its
+    failures). A part whose file is there but cannot be loaded counts as started: its checks say why it cannot load.
 
-    A part whose file is there but cannot be loaded counts as started: its checks say why it cannot load.
-    Example: ``{"training_loop": "training_loop: not started yet (every function still raises NotImplementedError)"}``.
+    Example: ``{"training_loop": "every function still raises NotImplementedError"}``.
     """
     status = part_status(path, found.modules, parts)
     status.update({name: "started" for name in parts if name in found.unloadable})
-    return {name: NOT_STARTED.format(name, WHY_NOT_STARTED[status[name]]) for name in parts if status[name] != "started"}
+    return {name: WHY_NOT_STARTED[status[name]] for name in parts if status[name] != "started"}
+
+
+def not_started_line(name: str, why: str) -> str:
+    """The one line for a part not started: ``"training_loop: not started yet (every function ...)"``."""
+    return NOT_STARTED.format(name, why)
 
 
 def to_fix(report: GradeReport) -> list[str]:
@@ -202,15 +208,15 @@ def main(args: argparse.Namespace) -> int:
     title = f"Public checks on {path}: {passed} of {len(report.tests)} pass"
     context = Context(student=path.name, show_hidden=True, title=title, points=False)
     context.report_title = "Public checks"
-    lines = list(untouched.values())
+    lines = [not_started_line(name, why) for name, why in untouched.items()]
     if report.tests:
         write_outputs(report, {"table": sys.stdout}, context)
     for line in lines:
         print(line)
     if args.report:
         placeholders = [
-            TestResult(name=name, points=0.0, max_points=0.0, passed=False, message=f"({why}", hidden=False)
-            for name, _, why in (line.partition(" (") for line in lines)
+            TestResult(name=NOT_STARTED_NAME.format(name), points=0.0, max_points=0.0, passed=False, message=f"({why})", hidden=False)
+            for name, why in untouched.items()
         ]
         full = GradeReport(
             tests=[*report.tests, *placeholders], notes=report.notes, seconds=report.seconds, load_errors=report.load_errors

@@ -54,7 +54,7 @@ from autograder.errors import GRADER_EXIT, InputError
 from autograder.judge.results import GradeReport, render_table, write_atomic
 from autograder.outputs import Context, check_targets
 from autograder.outputs import write_outputs as write_files
-from autograder.selfcheck import not_started
+from autograder.selfcheck import not_started, not_started_line
 from autograder.session import GradingSession, checked_parts
 
 HERE = Path(__file__).parent
@@ -221,8 +221,8 @@ def main(args: argparse.Namespace, course: Course) -> int:
     shown = dataclasses.replace(report, tests=[test for test in report.tests if test.module not in untouched])
     title = f"Autograding ({what}): {report.score:g} / {report.max_score:g}"
     print(render_table(shown, title=title) if shown.tests else title)  # no empty table when no part is started
-    for line in untouched.values():
-        print(line)
+    for name, why in untouched.items():
+        print(not_started_line(name, why))
     print(score_line(report))
     targets = {option: Path(value) for option in ("junit", "results") if (value := getattr(args, option, None))}
     for target in targets.values():
