@@ -32,7 +32,7 @@ from autograder.outputs import UNFINISHED, Context, check_output, unfinished_rep
 from autograder.reports.changes import changes, changes_csv, summary_line
 from autograder.reports.dashboard import class_data, count_files, load_looks, read_reports
 from autograder.reports.dashboard_page import dashboard_html
-from autograder.resume import read_report, why_grade
+from autograder.resume import DAMAGED, read_report, why_grade
 from autograder.workers import Pool
 
 
@@ -103,17 +103,18 @@ def graded_under(course: Course, parts: tuple[str, ...] | None = None) -> str:
     return course.digest + (f"; parts {','.join(parts)}" if parts else "")
 
 
-def load_row(student: str, folder: Path, course: Course, parts: tuple[str, ...] | None = None, content: str = "") -> Row | None:
-    """A student's row from results already on disk (for resuming), or None when they must be graded: absent,
-    damaged, lost by the grader, graded under another course file (other points or parts), or from other files
-    than ``content`` fingerprints now (:func:`autograder.resume.why_grade`)."""
-    data = read_report(folder / REPORT_NAME)
-    if data is None or why_grade(data, graded_under(course, parts), content) is not None:
-        return None
+def kept_row(student: str, data: dict | None, under: str, content: str) -> tuple[Row | None, str]:
+    """For resuming: ``(row, "")`` from the results already on disk (``data``, a report.json; None when absent), or
+    ``(None, why)`` when the student must be graded: never graded (""), damaged, lost by the grader, graded under
+    another course file (other points or parts), or from other files than ``content`` fingerprints now
+    (:func:`autograder.resume.why_grade`)."""
+    why = why_grade(data, under, content)
+    if why is not None:
+        return None, why
     try:
-        return row_from_report(student, GradeReport.from_dict(data), str(data["status"]))
+        return row_from_report(student, GradeReport.from_dict(data), str(data["status"])), ""
     except (ValueError, KeyError, TypeError):
-        return None  # damaged: grade it again
+        return None, DAMAGED
 
 
 def save_student(
@@ -158,10 +159,9 @@ def grade_class(
     under = graded_under(course, parts)
     why: dict[str, str] = {}  # student -> why graded again ("" when never graded, or --regrade)
     for student, path in submissions.items():
-        row = None if regrade else load_row(student, out_dir / student, course, parts, contents[student])
+        earlier = None if regrade else read_report(out_dir / student / REPORT_NAME)
+        row, why[student] = kept_row(student, earlier, under, contents[student])
         if row is None:
-            earlier = None if regrade else read_report(out_dir / student / REPORT_NAME)
-            why[student] = (why_grade(earlier, under, contents[student]) or "") if earlier else ""
             todo.append((student, str(path), {"reports": reports, "show_hidden": show_hidden, "parts": parts}))
         else:
             rows[student] = row
