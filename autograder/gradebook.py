@@ -65,6 +65,12 @@ class Row:
     needs_look: str = ""  # graded, but a human should look: a file that could not be loaded, "tampering: ..." (the report's flags)
 
 
+def has_grade(status: str) -> bool:
+    """Whether a gradebook status carries a grade: "graded", or a partial hand-in (what was handed in was graded, the
+    rest is 0). Anything else ("not gradable: ...", "not graded: ...", "grader error in ...", "not handed in") does not."""
+    return status == "graded" or status.startswith(PARTIAL)
+
+
 def find_submissions(class_dir: Path) -> dict[str, Path]:
     """Student name -> submission path: every sub-folder, and every notebook at the top level."""
     found = {}
@@ -249,7 +255,7 @@ def summary(rows: list[Row], seconds: float | None = None, looks: dict[str, list
         trouble = [
             (row.student, [row.status, row.needs_look])
             for row in rows
-            if (row.status != "graded" and not row.status.startswith(PARTIAL)) or row.needs_look
+            if not has_grade(row.status) or row.needs_look
         ]
     if trouble:
         lines.append(f"{len(trouble)} need a look:")

@@ -64,7 +64,7 @@ from pathlib import Path
 from autograder.course.config import Course
 from autograder.course.parts import NAMES
 from autograder.errors import MISSING_EXIT, InputError
-from autograder.gradebook import OUT_OF, PARTIAL
+from autograder.gradebook import OUT_OF, has_grade
 from autograder.graders.catalog import most_points
 from autograder.judge.results import write_atomic
 from autograder.outputs import check_output
@@ -141,12 +141,6 @@ def read_csv(path: Path, needed: tuple[str, ...], what: str) -> list[dict[str, s
     if missing:
         raise ExportError(f"{path} has no column {', '.join(missing)}: is it the {what}?")
     return rows
-
-
-def has_grade(status: str) -> bool:
-    """Whether a gradebook status carries a grade: "graded", or a partial hand-in (what was handed in was graded, the
-    rest is 0). Anything else ("not gradable: ...", "not graded: ...", "grader error in ...", "not handed in") does not."""
-    return status == "graded" or status.startswith(PARTIAL)
 
 
 def number(text: str | None, what: str) -> float:
