@@ -88,6 +88,7 @@ def main() -> int:
     if libraries.allows("torch"):
         from autograder.sandbox import capture  # torch's set-up: never where torch is withheld
 
+        capture.configure_torch()  # as the fork server does: one thread, and optimizers that skip torch._dynamo's import
         capture.warm_torch()  # as the fork server does: before the child seals the harness (see integrity)
     state.Keeper(os.getcwd())  # reads every setting once, as the fork server does (the first read of some is slow)
     wire.send(pipe, {"ok": True, "value": "ready", "id": 0})
