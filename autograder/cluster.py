@@ -102,7 +102,7 @@ def pack(path: Path) -> Packed:
         return Packed(path.name, True, {path.name: data} if data is not None else {})
     try:
         chosen = looked_at(path)
-    except InputError as error:  # more than MAX_FILES entries: graded as "not gradable", with this message
+    except (InputError, OSError) as error:  # more than MAX_FILES entries (or unreadable): "not gradable", with this message
         return Packed(path.name, False, refused=str(error))
     chosen += [file.relative_to(path) for file in copied_files(path)]
     files, links = {}, {}
