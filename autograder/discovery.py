@@ -344,6 +344,16 @@ def _file(path: Path) -> Found:
     return Found({part: ("file", None if path.name == f"{part}.py" else path.name)}, where={part: path.name})
 
 
+def looked_at(folder: Path) -> list[Path]:
+    """The files of the submission folder ``folder`` that discovery reads or names, relative to it: each ``.py`` and
+    ``.ipynb`` where work is looked for, and each archive (an archive added or removed is a "needs a look"); links
+    included, never followed. Raises :class:`InputError` for a folder of more than :data:`MAX_FILES` entries.
+
+    Example: ``looked_at(Path("solutions"))[0]`` is ``Path("backprop.py")``.
+    """
+    return [relative for relative in _walk(folder) if relative.suffix.lower() in (".py", ".ipynb", *ARCHIVES)]
+
+
 def content_digest(path: Path) -> str:
     """A fingerprint of what grading reads from the submission at ``path``: each ``.py`` and ``.ipynb`` file that
     discovery looks at, and each archive (its "needs a look"), in the same folders, depths and hidden names, by its
@@ -355,13 +365,11 @@ def content_digest(path: Path) -> str:
     path = Path(path)
     digest = hashlib.sha256()
     try:
-        files = [Path(path.name)] if path.is_file() else _walk(path)
+        files = [Path(path.name)] if path.is_file() else looked_at(path)
     except (InputError, OSError) as error:  # more than MAX_FILES, or not a folder any more: grading says so
         return hashlib.sha256(f"not walked: {error}".encode()).hexdigest()
     base = path.parent if path.is_file() else path
     for relative in files:
-        if relative.suffix.lower() not in (".py", ".ipynb", *ARCHIVES):  # an archive added or removed moves it too
-            continue
         file = base / relative
         digest.update(relative.as_posix().encode() + b"\0")
         try:  # a link by where it points (discovery does not follow it), a file by its bytes

@@ -16,8 +16,10 @@ import io
 import os
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -34,6 +36,9 @@ from autograder.reports.dashboard import class_data, count_files, load_looks, re
 from autograder.reports.dashboard_page import dashboard_html
 from autograder.resume import DAMAGED, read_report, why_grade
 from autograder.workers import Pool
+
+if TYPE_CHECKING:
+    from autograder.cluster import ClusterPool
 
 
 def add_part_option(parser: argparse.ArgumentParser) -> None:
@@ -143,8 +148,10 @@ def grade_class(
     reports: bool = True,
     show_hidden: bool = False,
     parts: tuple[str, ...] | None = None,
+    cluster: str | None = None,
 ) -> list[Row]:
-    """Grade every submission in ``class_dir`` under ``course`` with ``workers`` warm workers (default: one per core);
+    """Grade every submission in ``class_dir`` under ``course`` with ``workers`` warm workers (default: one per core),
+    or on the Dask cluster whose scheduler is at ``cluster`` (:mod:`autograder.cluster`; the same files come out);
     ``parts`` (``--part``): only those parts, in the gradebook too, each test keeping its points.
 
     Writes ``out_dir/gradebook.csv``, ``out_dir/<student>/{results,report}.json`` and, with
@@ -156,6 +163,7 @@ def grade_class(
     were written (:mod:`autograder.resume`).
     """
     submissions = find_submissions(class_dir)
+    remote = cluster_pool(cluster, course) if cluster else None  # reached, or refused in one line, before anything is written
     out_dir.mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:  # grades are private: closed to other users, the sandbox's unprivileged one included
         out_dir.chmod(out_dir.stat().st_mode & ~0o007)
@@ -180,11 +188,11 @@ def grade_class(
     def write_gradebook() -> None:
         write_atomic(out_dir / GRADEBOOK_NAME, gradebook_csv([rows[s] for s in submissions if s in rows], columns, out_of))
 
-    for student, _path, _options in todo:  # zero until graded: a run killed now leaves no stale or forged result
-        save_student(out_dir / student, unfinished_report(), UNFINISHED, under)
-    write_gradebook()
-    if todo:
-        with Pool(min(workers or os.cpu_count() or 1, len(todo)), course) as pool:
+    with remote or (Pool(min(workers or os.cpu_count() or 1, len(todo)), course) if todo else nullcontext()) as pool:
+        for student, _path, _options in todo:  # zero until graded: a run killed now leaves no stale or forged result
+            save_student(out_dir / student, unfinished_report(), UNFINISHED, under)
+        write_gradebook()
+        if todo:
             for student, result in pool.grade(todo):
                 report = GradeReport.from_dict(result["report"])
                 rendered = result.get("files") if reports else None
@@ -197,6 +205,15 @@ def grade_class(
     if reports:
         write_overview(out_dir, [row.student for row in ordered], submissions)
     return ordered
+
+
+def cluster_pool(cluster: str, course: Course) -> ClusterPool:
+    """The Dask cluster whose scheduler is at ``cluster``, as a pool (:class:`~autograder.cluster.ClusterPool`): the same
+    ``grade(jobs)`` as the local :class:`~autograder.workers.Pool`, the same results. An :class:`InputError` when Dask is
+    not installed or no scheduler answers there."""
+    from autograder.cluster import ClusterPool  # Dask, an optional extra: imported only for --cluster
+
+    return ClusterPool(cluster, course)
 
 
 def write_overview(out_dir: Path, students: list[str], submissions: dict[str, Path] | None = None) -> None:
@@ -278,7 +295,13 @@ def options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("class_dir", help="one sub-folder (or notebook) per student")
     parser.add_argument("--out", help="where the gradebook and each student's results go (default: DIR-graded)")
     parser.add_argument("--regrade", action="store_true", help="grade again students already graded")
-    parser.add_argument("--workers", type=positive_count, default=None, help="parallel warm workers (default: one per core)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=positive_count, default=None, help="parallel warm workers (default: one per core)")
+    where.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="grade on the Dask cluster whose scheduler is at ADDRESS (tcp://HOST:8786); needs pip install '.[cluster]'",
+    )
     parser.add_argument("--no-reports", action="store_true", help="skip the HTML/Markdown feedback reports and the class overview")
     parser.add_argument("--show-hidden", action="store_true", help="show hidden tests' data (curves, values) in the reports")
     add_part_option(parser)
@@ -331,6 +354,7 @@ def main(args: argparse.Namespace, course: Course) -> int:
             reports=not args.no_reports,
             show_hidden=args.show_hidden,
             parts=tuple(dict.fromkeys(args.part)) if args.part else None,
+            cluster=args.cluster,
         )
     looks = class_looks(out, rows, find_submissions(class_dir))  # the same list as the class overview's
     print("\n" + summary(rows, time.monotonic() - started, looks))

@@ -10,6 +10,9 @@ If a worker dies (it should not: student code never runs in it), its
 submission is reported as not graded and the worker is replaced; if a
 submission keeps a worker busy past ``submission_cap`` seconds, the worker is
 killed and replaced too. Either way the rest of the class goes on.
+
+On a Dask cluster (``grade-class --cluster``), :class:`autograder.cluster.ClusterPool` takes the pool's place:
+each Dask worker hosts one :class:`Worker`, and the results are the same dicts.
 """
 
 from __future__ import annotations
@@ -83,20 +86,31 @@ class Worker:
             report = self.session.grade(Path(path), select=select, parts=parts)
             status = graded_status(report)
         except (InputError, ValueError, OSError) as error:
-            report = GradeReport(tests=[TestResult("submission: could not be graded", 0.0, 0.0, False, str(error))])
-            status = f"not gradable: {error}"
+            report, status = not_gradable(error)
+        name = Path(path).stem if Path(path).is_file() else Path(path).name
+        return self.result(report, status, started, name, reports, show_hidden)
+
+    def result(self, report: GradeReport, status: str, started: float, name: str, reports: bool = False, show_hidden: bool = False) -> dict:
+        """What :meth:`grade` returns for ``report`` (of the student ``name``, begun at ``started``, a monotonic time)."""
         report.seconds = time.monotonic() - started
         result = {"report": report.to_dict(), "status": status}
         if reports:
             from autograder.reports.render import report_files  # matplotlib: only when reports are drawn
 
-            result["files"] = report_files(report, Path(path).stem if Path(path).is_file() else Path(path).name, show_hidden)
+            result["files"] = report_files(report, name, show_hidden)
         gc.collect()
         result.update(rss_mb=current_rss_mb(), peak_rss_mb=peak_rss_mb())
         return result
 
     def close(self) -> None:
         self.session.close()
+
+
+def not_gradable(error: Exception) -> tuple[GradeReport, str]:
+    """The report and status of a submission that could not be graded at all (no submission there, too many files):
+    one failed test that says why, and "not gradable: <why>"."""
+    report = GradeReport(tests=[TestResult("submission: could not be graded", 0.0, 0.0, False, str(error))])
+    return report, f"not gradable: {error}"
 
 
 def graded_status(report) -> str:
@@ -190,7 +204,7 @@ class Pool:
                     self.slots[index] = self._replace(slot)
                     if job is not None:
                         busy -= 1
-                        yield job[0], _lost(job, "the grading worker stopped unexpectedly")
+                        yield job[0], lost(job, "the grading worker stopped unexpectedly")
                     continue
                 if "ready" in message:
                     slot.ready = True
@@ -204,7 +218,7 @@ class Pool:
                     job = slot.job
                     self.slots[index] = self._replace(slot)
                     busy -= 1
-                    yield job[0], _lost(job, f"grading took more than {self.submission_cap:.0f} s")
+                    yield job[0], lost(job, f"grading took more than {self.submission_cap:.0f} s")
 
     def close(self) -> None:
         for slot in self.slots:
@@ -226,7 +240,7 @@ class Pool:
         self.close()
 
 
-def _lost(job: tuple[str, str, dict], why: str) -> dict:
+def lost(job: tuple[str, str, dict], why: str) -> dict:
     """The result for a submission whose worker was lost: zero, and a status that asks for a regrade."""
     report = GradeReport(tests=[TestResult("submission: could not be graded", 0.0, 0.0, False, f"{why}; grade it again")])
     return {"report": report.to_dict(), "status": f"not graded: {why}", "worker": 0, "rss_mb": 0.0, "peak_rss_mb": 0.0}

@@ -26,6 +26,7 @@ LAYERS: list[tuple[str, ...]] = [
     (
         "autograder.platforms",
         "autograder.workers",
+        "autograder.cluster",
         "autograder.service",
         "autograder.gradebook",
         "autograder.grade",

@@ -168,6 +168,12 @@ def _no_server(tmp: Path) -> list[str]:
     return ["grade", "solutions", "--server", str(tmp / "nobody.sock")]
 
 
+def _not_an_address(tmp: Path) -> list[str]:
+    (tmp / "class" / "ada").mkdir(parents=True)
+    (tmp / "class" / "ada" / "backprop.py").write_text("def sigmoid(z):\n    return z\n")
+    return ["grade-class", str(tmp / "class"), "--cluster", "scheduler", "--out", str(tmp / "out")]
+
+
 def _zero_workers(tmp: Path) -> list[str]:
     (tmp / "class" / "ada").mkdir(parents=True)
     return ["grade-class", str(tmp / "class"), "--workers", "0", "--out", str(tmp / "out")]
@@ -242,6 +248,7 @@ CASES = (
     Case("a path below a file after --results", _results_below_a_file, "is a file, so nothing can be written inside it"),
     Case("an existing folder after ci --results", _ci_results_on_a_folder, "that is a folder: give a file's name"),
     Case("a --server socket nobody listens on", _no_server, "no grading service answers there"),
+    Case("a --cluster value that is no scheduler's address", _not_an_address, "that is not a Dask scheduler's address"),
     Case("0 after --workers", _zero_workers, "0 workers cannot grade anyone", one_line=False),
     Case("a negative number after --workers", _negative_workers, "-3 workers cannot grade anyone", one_line=False),
     Case("a course file that disagrees with the gradebook's maximum", _export_other_course, "was graded out of 12 points, but the course file"),

@@ -212,10 +212,14 @@ class ForkServer:
         self.close()
 
 
-def copy_submission(source: Path, target: Path) -> None:
-    """Copy a submission's small text files (a folder, or one file) into ``target``."""
-    target.mkdir(parents=True, exist_ok=True)
+def copied_files(source: Path) -> list[Path]:
+    """The files of a submission (a folder, or one file) that :func:`copy_submission` copies: its small text files
+    (:data:`COPIED_SUFFIXES`, no links, no ``__pycache__``), in order, while they fit in :data:`MAX_SUBMISSION_BYTES`.
+
+    Example: ``copied_files(Path("solutions"))[0]`` is ``Path("solutions/backprop.py")``.
+    """
     files = [source] if source.is_file() else sorted(p for p in source.rglob("*") if p.is_file())
+    chosen = []
     budget = MAX_SUBMISSION_BYTES
     for path in files:
         if path.suffix not in COPIED_SUFFIXES or path.is_symlink() or "__pycache__" in path.parts:
@@ -224,6 +228,14 @@ def copy_submission(source: Path, target: Path) -> None:
         if size > budget:
             continue
         budget -= size
+        chosen.append(path)
+    return chosen
+
+
+def copy_submission(source: Path, target: Path) -> None:
+    """Copy a submission's small text files (a folder, or one file: :func:`copied_files`) into ``target``."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in copied_files(source):
         relative = path.name if source.is_file() else path.relative_to(source)
         destination = target / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
