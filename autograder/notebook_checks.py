@@ -3,7 +3,8 @@
 ``check`` collects the code cells this kernel has run (IPython's ``In``, in the order they ran, so
 later definitions win as they do in the kernel), hands them to the same public checks as
 ``python -m autograder check`` (a plain subprocess per run, any operating system, no sandbox) and
-prints each failed check with its diagnosis. ``hint`` gives a function's hints one step at a time.
+prints each failed check with its diagnosis. The kernel keeps one check runner, started by its first
+``check()``: it keeps the next run's process started (torch imported), so later checks answer at once. ``hint`` gives a function's hints one step at a time.
 Cells guarded by ``if __name__ == "__main__":`` (the notebook's own demos and its check cells) are
 skipped by the checks, as by the grader. Outside IPython the code of the running script is checked.
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import atexit
 import json
 import os
 import re
@@ -156,6 +158,25 @@ def _notebook(folder: Path, part_name: str, cells: list[str]) -> Path:
     return path
 
 
+_RUNNER: list[GradingSession] = []  # this kernel's check runner, made by the first check()
+
+
+def runner() -> GradingSession:
+    """This kernel's check session (made at the first call, closed when Python exits): each check gets a fresh process,
+    one started while the check before it ran."""
+    if not _RUNNER:
+        session = GradingSession.public_checks(keep_warm=True)
+        atexit.register(session.close)
+        _RUNNER.append(session)
+    return _RUNNER[0]
+
+
+def drop_runner() -> None:
+    """Close this kernel's check session (after a failure: the next check starts a new one)."""
+    while _RUNNER:
+        _RUNNER.pop().close()
+
+
 def run_checks(part_name: str, function: str | None, cells: list[str], out=None) -> bool | None:
     """Run the public checks of ``part_name`` (or only ``function``'s) on ``cells``; print the outcome to ``out``.
 
@@ -179,8 +200,11 @@ def run_checks(part_name: str, function: str | None, cells: list[str], out=None)
     compiled = [cell for cell in cells if _syntax_error(cell) is None]
     with tempfile.TemporaryDirectory(prefix="autograder-notebook-") as folder:
         path = _notebook(Path(folder), part_name, compiled)
-        with GradingSession.public_checks() as session:
-            report: GradeReport = session.grade(path, parts=(part_name,), only=only)
+        try:
+            report: GradeReport = runner().grade(path, parts=(part_name,), only=only)
+        except BaseException:
+            drop_runner()  # Python could not start the checks, or Ctrl+C: the next check starts afresh
+            raise
     passed = sum(test.passed for test in report.tests)
     what = ", ".join(ready)
     title = f"Public checks of {what}: {passed} of {len(report.tests)} pass"

@@ -88,10 +88,11 @@ class GradingSession:
         return cls(Suite(tables("hidden"), book=book.checked), course, server, hidden=True, sandboxed=True)
 
     @classmethod
-    def public_checks(cls, sandbox: bool = False) -> GradingSession:
+    def public_checks(cls, sandbox: bool = False, keep_warm: bool = False) -> GradingSession:
         """The public checks, as they are written (no course file applies to them), where the student is: in plain
         local subprocesses (:mod:`autograder.judge.local`, any operating system, no sandbox) unless ``sandbox``
-        asks for the fork server."""
+        asks for the fork server. ``keep_warm``: a session that grades again and again (a notebook kernel's) keeps
+        the next local process started, so that a later grade does not wait for torch's import."""
         if sandbox:
             from autograder.judge.client import ForkServer  # Linux only: the student's machine never imports it
 
@@ -99,7 +100,7 @@ class GradingSession:
         else:
             from autograder.judge.local import local_servers  # the portable runner, only where the student is
 
-            server = local_servers()  # started by grade(), for the parts it checks: `check` of a NumPy-only part never loads torch
+            server = local_servers(keep_warm)  # started by grade(), for the parts it checks: `check` of a NumPy-only part never loads torch
         return cls(Suite(tables("public")), Course(), server, hidden=False, sandboxed=sandbox)
 
     def grade(

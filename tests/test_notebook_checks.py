@@ -8,10 +8,13 @@ their rules here: three steps for every graded function, none holding a line of 
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
+import time
 import tomllib
+from pathlib import Path
 
 import pytest
 
@@ -138,3 +141,50 @@ def test_a_cell_with_a_syntax_error_is_one_line_naming_it(tmp_path):
     trainer = out["check-trainer"].strip().splitlines()
     assert len(trainer) == 2 and trainer[0].startswith(said), trainer
     assert trainer[1] == "trainer: not checked until that cell runs (it uses train_step)"
+
+
+RUNNER = """
+import io, json, sys
+from pathlib import Path
+from autograder import notebook_checks
+fixed = Path(sys.argv[1]).read_text()
+broken = fixed.replace("    optimizer.zero_grad()\\n", "")
+assert broken != fixed
+outputs = []
+for cells in ([broken], [fixed], [broken]):
+    out = io.StringIO()
+    verdict = notebook_checks.run_checks("training_loop", "train_step", cells, out=out)
+    outputs.append([verdict, out.getvalue()])
+server = notebook_checks.runner().server.started[()]
+print(json.dumps({"outputs": outputs, "sessions": len(notebook_checks._RUNNER), "starts": server.starts, "pids": sorted(server.processes)}))
+"""
+
+
+def test_a_kernel_keeps_one_check_runner_and_each_check_gets_a_fresh_process(tmp_path):
+    """issue 25: the kernel's checks share one session, which keeps the next process started (torch imported); each
+    check still runs in a process of its own, so a fix (or a mistake) made between two checks is what the next one sees,
+    and nothing of the runner outlives the kernel."""
+    process = subprocess.run(
+        [sys.executable, "-c", RUNNER, str(SOLUTIONS_DIR / "training_loop.py")], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
+    assert process.returncode == 0, process.stderr[-3000:]
+    found = json.loads(process.stdout.strip().splitlines()[-1])
+    verdicts = [verdict for verdict, _ in found["outputs"]]
+    assert verdicts == [False, True, False]
+    assert NO_ZERO_GRAD in found["outputs"][0][1] and NO_ZERO_GRAD in found["outputs"][2][1]
+    assert "Public checks of train_step: 2 of 2 pass" in found["outputs"][1][1]
+    assert found["sessions"] == 1
+    assert found["starts"] == 4  # one process per check, and the next one already started
+    deadline = time.monotonic() + 30
+    alive = found["pids"]
+    while alive and time.monotonic() < deadline:  # the processes end with the kernel (reaped by init meanwhile)
+        alive = [pid for pid in alive if Path(f"/proc/{pid}").exists() and "Z" not in _state(pid)]
+        time.sleep(0.2)
+    assert alive == []
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return "Z"

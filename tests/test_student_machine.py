@@ -223,6 +223,11 @@ verdicts = {}
 with GradingSession.public_checks() as session:
     for path in sys.argv[1:]:
         verdicts[path] = [[t.name, t.passed, t.message] for t in session.grade(Path(path)).tests]
+kept = {}  # a notebook kernel's runner: one session, the next process started while a check runs
+with GradingSession.public_checks(keep_warm=True) as session:
+    for path in sys.argv[1:]:
+        kept[path] = [[t.name, t.passed, t.message] for t in session.grade(Path(path)).tests]
+assert kept == verdicts, "the kept-warm runner differs"
 print(json.dumps(verdicts))
 """
 

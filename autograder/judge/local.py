@@ -119,12 +119,17 @@ class LocalServer:
     One process is started at once (it imports torch while the judge loads pytest and the checks) and
     handed to the first :meth:`spawn`; a process killed after a hang or a crash is replaced by a new one.
     Its stderr goes to a log file in a private temporary folder, never to the student's terminal.
+
+    ``keep_warm`` (a notebook's kernel, which checks again and again): each :meth:`spawn` starts the next
+    process at once, so that it has imported torch by the time the student checks again. Every check still
+    gets a process no student code has run in.
     """
 
     limits_cpu = False  # no `resource` limits: the per-call time-out is the one limit
 
-    def __init__(self, startup_timeout: float = STARTUP_SECONDS, withhold: tuple[str, ...] = ()) -> None:
+    def __init__(self, startup_timeout: float = STARTUP_SECONDS, withhold: tuple[str, ...] = (), keep_warm: bool = False) -> None:
         self.withheld = tuple(withhold)  # libraries its processes may not use (a NumPy-only part's: torch, never imported)
+        self.keep_warm = keep_warm
         self.base = Path(tempfile.mkdtemp(prefix="autograder-check-"))
         self.work = self.base / "work"
         self.work.mkdir()
@@ -209,6 +214,8 @@ class LocalServer:
             self._spare, self._spare_ready = None, False
         else:
             process, sock = self._launch()
+        if self.keep_warm:
+            self._spare = self._launch()  # the next check's process, importing torch while this one answers
         try:
             if not greeted:
                 self._hello(sock)
@@ -258,10 +265,10 @@ class LocalServer:
         self.close()
 
 
-def local_servers() -> Servers:
+def local_servers(keep_warm: bool = False) -> Servers:
     """The students' runner: a :class:`LocalServer` per set of withheld libraries, each started when first needed
-    (a NumPy-only part's never imports torch)."""
-    return Servers(lambda withheld: LocalServer(withhold=withheld))
+    (a NumPy-only part's never imports torch); ``keep_warm``: each keeps its next process started (a notebook's)."""
+    return Servers(lambda withheld: LocalServer(withhold=withheld, keep_warm=keep_warm))
 
 
 class LocalSubmission(Submission):
