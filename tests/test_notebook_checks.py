@@ -8,6 +8,7 @@ their rules here: three steps for every graded function, none holding a line of 
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
@@ -188,3 +189,50 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
     except OSError:
         return "Z"
+
+
+def test_an_unguarded_set_up_cell_is_no_mistake_in_check_or_grade(tmp_path):
+    """A student's own notebook whose set-up and check cells lack the ``if __name__ == "__main__":`` guard: the child
+    runs them when it loads the notebook. Before, ``check`` failed every test with a false tampering accusation (the
+    real module imported the judge into the local child) and ``grade`` said the set-up cell "could not run". Now the
+    child's stand-in makes both a no-op: every check passes, full points, nothing for the instructor's look."""
+    import nbformat
+
+    solution = (SOLUTIONS_DIR / "training_loop.py").read_text().partition('if __name__ == "__main__":')[0]
+    cells = [
+        "from autograder.notebook_checks import checks_for\ncheck, hint = checks_for('training_loop')",
+        solution,
+        "import autograder.notebook_checks\ncheck('train_step')\nhint('train_step')",
+    ]
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(cell) for cell in cells], metadata={"autograder": {"module": "training_loop"}}
+    )
+    path = tmp_path / "training_loop.ipynb"
+    nbformat.write(notebook, path)
+
+    checked = subprocess.run([sys.executable, "-m", "autograder", "check", str(path)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert checked.returncode == 0, checked.stdout[-3000:]
+    assert "3 of 3 pass" in checked.stdout and "tamper" not in checked.stdout.lower()
+
+    report = tmp_path / "report.json"
+    graded = subprocess.run(
+        [sys.executable, "-m", "autograder", "grade", str(path), "--part", "training_loop", "--json", str(report)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert graded.returncode == 0, graded.stderr[-3000:]
+    found = json.loads(report.read_text())
+    assert sum(t["points"] for t in found["tests"]) == sum(t["max_points"] for t in found["tests"]) > 0
+    assert found["needs_look"] == [] and found["load_errors"] == {}
+    assert "could not run" not in graded.stdout
+
+    # and in a kernel's own check() (the cells as the kernel ran them, through the kept-warm runner)
+    out = io.StringIO()
+    from autograder import notebook_checks
+
+    try:
+        assert notebook_checks.run_checks("training_loop", None, cells, out=out) is True, out.getvalue()[-3000:]
+    finally:
+        notebook_checks.drop_runner()

@@ -185,7 +185,7 @@ def main() -> None:
     # Every module the child will need, imported before enter_root(): after it, the project's files may no
     # longer exist for a child (namespaces) or be readable by it (user), so a lazy import would fail there.
     # tests/test_sandbox_layout.py checks that this list covers every sandbox module the child can reach.
-    from autograder.sandbox import child, integrity, limits, output, runners, seccomp, state, wire  # noqa: F401
+    from autograder.sandbox import checks_standin, child, integrity, limits, output, runners, seccomp, state, wire  # noqa: F401
 
     if libraries.allows("torch"):  # a server for NumPy-only parts never loads torch
         from autograder.sandbox import capture, data, lean_optim, models, observe  # noqa: F401
@@ -193,6 +193,7 @@ def main() -> None:
 
         capture.configure_torch()
         capture.warm_torch()  # in every child already: not paid per child, and before the child's seal
+    checks_standin.install()  # a notebook's unguarded `from autograder.notebook_checks import ...` cell: a no-op there
     state.Keeper("/")  # reads every setting once: the first read of some (NumPy's global generator) is slow
     gc.freeze()  # what is here now stays: a child's collections never touch (and copy) these pages
     gc.enable()

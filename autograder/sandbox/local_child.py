@@ -83,13 +83,14 @@ def main() -> int:
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     except (ImportError, ValueError, OSError):
         pass
-    from autograder.sandbox import child, state, wire  # they may import torch: after the settings above
+    from autograder.sandbox import checks_standin, child, state, wire  # they may import torch: after the settings above
 
     if libraries.allows("torch"):
         from autograder.sandbox import capture  # torch's set-up: never where torch is withheld
 
         capture.configure_torch()  # as the fork server does: one thread, and optimizers that skip torch._dynamo's import
         capture.warm_torch()  # as the fork server does: before the child seals the harness (see integrity)
+    checks_standin.install()  # a notebook's unguarded `from autograder.notebook_checks import ...` cell: a no-op here
     state.Keeper(os.getcwd())  # reads every setting once, as the fork server does (the first read of some is slow)
     wire.send(pipe, {"ok": True, "value": "ready", "id": 0})
     try:
