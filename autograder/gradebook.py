@@ -54,6 +54,9 @@ def add_part_option(parser: argparse.ArgumentParser) -> None:
 RESULTS_NAME = "results.json"  # Gradescope's format, what the student sees
 REPORT_NAME = "report.json"  # our full report, grader errors and status included
 GRADEBOOK_NAME = "gradebook.csv"
+# While results arrive the gradebook is rewritten at most this often (and once at the end): a class of 50,000 would
+# spend hours rewriting it after every one. Each student's report.json, saved first, is what a resumed run reads.
+GRADEBOOK_EVERY_S = 1.0
 PARTIAL = "graded, not handed in:"  # the status of a submission that holds some of the parts (see workers.graded_status)
 CHANGES_NAME = "changes.csv"  # what a rerun changed, student by student
 OUT_OF = "out_of"  # the gradebook's column of the maximum its totals are out of (the course file may move it from 100)
@@ -185,22 +188,29 @@ def grade_class(
     columns = tuple(p for p in course.parts if p in parts) if parts else course.parts
     out_of = most_points(course, columns)
 
-    def write_gradebook() -> None:
+    written = [0.0]  # when the gradebook was last written (time.monotonic)
+
+    def write_gradebook(now: bool = True) -> None:
+        if not now and time.monotonic() - written[0] < GRADEBOOK_EVERY_S:
+            return
         write_atomic(out_dir / GRADEBOOK_NAME, gradebook_csv([rows[s] for s in submissions if s in rows], columns, out_of))
+        written[0] = time.monotonic()
 
     with remote or (Pool(min(workers or os.cpu_count() or 1, len(todo)), course) if todo else nullcontext()) as pool:
         for student, _path, _options in todo:  # zero until graded: a run killed now leaves no stale or forged result
             save_student(out_dir / student, unfinished_report(), UNFINISHED, under)
         write_gradebook()
-        if todo:
-            for student, result in pool.grade(todo):
+        try:
+            for student, result in pool.grade(todo) if todo else ():
                 report = GradeReport.from_dict(result["report"])
                 rendered = result.get("files") if reports else None
                 save_student(out_dir / student, report, result["status"], under, rendered, contents[student])
                 rows[student] = row_from_report(student, report, result["status"])
-                write_gradebook()
+                write_gradebook(now=False)
                 if progress:
                     progress(student, rows[student], {**result, "why": why[student]})
+        finally:  # Ctrl+C included: the gradebook holds every result saved so far
+            write_gradebook()
     ordered = [rows[s] for s in submissions]
     if reports:
         write_overview(out_dir, [row.student for row in ordered], submissions)

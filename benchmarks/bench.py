@@ -15,7 +15,10 @@ Times, in one run and on this machine:
    and half a CPU, with the peak memory of the process tree (see :mod:`benchmarks.cold`);
 5. the warm grade now against the tree before issue 22, interleaved in one run, as a ratio
    (see :mod:`benchmarks.baseline`); ``--baseline-only`` measures just that and merges its row
-   into the RESULTS.json already there, keeping every other figure.
+   into the RESULTS.json already there, keeping every other figure;
+6. the student's loop against the floor (see :mod:`benchmarks.loop`): ``check`` of every part, of part 1
+   and of each torch part, ``check()`` twice in a real Jupyter kernel, a cold grade with its peak memory and
+   a warm one (issue 25); ``--loop-only`` measures just those and merges them the same way.
 
 It prints a table and writes the raw figures to ``benchmarks/RESULTS.json``, the one source of every
 figure; ``benchmarks/RESULTS.md`` and the documentation's performance page (``docs/performance.md``)
@@ -36,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -44,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.baseline import ROUNDS, vs_baseline  # noqa: E402
 from benchmarks.cold import cold_rows  # noqa: E402
+from benchmarks.loop import loop_rows  # noqa: E402
 from benchmarks.make_class import make_class  # noqa: E402
 from benchmarks.report import RESULTS_JSON, RESULTS_MD, render, write_pages  # noqa: E402
 
@@ -127,19 +132,19 @@ def whole_class(work: Path, n: int, workers: int) -> dict:
     }
 
 
-def baseline_only(args: argparse.Namespace) -> int:
-    """``--baseline-only``: measure the warm grade against the baseline and merge the row into the RESULTS.json
-    already there (every other figure, its date and machine kept; ``--note`` paragraphs appended), then re-render.
-    Only with the default ``--out``: the row belongs beside the run it is merged into."""
+def merge_only(args: argparse.Namespace, key: str, option: str, measure: Callable[[Path], dict | None]) -> int:
+    """``--baseline-only``, ``--loop-only``, ``--dask-only``: measure one group of rows and merge it, as ``key``, into
+    the RESULTS.json already there (every other figure, its date and machine kept; ``--note`` paragraphs appended),
+    then re-render. Only with the default ``--out``: the rows belong beside the run they are merged into."""
     if Path(args.out).resolve() != RESULTS_MD.resolve() or not RESULTS_JSON.exists():
-        print("--baseline-only merges into benchmarks/RESULTS.json: it needs the default --out and a RESULTS.json", file=sys.stderr)
+        print(f"{option} merges into benchmarks/RESULTS.json: it needs the default --out and a RESULTS.json", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
-        row = vs_baseline(Path(scratch), args.baseline_rounds)
+        row = measure(Path(scratch))
     if row is None:
         return 0  # nothing measured, nothing rewritten
     results = json.loads(RESULTS_JSON.read_text())
-    results["vs_baseline"] = row
+    results[key] = row
     results["notes"] = results.get("notes", []) + args.note
     RESULTS_JSON.write_text(json.dumps(results, indent=2, default=str) + "\n")
     write_pages(results)
@@ -162,6 +167,12 @@ def main(argv: list[str] | None = None) -> int:
         help="only the warm grade against the baseline commit (a couple of minutes), merged into the RESULTS.json there",
     )
     parser.add_argument("--baseline-rounds", type=int, default=ROUNDS, help="interleaved rounds of each tree's warm grade")
+    parser.add_argument(
+        "--loop-only",
+        action="store_true",
+        help="only the student's check loop, the cold and the warm grade against the floor (benchmarks/loop.py), merged in",
+    )
+    parser.add_argument("--loop-rounds", type=int, default=5, help="rounds of the check-loop rows to take the median of")
     parser.add_argument("--note", action="append", default=[], help="a paragraph about this run's conditions (repeatable)")
     parser.add_argument(
         "--out", default=str(RESULTS_MD), help="the Markdown table; the JSON goes beside it (the docs page only with the default)"
@@ -169,7 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     if args.baseline_only:
-        return baseline_only(args)
+        return merge_only(args, "vs_baseline", "--baseline-only", lambda work: vs_baseline(work, args.baseline_rounds))
+    if args.loop_only:
+        return merge_only(args, "loop", "--loop-only", lambda work: loop_rows(args.loop_rounds))
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         work = Path(scratch)
         results = {
@@ -178,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
             "torch": importlib.metadata.version("torch"),
             "notes": args.note,
             "cold": cold_rows(work, args.cold_repeats),
+            "loop": loop_rows(args.loop_rounds),
         }
         if not args.cold_only:
             results |= {"one": one_submission(work, args.repeats), "class": whole_class(work, args.n, args.workers)}

@@ -30,6 +30,7 @@ if str(ROOT) not in sys.path:  # run as a script: python benchmarks/report.py
 
 from benchmarks.baseline import render_row  # noqa: E402
 from benchmarks.cold import render_rows  # noqa: E402
+from benchmarks.loop import render_loop_rows  # noqa: E402
 
 RESULTS_JSON = ROOT / "benchmarks" / "RESULTS.json"
 RESULTS_MD = ROOT / "benchmarks" / "RESULTS.md"
@@ -55,6 +56,8 @@ def render_table(results: dict) -> list[str]:
     """The measured table (cold starts, one submission, the warm grade against the baseline, the class, the
     platforms) and the mean scores, as lines."""
     lines = ["| what | measured | target |", "| --- | --- | --- |"]
+    if "loop" in results:
+        lines += render_loop_rows(results["loop"])
     if "cold" in results:
         lines += render_rows(results["cold"])
     baseline = render_row(results.get("vs_baseline", {}))

@@ -204,3 +204,40 @@ def test_a_clone_without_the_baseline_commit_says_so_and_gives_no_row(tmp_path, 
             pass
     assert vs_baseline(tmp_path, rounds=1, commit=missing) is None
     assert capsys.readouterr().out.strip().count("\n") == 0  # one line
+
+
+def _loop(**seconds: float) -> dict:
+    """Loop figures as :func:`benchmarks.loop.loop_rows` gives them: every command at ``default`` s unless given."""
+    from benchmarks.loop import commands
+
+    names = [*commands(), "grade_warm", "notebook_first", "notebook_second", "notebook_second_at_once"]
+    loop = {name: {"s": seconds.get(name, 1.0), "runs_s": [seconds.get(name, 1.0)]} for name in names}
+    loop["grade_cold"]["peak_mb"] = seconds.get("peak_mb", 400.0)
+    loop["rounds"] = 3
+    return loop
+
+
+def test_the_loop_rows_are_ratios_to_the_same_runs_floor_with_each_target_and_verdict():
+    from benchmarks.loop import render_loop_rows
+
+    loop = _loop(floor=2.0, check=2.8, check_backprop=0.8, check_validation=2.6, check_training_loop=2.2,
+                 notebook_second=0.2, grade_cold=5.0, grade_warm=1.0, peak_mb=520.0)
+    rows = render_loop_rows(loop)
+    table = "\n".join(rows)
+    row = {line.split(" | ")[0]: line for line in rows}
+    assert "2.80 s = 1.40x the floor | at most 1.5: holds x the floor" in row["| `check`, every part (the student's loop)"]
+    assert "0.40x the floor | at most 0.5: holds" in table  # check backprop
+    # the slowest torch part carries the target (1.30x: missed); the others are reported without one
+    validation = next(line for line in rows if "`check validation`" in line)
+    assert "1.30x the floor | at most 1.2: misses" in validation
+    assert next(line for line in rows if "`check training_loop`" in line).endswith("1.10x the floor |  |")
+    assert "0.20 s | at most 0.5: holds s" in table
+    assert "2.50x the floor, 520 MB peak PSS (process tree) | at most 2: misses x the floor; at most 500: misses MB" in table
+    assert "0.50x the floor | at most 0.6: holds" in table
+    assert "medians of 3 rounds" in rows[0] and "2.00 s" in rows[0]
+
+
+def test_the_loop_rows_render_in_the_table():
+    table = render({"machine": "x86_64", "loop": _loop(floor=2.0)})
+    assert "`check backprop` (part 1: NumPy only, torch never imported)" in table
+    assert "its second `check()`, once the kernel's check runner has its next process ready" in table

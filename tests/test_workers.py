@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import os
 import shutil
@@ -103,3 +104,37 @@ def test_a_hanging_submission_does_not_hold_up_the_others(tmp_path):
     rows = gradebook(tmp_path / "out")
     assert float(rows["aaa_hangs_on_import"]["total"]) == 100 - 30 - 12
     assert float(rows["ada_all_right"]["total"]) == 100
+
+
+def test_the_gradebook_is_rewritten_at_most_once_a_second_and_holds_every_row_at_the_end(tmp_path, monkeypatch):
+    """issue 25: a class of tens of thousands spent hours rewriting the whole gradebook after every result; it is now
+    rewritten at most once a second while results arrive, and once at the end (each student's own files come first)."""
+    from autograder import gradebook as book
+    from autograder.course.config import Course
+
+    names = ["ada_all_right", "ben_partly_done", "cleo_typical_mistakes", "dan_untouched"]
+    klass = make_class(tmp_path, names)
+    for index in range(6):  # ten small submissions: more results than seconds
+        shutil.copytree(EXAMPLES / "dan_untouched", klass / f"copy_{index}")
+    writes: list[float] = []
+    real = book.write_atomic
+
+    def counted(path: Path, text: str) -> None:
+        if path.name == book.GRADEBOOK_NAME:
+            writes.append(time.monotonic())
+        real(path, text)
+
+    monkeypatch.setattr(book, "write_atomic", counted)
+    out = tmp_path / "out"
+    started = time.monotonic()
+    rows = book.grade_class(klass, out, Course(), workers=2, reports=False)
+    seconds = time.monotonic() - started
+    assert len(rows) == 10
+    # the zeros written first, one per second at most while results arrive, the last one
+    assert len(writes) <= 2 + int(seconds / book.GRADEBOOK_EVERY_S) + 1, (len(writes), seconds)
+    between = [later - earlier for earlier, later in itertools.pairwise(writes[:-1])]  # the last one comes at the end
+    assert all(gap >= book.GRADEBOOK_EVERY_S * 0.99 for gap in between), between
+    final = gradebook(out)
+    assert sorted(final) == sorted([*names, *(f"copy_{index}" for index in range(6))])
+    expected = {name: json.loads((EXAMPLES / name / "expected.json").read_text())["total"] for name in names}
+    assert {name: float(final[name]["total"]) for name in names} == expected
