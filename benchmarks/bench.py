@@ -18,7 +18,9 @@ Times, in one run and on this machine:
    into the RESULTS.json already there, keeping every other figure;
 6. the student's loop against the floor (see :mod:`benchmarks.loop`): ``check`` of every part, of part 1
    and of each torch part, ``check()`` twice in a real Jupyter kernel, a cold grade with its peak memory and
-   a warm one (issue 25); ``--loop-only`` measures just those and merges them the same way.
+   a warm one (issue 25); ``--loop-only`` measures just those and merges them the same way;
+7. a class of 1,000 (``--dask-n``) on the local pool and on a local Dask cluster of two worker processes,
+   with a projection for 50,000 (see :mod:`benchmarks.dask_class`); ``--dask-only`` likewise.
 
 It prints a table and writes the raw figures to ``benchmarks/RESULTS.json``, the one source of every
 figure; ``benchmarks/RESULTS.md`` and the documentation's performance page (``docs/performance.md``)
@@ -48,11 +50,13 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.baseline import ROUNDS, vs_baseline  # noqa: E402
 from benchmarks.cold import cold_rows  # noqa: E402
+from benchmarks.dask_class import dask_rows  # noqa: E402
 from benchmarks.loop import loop_rows  # noqa: E402
 from benchmarks.make_class import make_class  # noqa: E402
 from benchmarks.report import RESULTS_JSON, RESULTS_MD, render, write_pages  # noqa: E402
 
 PYTHON = sys.executable
+DASK_WORKERS = 2  # the issue's row: a local Dask cluster of two worker processes, beside a local pool of two
 
 
 def cli(*args: str, timeout: float = 3600) -> tuple[float, subprocess.CompletedProcess]:
@@ -173,6 +177,12 @@ def main(argv: list[str] | None = None) -> int:
         help="only the student's check loop, the cold and the warm grade against the floor (benchmarks/loop.py), merged in",
     )
     parser.add_argument("--loop-rounds", type=int, default=5, help="rounds of the check-loop rows to take the median of")
+    parser.add_argument(
+        "--dask-only",
+        action="store_true",
+        help="only the class on a local Dask cluster beside the local pool (benchmarks/dask_class.py), merged in",
+    )
+    parser.add_argument("--dask-n", type=int, default=1000, help="submissions in the class graded by the pool and by Dask")
     parser.add_argument("--note", action="append", default=[], help="a paragraph about this run's conditions (repeatable)")
     parser.add_argument(
         "--out", default=str(RESULTS_MD), help="the Markdown table; the JSON goes beside it (the docs page only with the default)"
@@ -183,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
         return merge_only(args, "vs_baseline", "--baseline-only", lambda work: vs_baseline(work, args.baseline_rounds))
     if args.loop_only:
         return merge_only(args, "loop", "--loop-only", lambda work: loop_rows(args.loop_rounds))
+    if args.dask_only:
+        return merge_only(args, "dask", "--dask-only", lambda work: dask_rows(work, args.dask_n, DASK_WORKERS))
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         work = Path(scratch)
         results = {
@@ -195,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         if not args.cold_only:
             results |= {"one": one_submission(work, args.repeats), "class": whole_class(work, args.n, args.workers)}
+            results["dask"] = dask_rows(work, args.dask_n, DASK_WORKERS)
             row = vs_baseline(work, args.baseline_rounds)
             if row is not None:  # None: the baseline commit is not in this clone (said in one line)
                 results["vs_baseline"] = row

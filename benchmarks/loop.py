@@ -51,16 +51,20 @@ TARGETS = {
 
 # What the kernel runs: the solution's code as a cell, the notebook's check cell, then check() again.
 KERNEL_SETUP = """
-import time
-from autograder.notebook_checks import checks_for, runner
-check, hint = checks_for({part!r})
+if __name__ == "__main__":  # as the notebooks guard it: the checks' own processes skip it
+    import time
+    from autograder.notebook_checks import checks_for, runner
+    check, hint = checks_for({part!r})
 """
 TIMED_CHECK = """
-_started = time.perf_counter()
-check()
-print("SECONDS", time.perf_counter() - _started)
+if __name__ == "__main__":
+    _started = time.perf_counter()
+    check()
+    print("SECONDS", time.perf_counter() - _started)
 """
-WAIT_FOR_RUNNER = "runner().server.ready()"  # the runner's next process has imported torch: what reading the answer gives it
+# The runner's next process has imported torch: what the time to read the answer gives it.
+WAIT_FOR_RUNNER = 'if __name__ == "__main__":\n    runner().server.ready()'
+
 
 
 def commands() -> dict[str, list[str]]:

@@ -30,6 +30,7 @@ if str(ROOT) not in sys.path:  # run as a script: python benchmarks/report.py
 
 from benchmarks.baseline import render_row  # noqa: E402
 from benchmarks.cold import render_rows  # noqa: E402
+from benchmarks.dask_class import render_dask_rows  # noqa: E402
 from benchmarks.loop import render_loop_rows  # noqa: E402
 
 RESULTS_JSON = ROOT / "benchmarks" / "RESULTS.json"
@@ -62,7 +63,7 @@ def render_table(results: dict) -> list[str]:
         lines += render_rows(results["cold"])
     baseline = render_row(results.get("vs_baseline", {}))
     if "one" not in results:  # --cold-only
-        return lines + baseline
+        return lines + baseline + (render_dask_rows(results["dask"]) if "dask" in results else [])
     one, klass = results["one"], results["class"]
     lines += [
         f"| one submission, full hidden suite, `grade` from the command line (cold: two interpreters start) | {one['cold_s']:.2f} s | |",
@@ -74,6 +75,8 @@ def render_table(results: dict) -> list[str]:
         f"| memory per worker: warm-up over its first half of the class (caches filling) | {klass['rss_warmup_mb']:+.0f} MB | |",
         f"| memory growth per worker over its second half | {klass['rss_growth_mb']:+.0f} MB | no growth |",
     ]
+    if "dask" in results:
+        lines += render_dask_rows(results["dask"])
     lines += results.get("platforms", [])
     lines += ["", "Mean score by kind of submission: " + ", ".join(f"{k} {v:.1f}" for k, v in klass["mean_score_by_kind"].items())]
     return lines

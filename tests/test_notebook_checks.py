@@ -156,6 +156,8 @@ for cells in ([broken], [fixed], [broken]):
     out = io.StringIO()
     verdict = notebook_checks.run_checks("training_loop", "train_step", cells, out=out)
     outputs.append([verdict, out.getvalue()])
+    notebook_checks.runner().server.ready()  # waiting for the next process, twice, before the next check: no hang
+    notebook_checks.runner().server.ready()
 server = notebook_checks.runner().server.started[()]
 print(json.dumps({"outputs": outputs, "sessions": len(notebook_checks._RUNNER), "starts": server.starts, "pids": sorted(server.processes)}))
 """

@@ -173,8 +173,9 @@ class LocalServer:
         return lines[-1].strip()[:300] if lines else "it printed nothing"
 
     def ready(self) -> None:
-        """Wait until the first process has imported torch; raises InputError (one line) if it cannot start."""
-        if self._spare is None:
+        """Wait until the next process has imported torch (at once when it has said so already); raises InputError (one
+        line) if it cannot start."""
+        if self._spare is None or self._spare_ready:
             return
         process, sock = self._spare
         try:
