@@ -50,9 +50,11 @@ references: setup
 mutation: setup
 	$(PY) -m tests.mutation
 
-# The grading benchmark (about 20 minutes): one submission cold and warm, a class of 200 with warm workers,
-# otter run / nbgrader autograde on the same notebooks, and the warm grade against the tree before issue 22 (a ratio,
-# the two interleaved in one run; `python benchmarks/bench.py --baseline-only` measures that alone). Writes
+# The grading benchmark (about an hour): one submission cold and warm, a class of 200 with warm workers,
+# otter run / nbgrader autograde on the same notebooks, the warm grade against the tree before issue 22 (a ratio,
+# the two interleaved in one run; `python benchmarks/bench.py --baseline-only` measures that alone), the student's
+# check loop against the floor (--loop-only), and a class of 1,000 on the pool and on a local Dask cluster
+# (--dask-only). Writes
 # benchmarks/RESULTS.json, and renders from it benchmarks/RESULTS.md and docs/performance.md (python -m
 # benchmarks.report redraws them without measuring).
 bench: setup

@@ -422,3 +422,47 @@ def test_a_notebook_opened_on_its_own_gets_its_checks_from_one_install_line(stud
     assert out["checks-setup"] == ""
     assert "Public checks of train_step: 1 of 2 pass" in out["check-train_step"], out["check-train_step"]
     assert "This looks like no optimizer.zero_grad()" in out["check-train_step"]
+
+
+# ---------------------------------------------------------------- one torch import per check (issue 25)
+
+WHO_IMPORTS_TORCH = '''
+"""Log every process that imports the real torch: its command line, once, to $TORCH_LOG."""
+import importlib.abc
+import os
+import sys
+
+
+class Watch(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "torch" and "torch" not in sys.modules:
+            with open(os.environ["TORCH_LOG"], "a") as log:
+                log.write(" ".join(sys.argv) + "\\n")
+            sys.meta_path.remove(self)
+        return None
+
+
+sys.meta_path.insert(0, Watch())  # first now; a withheld library's stand-in goes before it later (and loads no torch)
+'''
+
+
+@pytest.mark.parametrize(
+    ("parts", "importers"),
+    [(["backprop"], []), (["training_loop"], ["autograder.sandbox.local_child"]), ([], ["autograder.sandbox.local_child"])],
+    ids=["part-1", "one-torch-part", "every-part"],
+)
+def test_check_imports_torch_once_and_part_1_never(tmp_path, parts, importers):
+    """issue 25: `check` imports torch in one process only, the one that runs the student's code (the comparing side needs
+    none); `check backprop` (NumPy only) imports it in no process at all. Each process that imports the real torch logs
+    its command line (a finder put first on sys.meta_path; the withheld-library stand-in's goes before it)."""
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "sitecustomize.py").write_text(WHO_IMPORTS_TORCH)
+    log = tmp_path / "torch.log"
+    log.write_text("")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path / "site"), str(ROOT)]), TORCH_LOG=str(log))
+    process = run([sys.executable, "-m", "autograder", "check", str(ROOT / "solutions"), *parts], cwd=ROOT, env=env)
+    assert process.returncode == 0, process.stdout[-3000:] + process.stderr[-3000:]
+    passed, checks = re.search(r": (\d+) of (\d+) pass", process.stdout).groups()
+    assert passed == checks != "0"
+    found = ["autograder.sandbox.local_child" if "local_child" in line else line for line in log.read_text().splitlines()]
+    assert found == importers
