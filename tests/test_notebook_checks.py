@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -212,7 +213,10 @@ def test_an_unguarded_set_up_cell_is_no_mistake_in_check_or_grade(tmp_path):
     path = tmp_path / "training_loop.ipynb"
     nbformat.write(notebook, path)
 
-    checked = subprocess.run([sys.executable, "-m", "autograder", "check", str(path)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    wide = {**os.environ, "COLUMNS": "1000"}  # the table's title holds the long temporary path: on one line
+    checked = subprocess.run(
+        [sys.executable, "-m", "autograder", "check", str(path)], cwd=ROOT, capture_output=True, text=True, timeout=600, env=wide
+    )
     assert checked.returncode == 0, checked.stdout[-3000:]
     assert "3 of 3 pass" in checked.stdout and "tamper" not in checked.stdout.lower()
 
