@@ -242,7 +242,14 @@ class ClusterPool:
     def __init__(self, address: str, course: Course) -> None:
         self.course = course
         self.client = connect(address)
-        self.client.register_plugin(GradingPlugin(), name=PLUGIN_NAME)
+        try:
+            self.client.register_plugin(GradingPlugin(), name=PLUGIN_NAME)
+        except Exception as error:  # noqa: BLE001 - raised on a worker (an import there): one line, never Dask's traceback
+            self.client.close()
+            raise InputError(
+                f"--cluster {address}: the Dask workers could not load this grader ({type(error).__name__}: {_first_line(error)}): "
+                "every worker needs the same commit of the project as this machine, installed with pip install '.[cluster]'"
+            ) from None
 
     def in_flight(self) -> int:
         """How many submissions to have on the cluster at once: a few per worker thread, as many as there are now."""

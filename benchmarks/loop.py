@@ -157,8 +157,9 @@ def loop_rows(rounds: int = 5) -> dict:
     return result
 
 
-def _verdict(value: float, limit: float) -> str:
-    return f"at most {limit:g}: {'holds' if value <= limit else 'misses'}"
+def _verdict(value: float, limit: float, unit: str) -> str:
+    """``"at most 1.5x the floor: holds"`` (or ``misses``): the limit with its unit, then whether ``value`` keeps it."""
+    return f"at most {limit:g}{unit}: {'holds' if value <= limit else 'misses'}"
 
 
 def render_loop_rows(loop: dict) -> list[str]:
@@ -170,7 +171,7 @@ def render_loop_rows(loop: dict) -> list[str]:
 
     def row(what: str, name: str, target: float | None) -> str:
         shown = f"{loop[name]['s']:.2f} s = {ratio(name):.2f}x the floor"
-        return f"| {what} | {shown} | {'' if target is None else _verdict(ratio(name), target) + ' x the floor'} |"
+        return f"| {what} | {shown} | {'' if target is None else _verdict(ratio(name), target, 'x the floor')} |"
 
     rows = [f'| floor of this run (loop rows, medians of {loop["rounds"]} rounds): `python -c "import torch"` | {floor:.2f} s | |']
     rows.append(row("`check`, every part (the student's loop)", "check", TARGETS["check"]))
@@ -182,7 +183,7 @@ def render_loop_rows(loop: dict) -> list[str]:
     rows.append(f"| a notebook's first `check()` in a fresh Jupyter kernel (training_loop) | {loop['notebook_first']['s']:.2f} s | |")
     rows.append(
         f"| its second `check()`, once the kernel's check runner has its next process ready | {second:.2f} s "
-        f"| {_verdict(second, TARGETS['notebook_second_s'])} s |"
+        f"| {_verdict(second, TARGETS['notebook_second_s'], ' s')} |"
     )
     rows.append(
         f"| a second `check()` asked at once after the first (it waits for that process's torch import) "
@@ -191,8 +192,8 @@ def render_loop_rows(loop: dict) -> list[str]:
     cold = loop["grade_cold"]
     rows.append(
         f"| cold `grade solutions` (Gradescope and CI, per submission) | {cold['s']:.2f} s = {ratio('grade_cold'):.2f}x the floor, "
-        f"{cold['peak_mb']:.0f} MB peak PSS (process tree) | {_verdict(ratio('grade_cold'), TARGETS['grade_cold'])} x the floor; "
-        f"{_verdict(cold['peak_mb'], TARGETS['grade_cold_peak_mb'])} MB |"
+        f"{cold['peak_mb']:.0f} MB peak PSS (process tree) | {_verdict(ratio('grade_cold'), TARGETS['grade_cold'], 'x the floor')}; "
+        f"{_verdict(cold['peak_mb'], TARGETS['grade_cold_peak_mb'], ' MB')} |"
     )
     rows.append(row("warm grade (`serve` + `grade --server`)", "grade_warm", TARGETS["grade_warm"]))
     return rows

@@ -78,7 +78,9 @@ def execute(notebook: dict, cwd: Path, kernel: str = "python3", timeout: float =
     texts = {}
     for cell in nb.cells:
         if cell.cell_type == "code":
-            texts[cell.get("id", "")] = "".join(
-                str(output.get("text", "")) + str(output.get("ename", "")) + str(output.get("evalue", "")) for output in cell.outputs
+            texts[cell.get("id", "")] = "".join(  # streams, errors, and what was displayed (as its plain text)
+                str(output.get("text", "")) + str(output.get("ename", "")) + str(output.get("evalue", ""))
+                + str(output.get("data", {}).get("text/plain", ""))
+                for output in cell.outputs
             )
     return texts

@@ -225,15 +225,15 @@ def test_the_loop_rows_are_ratios_to_the_same_runs_floor_with_each_target_and_ve
     rows = render_loop_rows(loop)
     table = "\n".join(rows)
     row = {line.split(" | ")[0]: line for line in rows}
-    assert "2.80 s = 1.40x the floor | at most 1.5: holds x the floor" in row["| `check`, every part (the student's loop)"]
-    assert "0.40x the floor | at most 0.5: holds" in table  # check backprop
+    assert "2.80 s = 1.40x the floor | at most 1.5x the floor: holds" in row["| `check`, every part (the student's loop)"]
+    assert "0.40x the floor | at most 0.5x the floor: holds" in table  # check backprop
     # the slowest torch part carries the target (1.30x: missed); the others are reported without one
     validation = next(line for line in rows if "`check validation`" in line)
-    assert "1.30x the floor | at most 1.2: misses" in validation
+    assert "1.30x the floor | at most 1.2x the floor: misses" in validation
     assert next(line for line in rows if "`check training_loop`" in line).endswith("1.10x the floor |  |")
-    assert "0.20 s | at most 0.5: holds s" in table
-    assert "2.50x the floor, 520 MB peak PSS (process tree) | at most 2: misses x the floor; at most 500: misses MB" in table
-    assert "0.50x the floor | at most 0.6: holds" in table
+    assert "0.20 s | at most 0.5 s: holds" in table
+    assert "2.50x the floor, 520 MB peak PSS (process tree) | at most 2x the floor: misses; at most 500 MB: misses" in table
+    assert "0.50x the floor | at most 0.6x the floor: holds" in table
     assert "medians of 3 rounds" in rows[0] and "2.00 s" in rows[0]
 
 

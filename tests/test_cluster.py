@@ -207,3 +207,31 @@ def test_an_address_where_no_scheduler_answers_is_one_line_soon(tmp_path):
     assert lines[0].startswith(f"error: --cluster tcp://127.0.0.1:1: no Dask scheduler answered there within {CONNECT_SECONDS} s")
     assert time.monotonic() - started < CONNECT_SECONDS + 30  # the command's start, then the connection's timeout
     assert not (tmp_path / "out").exists()
+
+
+def test_workers_with_another_copy_of_the_grader_are_one_line(tmp_path):
+    """A Dask worker that imports another copy of the project (an older checkout first on its path, say) cannot load
+    the grader: grade-class says so in one line, exit 2, before anything is written (it was Dask's traceback)."""
+    stale = tmp_path / "stale"
+    (stale / "autograder").mkdir(parents=True)
+    (stale / "autograder" / "__init__.py").write_text('"""An older copy of the project: no autograder.cluster here."""\n')
+    klass = make_class(tmp_path, CLASS[:1])
+    with distributed.LocalCluster(n_workers=0, processes=False, protocol="tcp", host="127.0.0.1", dashboard_address=":0") as local:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "distributed.cli.dask_worker", local.scheduler_address, "--nthreads", "1", "--no-nanny"],
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(stale)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            with distributed.Client(local) as client:
+                client.wait_for_workers(1, timeout=120)
+            process = run_cli("grade-class", str(klass), "--out", str(tmp_path / "out"), "--cluster", local.scheduler_address)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=60)
+    lines = [line for line in process.stderr.splitlines() if line.strip()]
+    assert process.returncode == 2 and len(lines) == 1, process.stderr[-3000:]
+    assert "the Dask workers could not load this grader" in lines[0] and "same commit of the project" in lines[0]
+    assert not (tmp_path / "out").exists()

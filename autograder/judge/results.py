@@ -267,7 +267,8 @@ def render_table(report: GradeReport, title: str | None = None, points: bool = T
     for test in shown_tests(report):
         mark = "ok" if test.passed else ("!!" if test.grader_error else ("--" if not test.handed_in else "x"))
         table.add_row(mark, test.name, *([f"{test.points:g}/{test.max_points:g}"] if points else []))
-    console = Console(width=110, record=True, file=open(os.devnull, "w", errors="replace"), color_system=None)
+    # force_jupyter=False: in a notebook's kernel rich would also display the table itself, so check() showed it twice
+    console = Console(width=110, record=True, file=open(os.devnull, "w", errors="replace"), color_system=None, force_jupyter=False)
     console.print(table)
     for message in report.load_messages:  # once per file: its tests' rows above say the rest
         console.print(f"\n[x] {message}", markup=False, highlight=False)
