@@ -188,13 +188,14 @@ def grade_class(
     columns = tuple(p for p in course.parts if p in parts) if parts else course.parts
     out_of = most_points(course, columns)
 
-    written = [0.0]  # when the gradebook was last written (time.monotonic)
+    written = 0.0  # when the gradebook was last written (time.monotonic)
 
     def write_gradebook(now: bool = True) -> None:
-        if not now and time.monotonic() - written[0] < GRADEBOOK_EVERY_S:
+        nonlocal written
+        if not now and time.monotonic() - written < GRADEBOOK_EVERY_S:
             return
         write_atomic(out_dir / GRADEBOOK_NAME, gradebook_csv([rows[s] for s in submissions if s in rows], columns, out_of))
-        written[0] = time.monotonic()
+        written = time.monotonic()
 
     with remote or (Pool(min(workers or os.cpu_count() or 1, len(todo)), course) if todo else nullcontext()) as pool:
         for student, _path, _options in todo:  # zero until graded: a run killed now leaves no stale or forged result

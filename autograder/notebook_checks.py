@@ -26,7 +26,6 @@ import argparse
 import ast
 import atexit
 import json
-import os
 import re
 import sys
 import tempfile
@@ -37,7 +36,6 @@ from autograder.checks import hints
 from autograder.course.parts import UnknownName, locate, part
 from autograder.errors import InputError
 from autograder.judge.dependencies import reach, student_calls
-from autograder.judge.local import CHECKING_VARIABLE
 from autograder.judge.results import GradeReport
 from autograder.outputs import Context, write_outputs
 from autograder.selfcheck import raises_not_implemented, to_fix
@@ -232,8 +230,6 @@ class NotebookChecks:
 
     def check(self, name: str | None = None) -> None:
         """Run the public checks of function ``name`` (or of a whole part; default: this notebook's part) and print them."""
-        if os.environ.get(CHECKING_VARIABLE):
-            return  # this cell is being run by a check's own process: the student's kernel runs the checks
         try:
             part_name, function = self._locate(name)
             cells = _cells()

@@ -49,7 +49,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.baseline import ROUNDS, vs_baseline  # noqa: E402
-from benchmarks.cold import cold_rows  # noqa: E402
+from benchmarks.cold import cold_rows, grading_service  # noqa: E402
 from benchmarks.dask_class import dask_rows  # noqa: E402
 from benchmarks.loop import loop_rows  # noqa: E402
 from benchmarks.make_class import make_class  # noqa: E402
@@ -75,11 +75,7 @@ def one_submission(work: Path, repeats: int) -> dict:
         assert process.returncode == 0, process.stderr
         cold.append(seconds)
     socket_path = work / "bench.sock"
-    server = subprocess.Popen(
-        [PYTHON, "-m", "autograder", "serve", "--socket", str(socket_path)], cwd=ROOT, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        server.stdout.readline()  # "grading service ready ..."
+    with grading_service(socket_path):
         warm, overhead = [], []
         for _ in range(repeats):
             seconds, process = cli("grade", "solutions", "--server", str(socket_path), "--json", str(report))
@@ -87,9 +83,6 @@ def one_submission(work: Path, repeats: int) -> dict:
             tests = sum(t["seconds"] for t in json.loads(report.read_text())["tests"])
             warm.append(seconds)
             overhead.append(seconds - tests)
-    finally:
-        server.terminate()
-        server.wait()
     return {
         "cold_s": statistics.median(cold),
         "warm_s": statistics.median(warm),

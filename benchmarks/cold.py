@@ -98,6 +98,18 @@ def measured(
 
 
 @contextmanager
+def grading_service(socket_path: Path):
+    """A warm ``serve`` on ``socket_path`` for the block (started and ready before it, ended after it), for ``grade --server``."""
+    server = subprocess.Popen([PYTHON, "-m", "autograder", "serve", "--socket", str(socket_path)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        server.stdout.readline()  # "grading service ready ..."
+        yield
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@contextmanager
 def half_cpu():
     """A busy loop pinned to core 0: a command pinned there too gets about half of one CPU."""
     busy = subprocess.Popen(["taskset", "-c", "0", PYTHON, "-c", "while True: pass"])

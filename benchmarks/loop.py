@@ -22,7 +22,6 @@ import argparse
 import json
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +32,7 @@ if str(ROOT) not in sys.path:  # run as a script
     sys.path.insert(0, str(ROOT))
 
 from autograder.course.parts import NAMES, part  # noqa: E402
-from benchmarks.cold import measured  # noqa: E402
+from benchmarks.cold import grading_service, measured  # noqa: E402
 
 PYTHON = sys.executable
 NUMPY_PART = "backprop"  # part 1: NumPy only, its checks never load torch
@@ -123,15 +122,10 @@ def notebook_round(part_name: str = "training_loop") -> dict:
 def warm_seconds(work: Path) -> float:
     """One warm grade of the solutions: ``grade --server`` against a running ``serve`` (started before, untimed)."""
     socket_path = work / "loop.sock"
-    server = subprocess.Popen([PYTHON, "-m", "autograder", "serve", "--socket", str(socket_path)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    try:
-        server.stdout.readline()  # "grading service ready ..."
+    with grading_service(socket_path):
         grade = [PYTHON, "-m", "autograder", "grade", "solutions", "--server", str(socket_path)]
         measured(grade, sample=False)  # the service's first grade fills its caches, as in a class
         seconds, _, _ = measured(grade, sample=False)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     return seconds
 
 

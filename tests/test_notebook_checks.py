@@ -23,7 +23,7 @@ from autograder import SOLUTIONS_DIR
 from autograder.checks import hints
 from autograder.course.parts import PARTS, UnknownName, locate
 from autograder.platforms.notebook_builder import plain_notebook
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 from tests.notebook_work import execute, fill
 
 NO_ZERO_GRAD = "This looks like no optimizer.zero_grad()"
@@ -215,7 +215,7 @@ def test_an_unguarded_set_up_cell_is_no_mistake_in_check_or_grade(tmp_path):
     path = tmp_path / "training_loop.ipynb"
     nbformat.write(notebook, path)
 
-    checked = subprocess.run([sys.executable, "-m", "autograder", "check", str(path)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    checked = run_cli("check", str(path))
     assert checked.returncode == 0, checked.stdout[-3000:]
     # the table's rows (its title holds the long temporary path, which the table may wrap): three checks, all ok
     rows = [line.split("│")[1].strip() for line in checked.stdout.splitlines() if "training_loop." in line and line.count("│") >= 3]
@@ -223,13 +223,7 @@ def test_an_unguarded_set_up_cell_is_no_mistake_in_check_or_grade(tmp_path):
     assert "tamper" not in checked.stdout.lower() and "[x]" not in checked.stdout
 
     report = tmp_path / "report.json"
-    graded = subprocess.run(
-        [sys.executable, "-m", "autograder", "grade", str(path), "--part", "training_loop", "--json", str(report)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    graded = run_cli("grade", str(path), "--part", "training_loop", "--json", str(report))
     assert graded.returncode == 0, graded.stderr[-3000:]
     found = json.loads(report.read_text())
     assert sum(t["points"] for t in found["tests"]) == sum(t["max_points"] for t in found["tests"]) > 0

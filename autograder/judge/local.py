@@ -40,7 +40,6 @@ from autograder.sandbox.local_child import WITHHOLD_OPTION
 
 STARTUP_SECONDS = 180.0  # a first import of torch on a cold laptop (antivirus scanning every file) can be slow
 CHILD_MODULE = "autograder.sandbox.local_child"
-CHECKING_VARIABLE = "AUTOGRADER_CHECKING"  # set in the checks' processes: a notebook's check() cell run there does nothing
 SETUP_HINT = "install what README.md says under 'Set up' into the Python you run this with"
 
 
@@ -146,7 +145,6 @@ class LocalServer:
         env["PYTHONPATH"] = os.pathsep.join([str(PROJECT_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         env["OMP_NUM_THREADS"] = "1"
-        env[CHECKING_VARIABLE] = "1"
         self.starts += 1
         log = open(self.base / f"child-{self.starts}.log", "wb")
         # Its own session (POSIX) or process group (Windows): Ctrl+C reaches the judge, which ends the child itself.
